@@ -1,0 +1,33 @@
+"""The staff back office: Django's admin in Chinese, with password changes and logouts audited.
+
+Every ModelAdmin scopes its rows through `gongkai.accounts.permissions`; see each app's admin.py.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from gongkai.accounts.backends import client_ip
+from gongkai.accounts.services import logged_out
+from gongkai.audit.services import record
+
+
+class GongkaiAdminSite(admin.AdminSite):
+    site_header = "政务公开平台 · 管理后台"
+    site_title = "政务公开平台"
+    index_title = "工作台"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().password_change(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            record("user.password_change", actor=request.user, obj=request.user, ip=client_ip(request))
+        return response
+
+    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if request.method == "POST":
+            logged_out(request.user, ip=client_ip(request))
+        return super().logout(request, extra_context)

@@ -1,0 +1,92 @@
+"""The one API: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Every error has one shape, whatever raised it:
+    {"error": {"status": 422, "code": "invalid", "message": "…", "fields": {"written_on": "…"}}}
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+
+from gongkai.documents.api import router as documents_router
+from gongkai.lib.errors import Conflict
+from gongkai.organizations.api import router as organizations_router
+
+log = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="政务公开平台接口",
+    version="1",
+    description="已公开政府信息的只读接口（无需认证）与机构工作人员的写接口（个人令牌）。",
+    urls_namespace="api-v1",
+)
+api.add_router("/", organizations_router)
+api.add_router("/", documents_router)
+
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+         429: "rate_limited", 500: "server_error"}  # fmt: skip
+
+
+def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> JsonResponse:
+    body: dict[str, Any] = {"status": status, "code": CODES.get(status, "error"), "message": message}
+    if fields:
+        body["fields"] = fields
+    return JsonResponse({"error": body}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path", "form", "file")]
+        fields[".".join(loc) or "request"] = _pydantic_message(err)
+    return error_response(422, "请求参数有误：" + "；".join(f"{k}：{v}" for k, v in fields.items()), fields)
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind.startswith("date"):
+        return "日期无效，应为 YYYY-MM-DD"
+    if kind in ("int_parsing", "int_type"):
+        return "应为整数"
+    if kind == "missing":
+        return "必填"
+    if kind == "enum":
+        return "取值无效：" + str(err.get("ctx", {}).get("expected", ""))
+    return str(err.get("msg", "无效"))
+
+
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        fields = {k: "；".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+        return error_response(422, "；".join(fields.values()), fields)
+    return error_response(422, "；".join(exc.messages))
+
+
+api.add_exception_handler(SchemaError, _schema_error)
+api.add_exception_handler(ValidationError, _validation)
+api.add_exception_handler(Http404, lambda r, e: error_response(404, str(e) or "未找到"))
+api.add_exception_handler(PermissionDenied, lambda r, e: error_response(403, str(e) or "没有权限"))
+api.add_exception_handler(Conflict, lambda r, e: error_response(409, str(e)))
+api.add_exception_handler(
+    AuthenticationError, lambda r, e: error_response(401, "需要有效的接口令牌（Authorization: Bearer …）")
+)
+api.add_exception_handler(HttpError, lambda r, e: error_response(e.status_code, str(e)))
+
+
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("API error on %s", request.path)
+    return error_response(500, "服务器内部错误，请稍后再试")
+
+
+api.add_exception_handler(Exception, _server_error)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Unknown paths under /api/ answer in the API's error shape, not an HTML page."""
+    return error_response(404, "没有这个接口")

@@ -1,0 +1,31 @@
+"""Reading and checking the audit trail."""
+
+from collections.abc import Iterator
+
+from gongkai.lib import hashchain
+
+from .models import AuditEntry, AuditHead
+
+
+def _links() -> Iterator[hashchain.Link]:
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        yield hashchain.Link(entry.seq, entry.prev_hash, entry.hash, entry.payload())
+
+
+def verify_chain() -> tuple[int, list[hashchain.Problem]]:
+    """(number of entries read, problems found) for the whole log."""
+    head = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
+    count = 0
+
+    def counted() -> Iterator[hashchain.Link]:
+        nonlocal count
+        for link in _links():
+            count += 1
+            yield link
+
+    problems = hashchain.verify(counted(), head)
+    return count, problems
+
+
+def entries_for(object_type: str, object_id: str) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(object_type=object_type, object_id=object_id))

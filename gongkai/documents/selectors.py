@@ -1,0 +1,103 @@
+"""Reads on government information. Public reads apply visibility here and nowhere else:
+only 已发布 items that are 主动公开, or 删减后公开 in their public version, ever leave these."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from gongkai.accounts import permissions
+from gongkai.accounts.permissions import Action
+
+from .models import PUBLIC_ATTRIBUTES, Attachment, DirectoryItem, Document, InfoCategory, TopicCategory
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    org: str | None = None  # organisation code
+    year: int | None = None
+    category: str | None = None  # InfoCategory code
+    topic: str | None = None  # TopicCategory code, includes sub-topics
+    validity: str | None = None  # Validity value or its Chinese label
+    index_no: str | None = None
+
+
+class UnknownFilter(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _public_base() -> QuerySet[Document]:
+    return Document.objects.filter(
+        status=Document.Status.PUBLISHED, disclosure_attribute__in=PUBLIC_ATTRIBUTES
+    )
+
+
+def public_documents(filters: DocumentFilters | None = None) -> QuerySet[Document]:
+    f = filters or DocumentFilters()
+    qs = _public_base().select_related("org", "category", "topic")
+    if f.org:
+        qs = qs.filter(org__code=f.org)
+    if f.year:
+        qs = qs.filter(published_on__year=f.year)
+    if f.category:
+        if not InfoCategory.objects.filter(code=f.category).exists():
+            raise UnknownFilter("category", f"未知的信息类别“{f.category}”")
+        qs = qs.filter(category__code=f.category)
+    if f.topic:
+        if not TopicCategory.objects.filter(code=f.topic).exists():
+            raise UnknownFilter("topic", f"未知的主题分类“{f.topic}”")
+        qs = qs.filter(topic__code__startswith=f.topic)
+    if f.validity:
+        by_label = {label: value for value, label in Document.Validity.choices}
+        value = by_label.get(f.validity, f.validity)
+        if value not in Document.Validity.values:
+            raise UnknownFilter("validity", "效力状态应为 valid/expired/repealed/amended（有效/失效/废止/已修改）")
+        qs = qs.filter(validity=value)
+    if f.index_no:
+        qs = qs.filter(index_no=f.index_no)
+    return qs.order_by("-published_on", "-id")
+
+
+def public_document(pk: int) -> Document | None:
+    return (
+        _public_base()
+        .select_related("org", "category", "topic")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.filter(is_public=True)))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def public_attachments(doc: Document) -> list[Attachment]:
+    """Attachments the public may see (prefetched by public_document)."""
+    return [a for a in doc.attachments.all() if a.is_public]
+
+
+def staff_documents(user: Any, action: Action = Action.VIEW) -> QuerySet[Document]:
+    return permissions.scope(Document.objects.select_related("org", "category", "topic"), user, action)
+
+
+def staff_document(user: Any, pk: Any) -> Document:
+    """The document if `user` may see it; NotFound (404) otherwise, exactly as if missing."""
+    if not str(pk).isdigit():
+        raise permissions.NotFound("未找到该信息")
+    return permissions.get_scoped(
+        Document.objects.select_related("org", "category", "topic").prefetch_related("attachments"),
+        user,
+        Action.VIEW,
+        pk=int(pk),
+    )
+
+
+def directory_items(org_id: int) -> QuerySet[DirectoryItem]:
+    return DirectoryItem.objects.filter(org_id=org_id).order_by("order", "id")
+
+
+def topic_by_code(code: str) -> TopicCategory | None:
+    return TopicCategory.objects.filter(code=code).first()
+
+
+def category_by_code(code: str) -> InfoCategory | None:
+    return InfoCategory.objects.filter(Q(code=code) | Q(name=code)).first()

@@ -1,0 +1,309 @@
+"""Writes on government information: the only place its rules change state.
+
+- Disclosure attribute is set when drafting; 依申请公开/删减后公开/不予公开 need a reason, and
+  删减后公开 needs its public version (条例 Art. 14–16, 37; spec §1).
+- Lifecycle 草稿 → 待审核 → 已发布 → 已撤回; 先审查、后公开: only a reviewer publishes.
+- 索引号 is assigned at first publication, sequential per organisation and period, never
+  reused or changed; a publication that fails consumes no serial (one transaction).
+- 文号 is normalised (GB/T 9704 §7.2.3); the body is sanitised; attachments are checked by content.
+- Every change writes a version and an audit entry in the same transaction.
+"""
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.accounts import permissions
+from gongkai.accounts.permissions import Action
+from gongkai.audit.services import changes, record
+from gongkai.lib import indexno
+from gongkai.lib.docnumber import DocNumberError, normalize_doc_number
+from gongkai.lib.errors import Conflict
+from gongkai.lib.richtext import sanitize_html
+from gongkai.lib.uploads import UploadRejected, check_upload
+from gongkai.organizations.models import Organization
+
+from .models import Attachment, DirectoryItem, Document, DocumentVersion, IndexSerial
+
+S = Document.Status
+A = Document.Attribute
+
+EDITABLE_FIELDS = [
+    "title", "body_html", "public_body_html", "department", "doc_number", "written_on",
+    "published_on", "topic", "category", "keywords", "summary", "disclosure_attribute",
+    "disclosure_reason", "disclosure_method", "disclosure_scope", "validity", "effective_on",
+    "expires_on", "directory_item",
+]  # fmt: skip
+EDITABLE_STATES = (S.DRAFT, S.WITHDRAWN)
+
+
+def snapshot(doc: Document) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in ["org", *EDITABLE_FIELDS, "status", "index_no"]:
+        field = Document._meta.get_field(name)
+        value = getattr(doc, field.attname)
+        data[name] = value.isoformat() if isinstance(value, dt.date) else value
+    data["attachments"] = [
+        {"name": a.name, "sha256": a.sha256, "public": a.is_public} for a in doc.attachments.all()
+    ] if doc.pk else []  # fmt: skip
+    return data
+
+
+def _write_version(doc: Document, by: Any, note: str) -> None:
+    doc.version += 1
+    Document.objects.filter(pk=doc.pk).update(version=doc.version)
+    DocumentVersion.objects.create(
+        document=doc, number=doc.version, status=doc.status, data=snapshot(doc),
+        created_by=by if getattr(by, "pk", None) else None, note=note,
+    )  # fmt: skip
+
+
+def clean(doc: Document) -> None:
+    """Normalise and validate a document's fields; raise ValidationError naming each field."""
+    errors: dict[str, str] = {}
+    doc.title = (doc.title or "").strip()
+    if not doc.title:
+        errors["title"] = "标题不能为空"
+    doc.body_html = sanitize_html(doc.body_html)
+    doc.public_body_html = sanitize_html(doc.public_body_html)
+    if doc.doc_number:
+        try:
+            doc.doc_number = normalize_doc_number(doc.doc_number)
+        except DocNumberError as e:
+            errors["doc_number"] = str(e)
+    if doc.disclosure_attribute not in A.values:
+        errors["disclosure_attribute"] = "公开属性应为：主动公开、依申请公开、删减后公开、不予公开"
+    elif doc.disclosure_attribute != A.ACTIVE and not doc.disclosure_reason.strip():
+        errors["disclosure_reason"] = f"公开属性为“{A(doc.disclosure_attribute).label}”时必须说明理由"
+    if doc.disclosure_attribute == A.REDACTED and not doc.public_body_html:
+        errors["public_body_html"] = "删减后公开须提供删减后的公开正文"
+    if doc.validity and doc.validity not in Document.Validity.values:
+        errors["validity"] = "效力状态应为：有效、失效、废止、已修改"
+    if doc.category_id and doc.category.is_normative and not doc.validity:
+        doc.validity = Document.Validity.VALID
+    if doc.effective_on and doc.expires_on and doc.expires_on < doc.effective_on:
+        errors["expires_on"] = "失效日期不能早于生效日期"
+    if doc.written_on and doc.published_on and doc.published_on < doc.written_on:
+        errors["published_on"] = "发布日期不能早于成文日期"
+    if doc.directory_item_id and doc.directory_item.org_id != doc.org_id:
+        errors["directory_item"] = "所选主动公开基本目录事项不属于本机构"
+    if not doc.category_id:
+        errors["category"] = "请选择信息类别"
+    if errors:
+        raise ValidationError(errors)
+    doc.full_clean(exclude=["created_by"])
+
+
+def _apply(doc: Document, data: dict[str, Any]) -> None:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({k: "该字段不可修改" for k in unknown})
+    for key, value in data.items():
+        setattr(doc, key, "" if value is None and key in _TEXT_FIELDS else value)
+
+
+_TEXT_FIELDS = {
+    f.name for f in Document._meta.get_fields() if getattr(f, "get_internal_type", lambda: "")() in ("CharField", "TextField")
+}
+
+
+@transaction.atomic
+def create_document(*, by: Any, org: Organization, data: dict[str, Any], ip: str = "") -> Document:
+    permissions.require(by, Action.EDIT, org.pk)
+    doc = Document(org=org, created_by=by if getattr(by, "pk", None) else None)
+    _apply(doc, data)
+    clean(doc)
+    doc.save()
+    _write_version(doc, by, "创建")
+    record("document.create", actor=by, obj=doc, org_id=org.pk, after=snapshot(doc), ip=ip)
+    return doc
+
+
+def _locked(document: Document) -> Document:
+    return Document.objects.select_for_update().select_related("org", "category").get(pk=document.pk)
+
+
+@transaction.atomic
+def update_document(document: Document, *, by: Any, data: dict[str, Any], ip: str = "") -> Document:
+    doc = _locked(document)
+    permissions.require(by, Action.EDIT, doc.org_id)
+    if doc.status not in EDITABLE_STATES:
+        raise Conflict(f"“{doc.get_status_display()}”状态的信息不能修改；已发布的信息请先撤回")
+    before = snapshot(doc)
+    _apply(doc, data)
+    clean(doc)
+    doc.save()
+    b, a = changes(before, snapshot(doc))
+    if a:
+        _write_version(doc, by, "修改")
+        record("document.update", actor=by, obj=doc, org_id=doc.org_id, before=b, after=a, ip=ip)
+    return doc
+
+
+def _transition(doc: Document, *, by: Any, to: str, action: str, ip: str, extra: dict | None = None) -> None:
+    before = doc.status
+    doc.status = to
+    doc.save()
+    _write_version(doc, by, S(to).label)
+    record(
+        action, actor=by, obj=doc, org_id=doc.org_id, before={"status": before},
+        after={"status": to, "index_no": doc.index_no, **(extra or {})}, ip=ip,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def submit(document: Document, *, by: Any, ip: str = "") -> Document:
+    """草稿/已撤回 → 待审核."""
+    doc = _locked(document)
+    permissions.require(by, Action.EDIT, doc.org_id)
+    if doc.status not in EDITABLE_STATES:
+        raise Conflict(f"只有草稿或已撤回的信息可以提交审核，当前状态为“{doc.get_status_display()}”")
+    clean(doc)
+    _transition(doc, by=by, to=S.PENDING, action="document.submit", ip=ip)
+    return doc
+
+
+@transaction.atomic
+def return_to_draft(document: Document, *, by: Any, reason: str, ip: str = "") -> Document:
+    """待审核 → 草稿, with the reviewer's reason (审核不通过，退回修改)."""
+    doc = _locked(document)
+    permissions.require(by, Action.REVIEW, doc.org_id)
+    if doc.status != S.PENDING:
+        raise Conflict("只有待审核的信息可以退回")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写退回理由"})
+    _transition(doc, by=by, to=S.DRAFT, action="document.return", ip=ip, extra={"reason": reason})
+    return doc
+
+
+def assign_index_no(org: Organization, on: dt.date) -> str:
+    """Take the organisation's next serial for the period of `on`. Call inside the publishing
+    transaction: the counter row stays locked until commit, and a rollback returns the serial."""
+    period = indexno.period_of(org.index_format, on.year, on.month)
+    IndexSerial.objects.bulk_create([IndexSerial(org=org, period=period, last=0)], ignore_conflicts=True)
+    counter = IndexSerial.objects.select_for_update().get(org=org, period=period)
+    publisher = indexno.Publisher(org.region_code, org.org_code, org.credit_code)
+    while True:
+        counter.last += 1
+        candidate = indexno.render(org.index_format, publisher, on.year, on.month, counter.last)
+        # an imported document may already hold this number: skip it, never reuse it
+        if not Document.objects.filter(index_no=candidate).exists():
+            break
+    counter.save(update_fields=["last"])
+    return candidate
+
+
+@transaction.atomic
+def publish(document: Document, *, by: Any, ip: str = "", today: dt.date | None = None) -> Document:
+    """待审核 → 已发布 (先审查、后公开). Assigns the 索引号 at first publication."""
+    doc = _locked(document)
+    permissions.require(by, Action.REVIEW, doc.org_id)
+    if doc.status != S.PENDING:
+        raise Conflict(f"只有待审核的信息可以发布，当前状态为“{doc.get_status_display()}”")
+    clean(doc)
+    today = today or timezone.localdate()
+    if doc.published_on is None:
+        doc.published_on = today
+    if not doc.index_no:
+        doc.index_no = assign_index_no(doc.org, doc.published_on)
+        doc.first_published_at = timezone.now()
+    _transition(doc, by=by, to=S.PUBLISHED, action="document.publish", ip=ip)
+    return doc
+
+
+@transaction.atomic
+def withdraw(document: Document, *, by: Any, reason: str, ip: str = "") -> Document:
+    """已发布 → 已撤回. The 索引号 stays with the document."""
+    doc = _locked(document)
+    permissions.require(by, Action.REVIEW, doc.org_id)
+    if doc.status != S.PUBLISHED:
+        raise Conflict("只有已发布的信息可以撤回")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写撤回理由"})
+    _transition(doc, by=by, to=S.WITHDRAWN, action="document.withdraw", ip=ip, extra={"reason": reason})
+    return doc
+
+
+@transaction.atomic
+def add_attachment(
+    document: Document, *, by: Any, upload: UploadedFile, is_public: bool = True, ip: str = ""
+) -> Attachment:
+    doc = _locked(document)
+    permissions.require(by, Action.EDIT, doc.org_id)
+    if doc.status not in EDITABLE_STATES:
+        raise Conflict("只有草稿或已撤回的信息可以添加附件")
+    name = (upload.name or "").rsplit("/", 1)[-1]
+    try:
+        checked = check_upload(name, upload.file, upload.size or 0, settings.GONGKAI_ATTACHMENT_MAX_BYTES)
+    except UploadRejected as e:
+        raise ValidationError({"file": str(e)}) from e
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    attachment = Attachment(
+        document=doc, name=name, size=upload.size, content_type=checked.content_type,
+        sha256=digest.hexdigest(), is_public=is_public, order=doc.attachments.count(),
+    )  # fmt: skip
+    attachment.file.save(name, upload, save=False)
+    try:
+        attachment.save()
+        _write_version(doc, by, f"添加附件 {name}")
+        record(
+            "document.attach", actor=by, obj=doc, org_id=doc.org_id,
+            after={"attachment": name, "sha256": attachment.sha256, "size": attachment.size}, ip=ip,
+        )  # fmt: skip
+    except Exception:
+        attachment.file.delete(save=False)  # no orphan file when the transaction fails
+        raise
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(attachment: Attachment, *, by: Any, ip: str = "") -> None:
+    doc = _locked(attachment.document)
+    permissions.require(by, Action.EDIT, doc.org_id)
+    if doc.status not in EDITABLE_STATES:
+        raise Conflict("只有草稿或已撤回的信息可以删除附件")
+    name = attachment.name
+    attachment.delete()
+    _write_version(doc, by, f"删除附件 {name}")
+    record("document.detach", actor=by, obj=doc, org_id=doc.org_id, before={"attachment": name}, ip=ip)
+
+
+@transaction.atomic
+def lapse_validity(today: dt.date | None = None) -> int:
+    """有效 → 失效 for documents whose 失效日期 has passed. Run daily by the task worker."""
+    today = today or timezone.localdate()
+    lapsed = 0
+    due = Document.objects.select_for_update().filter(validity=Document.Validity.VALID, expires_on__lt=today)
+    for doc in due:
+        doc.validity = Document.Validity.EXPIRED
+        doc.save(update_fields=["validity", "updated_at"])
+        _write_version(doc, permissions.SYSTEM, "到期自动失效")
+        record(
+            "document.lapse", actor=permissions.SYSTEM, obj=doc, org_id=doc.org_id,
+            before={"validity": "valid"}, after={"validity": "expired", "expires_on": str(doc.expires_on)},
+        )  # fmt: skip
+        lapsed += 1
+    return lapsed
+
+
+@transaction.atomic
+def save_directory_item(item: DirectoryItem, *, by: Any, ip: str = "") -> DirectoryItem:
+    permissions.require(by, Action.MANAGE, item.org_id)
+    creating = item.pk is None
+    if item.parent_id and item.parent.org_id != item.org_id:
+        raise ValidationError({"parent": "上级事项须属于同一机构"})
+    item.full_clean()
+    item.save()
+    record(
+        "directory.create" if creating else "directory.update", actor=by, obj=item, org_id=item.org_id,
+        after={"name": item.name, "time_limit": item.time_limit, "scope": item.scope}, ip=ip,
+    )  # fmt: skip
+    return item

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganizationsConfig(AppConfig):
+    name = "gongkai.organizations"
+    verbose_name = "机构"

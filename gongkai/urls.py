@@ -1,0 +1,23 @@
+"""URL map: the back office at /admin/, the API at /api/v1/, the public pages at /."""
+
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+
+from gongkai.api import api, not_found
+from gongkai.documents import views as documents
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", not_found),
+    path("healthz", healthz),
+    path("", documents.home, name="home"),
+    path("documents/<int:doc_id>/", documents.detail, name="document"),
+    path("attachments/<int:attachment_id>/<str:name>", documents.attachment, name="attachment"),
+]
