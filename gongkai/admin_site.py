@@ -6,7 +6,7 @@ Every ModelAdmin scopes its rows through `gongkai.accounts.permissions`; see eac
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.services import logged_out
@@ -21,13 +21,15 @@ class GongkaiAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_staff)
 
-    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
         response = super().password_change(request, extra_context)
         if request.method == "POST" and response.status_code == 302:
-            record("user.password_change", actor=request.user, obj=request.user, ip=client_ip(request))
+            record(
+                "user.password_change", actor=request.user, obj=request.user, ip=client_ip(request)
+            )
         return response
 
-    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def logout(self, request: HttpRequest, extra_context: Any = None) -> Any:
         if request.method == "POST":
             logged_out(request.user, ip=client_ip(request))
         return super().logout(request, extra_context)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
+from ninja.renderers import JSONRenderer
 
 from gongkai.documents.api import router as documents_router
 from gongkai.lib.errors import Conflict
@@ -19,7 +20,13 @@ from gongkai.organizations.api import router as organizations_router
 
 log = logging.getLogger(__name__)
 
+
+class ChineseJSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # readable Chinese for people reading raw JSON
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="政务公开平台接口",
     version="1",
     description="已公开政府信息的只读接口（无需认证）与机构工作人员的写接口（个人令牌）。",
@@ -34,18 +41,28 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
 
 
 def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> JsonResponse:
-    body: dict[str, Any] = {"status": status, "code": CODES.get(status, "error"), "message": message}
+    body: dict[str, Any] = {
+        "status": status,
+        "code": CODES.get(status, "error"),
+        "message": message,
+    }
     if fields:
         body["fields"] = fields
     return JsonResponse({"error": body}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+def _schema_error(request: HttpRequest, exc: Any) -> HttpResponse:
     fields: dict[str, str] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path", "form", "file")]
+        loc = [
+            str(p)
+            for p in err.get("loc", [])
+            if p not in ("body", "payload", "query", "path", "form", "file")
+        ]
         fields[".".join(loc) or "request"] = _pydantic_message(err)
-    return error_response(422, "请求参数有误：" + "；".join(f"{k}：{v}" for k, v in fields.items()), fields)
+    return error_response(
+        422, "请求参数有误：" + "；".join(f"{k}：{v}" for k, v in fields.items()), fields
+    )
 
 
 def _pydantic_message(err: dict[str, Any]) -> str:
@@ -61,25 +78,38 @@ def _pydantic_message(err: dict[str, Any]) -> str:
     return str(err.get("msg", "无效"))
 
 
-def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def _validation(request: HttpRequest, exc: Any) -> HttpResponse:
     if hasattr(exc, "error_dict"):
         fields = {k: "；".join(str(m) for m in v) for k, v in exc.message_dict.items()}
         return error_response(422, "；".join(fields.values()), fields)
     return error_response(422, "；".join(exc.messages))
 
 
+def _status(status: int, default: str) -> Any:
+    def handler(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error_response(status, str(exc) or default)
+
+    return handler
+
+
+def _http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+    return error_response(exc.status_code, str(exc))
+
+
+def _unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
+    return error_response(401, "需要有效的接口令牌（Authorization: Bearer …）")
+
+
 api.add_exception_handler(SchemaError, _schema_error)
 api.add_exception_handler(ValidationError, _validation)
-api.add_exception_handler(Http404, lambda r, e: error_response(404, str(e) or "未找到"))
-api.add_exception_handler(PermissionDenied, lambda r, e: error_response(403, str(e) or "没有权限"))
-api.add_exception_handler(Conflict, lambda r, e: error_response(409, str(e)))
-api.add_exception_handler(
-    AuthenticationError, lambda r, e: error_response(401, "需要有效的接口令牌（Authorization: Bearer …）")
-)
-api.add_exception_handler(HttpError, lambda r, e: error_response(e.status_code, str(e)))
+api.add_exception_handler(Http404, _status(404, "未找到"))
+api.add_exception_handler(PermissionDenied, _status(403, "没有权限"))
+api.add_exception_handler(Conflict, _status(409, "与当前状态冲突"))
+api.add_exception_handler(AuthenticationError, _unauthenticated)
+api.add_exception_handler(HttpError, _http_error)
 
 
-def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _server_error(request: HttpRequest, exc: Any) -> HttpResponse:
     log.exception("API error on %s", request.path)
     return error_response(500, "服务器内部错误，请稍后再试")
 
@@ -90,3 +120,26 @@ api.add_exception_handler(Exception, _server_error)
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Unknown paths under /api/ answer in the API's error shape, not an HTML page."""
     return error_response(404, "没有这个接口")
+
+
+class ApiErrorShapeMiddleware:
+    """Errors under /api/ that Django or ninja answer in HTML (405, CSRF 403, 413 …) get the API's shape."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            messages = {405: "该接口不支持此请求方法", 403: "没有权限", 413: "请求内容过大"}
+            shaped = error_response(
+                response.status_code, messages.get(response.status_code, "请求无法处理")
+            )
+            if response.has_header("Allow"):
+                shaped["Allow"] = response["Allow"]
+            return shaped
+        return response

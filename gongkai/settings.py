@@ -52,11 +52,13 @@ INSTALLED_APPS = [
     "gongkai.accounts",
     "gongkai.documents",
     "gongkai.review",
+    "gongkai.imports",
     "gongkai.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gongkai.api.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,6 +1,6 @@
 """Back office for people, roles and API tokens. Role changes go through services (audited)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,9 +23,13 @@ class MembershipInline(admin.TabularInline):
     verbose_name_plural = "所在机构与角色"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return permissions.scope(super().get_queryset(request), request.user, Action.MANAGE, "organization")
+        return permissions.scope(
+            super().get_queryset(request), request.user, Action.MANAGE, "organization"
+        )
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> forms.Field | None:
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
         if db_field.name == "organization":
             from gongkai.organizations.models import Organization
 
@@ -60,9 +64,22 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("个人信息", {"fields": ["full_name", "email"]}),
-        ("状态", {"fields": ["is_active", "is_staff", "is_superuser", "password_changed_at", "last_login"]}),
+        (
+            "状态",
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "password_changed_at",
+                    "last_login",
+                ]
+            },
+        ),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "full_name", "password1", "password2"]})
+    ]
     readonly_fields = ["password_changed_at", "last_login"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -76,7 +93,9 @@ class UserAdmin(DjangoUserAdmin):
         ids = permissions.org_ids(request.user, Action.MANAGE)
         if ids is None:
             return qs
-        return qs.filter(memberships__organization_id__in=ids).distinct() | qs.filter(pk=request.user.pk)
+        return qs.filter(memberships__organization_id__in=ids).distinct() | qs.filter(
+            pk=request.user.pk
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _manages_any(request)
@@ -114,8 +133,16 @@ class UserAdmin(DjangoUserAdmin):
             elif f.has_changed() and f.cleaned_data.get("organization"):
                 org = f.cleaned_data["organization"]
                 if membership.pk and membership.organization_id != org.pk:
-                    services.revoke_role(by=request.user, membership=Membership.objects.get(pk=membership.pk), ip=ip)
-                services.grant_role(by=request.user, user=form.instance, organization=org, role=f.cleaned_data["role"], ip=ip)
+                    services.revoke_role(
+                        by=request.user, membership=Membership.objects.get(pk=membership.pk), ip=ip
+                    )
+                services.grant_role(
+                    by=request.user,
+                    user=form.instance,
+                    organization=org,
+                    role=f.cleaned_data["role"],
+                    ip=ip,
+                )
 
 
 class TokenAddForm(forms.ModelForm):
@@ -128,18 +155,32 @@ class TokenAddForm(forms.ModelForm):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "name", "user", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
     actions = ["revoke"]
     readonly_fields = ["prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         if obj is None:
             kwargs["form"] = TokenAddForm
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return ["user", "name", "days"] if permissions.is_platform_admin(request.user) else ["name", "days"]
+            return (
+                ["user", "name", "days"]
+                if permissions.is_platform_admin(request.user)
+                else ["name", "days"]
+            )
         return ["user", "name", *self.readonly_fields]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -162,9 +203,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
-        user = form.cleaned_data.get("user") or request.user
+        user = cast(User, form.cleaned_data.get("user") or request.user)
         token, raw = services.issue_token(
-            by=request.user, user=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            by=request.user,
+            user=user,
+            name=form.cleaned_data["name"],
+            days=form.cleaned_data["days"],
         )
         obj.pk = token.pk
         messages.warning(request, f"新令牌（只显示这一次，请立即复制保存）：{raw}")

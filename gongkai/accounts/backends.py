@@ -17,7 +17,11 @@ def client_ip(request: HttpRequest | None) -> str:
 
 class LockoutModelBackend(ModelBackend):
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> Any:
         if username is None:
             username = kwargs.get("username", "")

@@ -21,7 +21,7 @@ class PasswordExpiryMiddleware:
             and user.is_authenticated
             and request.path.startswith("/admin/")
             and not request.path.startswith(_ALLOWED)
-            and password_expired(user)  # type: ignore[arg-type]
+            and password_expired(user)
         ):
             return redirect("/admin/password_change/")
         return self.get_response(request)

@@ -35,7 +35,10 @@ class Role(models.TextChoices):
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="人员"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="人员",
     )
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="memberships",
@@ -59,7 +62,10 @@ class ApiToken(models.Model):
     """A per-user API token. Only its SHA-256 digest is stored; the token is shown once."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="人员"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name="人员",
     )
     name = models.CharField("用途", max_length=100)
     prefix = models.CharField("前缀", max_length=12, unique=True)
@@ -91,3 +97,6 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录"
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"

@@ -54,7 +54,9 @@ def org_ids(user: Any, action: Action) -> set[int] | None:
     if action not in cache:
         direct: set[int] = set()
         overseen: set[int] = set()
-        for org_id, role in Membership.objects.filter(user=user).values_list("organization_id", "role"):
+        for org_id, role in Membership.objects.filter(user=user).values_list(
+            "organization_id", "role"
+        ):
             if action in ROLE_ACTIONS[role]:
                 (overseen if role == Role.ADMIN else direct).add(org_id)
         cache[action] = direct | descendant_ids(overseen)
@@ -76,7 +78,9 @@ def is_staff_anywhere(user: Any) -> bool:
     return ids is None or bool(ids)
 
 
-def scope(qs: QuerySet[M], user: Any, action: Action = Action.VIEW, org_field: str = "org") -> QuerySet[M]:
+def scope(
+    qs: QuerySet[M], user: Any, action: Action = Action.VIEW, org_field: str = "org"
+) -> QuerySet[M]:
     """Restrict `qs` to rows of organisations where `user` may do `action`."""
     ids = org_ids(user, action)
     if ids is None:
@@ -84,7 +88,9 @@ def scope(qs: QuerySet[M], user: Any, action: Action = Action.VIEW, org_field: s
     return qs.filter(Q(**{f"{org_field}__in": ids}))
 
 
-def get_scoped(qs: QuerySet[M], user: Any, action: Action = Action.VIEW, org_field: str = "org", **lookup: Any) -> M:
+def get_scoped(
+    qs: QuerySet[M], user: Any, action: Action = Action.VIEW, org_field: str = "org", **lookup: Any
+) -> M:
     """The object, or NotFound when it is missing or outside the user's scope."""
     obj = scope(qs, user, action, org_field).filter(**lookup).first()
     if obj is None:
@@ -97,7 +103,12 @@ def require(user: Any, action: Action, org_id: int | None) -> None:
     from django.core.exceptions import PermissionDenied
 
     if not can(user, action, org_id):
-        labels = {Action.EDIT: "编辑", Action.REVIEW: "审核", Action.MANAGE: "管理", Action.VIEW: "查看"}
+        labels = {
+            Action.EDIT: "编辑",
+            Action.REVIEW: "审核",
+            Action.MANAGE: "管理",
+            Action.VIEW: "查看",
+        }
         raise PermissionDenied(f"您在该机构没有{labels[action]}权限")
 
 

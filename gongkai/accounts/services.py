@@ -15,12 +15,14 @@ from gongkai.audit.services import record
 from . import permissions
 from .models import ApiToken, LoginFailure, Membership, Role, User
 
-TOKEN_PREFIX = "gk_"
+TOKEN_PREFIX = "gk_"  # noqa: S105 — a marker, not a secret
 
 
 # --- roles -------------------------------------------------------------------------------------
 @transaction.atomic
-def grant_role(*, by: Any, user: User, organization: Any, role: Role | str, ip: str = "") -> Membership:
+def grant_role(
+    *, by: Any, user: User, organization: Any, role: Role | str, ip: str = ""
+) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, organization=organization, defaults={"role": role}
     )
@@ -138,7 +140,12 @@ def issue_token(*, by: Any, user: User, name: str, days: int = 90) -> tuple[ApiT
         user=user, name=name, prefix=prefix, digest=_digest(raw),
         expires_at=timezone.now() + dt.timedelta(days=days),
     )  # fmt: skip
-    record("token.issue", actor=by, obj=token, after={"user": user.username, "prefix": prefix, "days": days})
+    record(
+        "token.issue",
+        actor=by,
+        obj=token,
+        after={"user": user.username, "prefix": prefix, "days": days},
+    )
     return token, raw
 
 

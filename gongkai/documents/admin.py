@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -20,23 +21,33 @@ from gongkai.lib.errors import Conflict
 from gongkai.lib.uploads import UploadRejected, check_upload
 
 from . import services
-from .models import Attachment, DirectoryItem, Document, DocumentVersion, InfoCategory, TopicCategory
+from .models import (
+    Attachment,
+    DirectoryItem,
+    Document,
+    DocumentVersion,
+    InfoCategory,
+    TopicCategory,
+)
 
 
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = ["org", *services.EDITABLE_FIELDS]
-        widgets = {"body_html": forms.Textarea(attrs={"rows": 16}), "public_body_html": forms.Textarea(attrs={"rows": 8})}
+        widgets = {
+            "body_html": forms.Textarea(attrs={"rows": 16}),
+            "public_body_html": forms.Textarea(attrs={"rows": 8}),
+        }
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
         if self.errors or not self.instance.org_id:
             return
         try:
             services.clean(self.instance)  # the rules the services enforce, shown on the form
         except ValidationError as e:
-            self._update_errors(e)
+            self._update_errors(e)  # type: ignore[attr-defined]
 
 
 class AttachmentForm(forms.ModelForm):
@@ -78,14 +89,17 @@ class AttachmentInline(admin.TabularInline):
 class VersionInline(admin.TabularInline):
     model = DocumentVersion
     extra = 0
-    fields = ["number", "status", "note", "created_by", "created_at", "snapshot"]
+    fields = ("number", "status", "note", "created_by", "created_at", "snapshot")
     readonly_fields = fields
     verbose_name_plural = "历史版本（每次修改与状态变化都保留）"
 
     @admin.display(description="内容")
     def snapshot(self, obj: DocumentVersion) -> str:
         text = json.dumps(obj.data, ensure_ascii=False, indent=1)
-        return format_html("<details><summary>查看</summary><pre style='white-space:pre-wrap'>{}</pre></details>", text)
+        return format_html(
+            "<details><summary>查看</summary><pre style='white-space:pre-wrap'>{}</pre></details>",
+            text,
+        )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -101,7 +115,9 @@ class VersionInline(admin.TabularInline):
 
 
 def _editable(request: HttpRequest, doc: Document) -> bool:
-    return doc.status in services.EDITABLE_STATES and permissions.can(request.user, Action.EDIT, doc.org_id)
+    return doc.status in services.EDITABLE_STATES and permissions.can(
+        request.user, Action.EDIT, doc.org_id
+    )
 
 
 class ReasonForm(forms.Form):
@@ -112,7 +128,15 @@ class ReasonForm(forms.Form):
 class DocumentAdmin(ScopedAdmin):
     form = DocumentForm
     inlines = [AttachmentInline, VersionInline]
-    list_display = ["title", "org", "category", "status", "disclosure_attribute", "index_no", "published_on"]
+    list_display = [
+        "title",
+        "org",
+        "category",
+        "status",
+        "disclosure_attribute",
+        "index_no",
+        "published_on",
+    ]
     list_filter = ["status", "disclosure_attribute", "validity", "category", "org"]
     search_fields = ["title", "doc_number", "index_no", "keywords"]
     date_hierarchy = "published_on"
@@ -120,14 +144,52 @@ class DocumentAdmin(ScopedAdmin):
     readonly_fields = ["status", "index_no", "version", "created_by", "first_published_at"]
     actions = ["submit_selected", "publish_selected", "withdraw_selected", "return_selected"]
     fieldsets = [
-        (None, {"fields": ["status", "index_no", "version", "org", "title", "category", "topic", "directory_item"]}),
-        ("公文要素", {"fields": ["doc_number", "department", "written_on", "published_on", "keywords", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "status",
+                    "index_no",
+                    "version",
+                    "org",
+                    "title",
+                    "category",
+                    "topic",
+                    "directory_item",
+                ]
+            },
+        ),
+        (
+            "公文要素",
+            {
+                "fields": [
+                    "doc_number",
+                    "department",
+                    "written_on",
+                    "published_on",
+                    "keywords",
+                    "summary",
+                ]
+            },
+        ),
         ("正文", {"fields": ["body_html", "public_body_html"]}),
-        ("公开属性（先审查、后公开）", {"fields": ["disclosure_attribute", "disclosure_reason", "disclosure_method", "disclosure_scope"]}),
+        (
+            "公开属性（先审查、后公开）",
+            {
+                "fields": [
+                    "disclosure_attribute",
+                    "disclosure_reason",
+                    "disclosure_method",
+                    "disclosure_scope",
+                ]
+            },
+        ),
         ("效力", {"fields": ["validity", "effective_on", "expires_on"]}),
     ]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> forms.Field | None:
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
         if db_field.name == "org":
             kwargs["queryset"] = self.allowed_orgs(request, Action.EDIT)
         if db_field.name == "directory_item":
@@ -151,12 +213,16 @@ class DocumentAdmin(ScopedAdmin):
         if change:
             saved = services.update_document(obj, by=request.user, data=data, ip=client_ip(request))
         else:
-            saved = services.create_document(by=request.user, org=form.cleaned_data["org"], data=data, ip=client_ip(request))
+            saved = services.create_document(
+                by=request.user, org=form.cleaned_data["org"], data=data, ip=client_ip(request)
+            )
         obj.pk, obj.version = saved.pk, saved.version
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         doc = form.instance
         for formset in formsets:
+            # attachments are written by the services below, never by formset.save()
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             if formset.model is not Attachment:
                 continue
             for f in formset.forms:
@@ -186,22 +252,39 @@ class DocumentAdmin(ScopedAdmin):
 
     @admin.action(description="提交审核")
     def submit_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._run(request, queryset, "提交审核", lambda d: services.submit(d, by=request.user, ip=client_ip(request)))
+        self._run(
+            request,
+            queryset,
+            "提交审核",
+            lambda d: services.submit(d, by=request.user, ip=client_ip(request)),
+        )
 
     @admin.action(description="审核通过并发布")
     def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._run(request, queryset, "发布", lambda d: services.publish(d, by=request.user, ip=client_ip(request)))
+        self._run(
+            request,
+            queryset,
+            "发布",
+            lambda d: services.publish(d, by=request.user, ip=client_ip(request)),
+        )
 
-    def _with_reason(self, request: HttpRequest, queryset: QuerySet, label: str, action: str, fn: Any) -> HttpResponse | None:
+    def _with_reason(
+        self, request: HttpRequest, queryset: QuerySet, label: str, action: str, fn: Any
+    ) -> HttpResponse | None:
         form = ReasonForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
-            self._run(request, queryset, label, lambda d: fn(d, by=request.user, reason=reason, ip=client_ip(request)))
+            self._run(
+                request,
+                queryset,
+                label,
+                lambda d: fn(d, by=request.user, reason=reason, ip=client_ip(request)),
+            )
             return None
         context = {
             **self.admin_site.each_context(request), "title": f"{label}：请填写理由", "form": form,
             "queryset": queryset, "action": action, "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }  # fmt: skip
         return TemplateResponse(request, "admin/documents/reason.html", context)
 
@@ -211,7 +294,9 @@ class DocumentAdmin(ScopedAdmin):
 
     @admin.action(description="退回修改")
     def return_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        return self._with_reason(request, queryset, "退回", "return_selected", services.return_to_draft)
+        return self._with_reason(
+            request, queryset, "退回", "return_selected", services.return_to_draft
+        )
 
 
 @admin.register(DirectoryItem)
@@ -221,7 +306,9 @@ class DirectoryItemAdmin(ScopedAdmin):
     list_filter = ["org", "scope"]
     search_fields = ["name", "basis"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> forms.Field | None:
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
         if db_field.name == "org":
             kwargs["queryset"] = self.allowed_orgs(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from django.urls import reverse
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gongkai.accounts.api import token_auth
@@ -46,7 +47,7 @@ class AttachmentOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Attachment) -> str:
-        return obj.file.url
+        return reverse("attachment", args=[obj.pk, obj.name])
 
 
 class DocumentListItem(Schema):
@@ -220,65 +221,99 @@ def _resolve(data: dict[str, Any], org: Organization | None) -> dict[str, Any]:
         item_id = out.pop("directory_item")
         item = DirectoryItem.objects.filter(pk=item_id, org=org).first() if item_id else None
         if item_id and item is None:
-            raise ValidationError({"directory_item": f"本机构没有编号为 {item_id} 的主动公开基本目录事项"})
+            raise ValidationError(
+                {"directory_item": f"本机构没有编号为 {item_id} 的主动公开基本目录事项"}
+            )
         out["directory_item"] = item
     return out
 
 
-@router.post("/documents", response={201: StaffDocumentOut}, auth=token_auth, summary="起草政府信息")
-def create_document(request: HttpRequest, payload: DocumentIn) -> tuple[int, Document]:
+@router.post(
+    "/documents", response={201: StaffDocumentOut}, auth=token_auth, summary="起草政府信息"
+)
+def create_document(request: HttpRequest, payload: DocumentIn) -> Status[Document]:
     data = payload.dict(exclude_unset=True)
     org_code = data.pop("org", None)
     org = Organization.objects.filter(code=org_code).first() if org_code else None
     if org is None:
         raise ValidationError({"org": f"未知的机构“{org_code}”" if org_code else "请指定机构"})
-    doc = services.create_document(by=request.user, org=org, data=_resolve(data, org), ip=client_ip(request))
-    return 201, doc
+    doc = services.create_document(
+        by=request.user, org=org, data=_resolve(data, org), ip=client_ip(request)
+    )
+    return Status(201, doc)
 
 
-@router.get("/staff/documents/{doc_id}", response=StaffDocumentOut, auth=token_auth, summary="本机构政府信息（含草稿）")
+@router.get(
+    "/staff/documents/{int:doc_id}",
+    response=StaffDocumentOut,
+    auth=token_auth,
+    summary="本机构政府信息（含草稿）",
+)
 def staff_get_document(request: HttpRequest, doc_id: int) -> Document:
     return selectors.staff_document(request.user, doc_id)
 
 
-@router.patch("/documents/{doc_id}", response=StaffDocumentOut, auth=token_auth, summary="修改草稿")
+@router.patch(
+    "/documents/{int:doc_id}", response=StaffDocumentOut, auth=token_auth, summary="修改草稿"
+)
 def update_document(request: HttpRequest, doc_id: int, payload: DocumentIn) -> Document:
     doc = selectors.staff_document(request.user, doc_id)
     data = payload.dict(exclude_unset=True)
     if "org" in data and data.pop("org") != doc.org.code:
         raise ValidationError({"org": "不能修改发布机构"})
-    return services.update_document(doc, by=request.user, data=_resolve(data, doc.org), ip=client_ip(request))
+    return services.update_document(
+        doc, by=request.user, data=_resolve(data, doc.org), ip=client_ip(request)
+    )
 
 
-@router.post("/documents/{doc_id}/submit", response=StaffDocumentOut, auth=token_auth, summary="提交审核")
+@router.post(
+    "/documents/{int:doc_id}/submit", response=StaffDocumentOut, auth=token_auth, summary="提交审核"
+)
 def submit_document(request: HttpRequest, doc_id: int) -> Document:
     doc = selectors.staff_document(request.user, doc_id)
     return services.submit(doc, by=request.user, ip=client_ip(request))
 
 
-@router.post("/documents/{doc_id}/return", response=StaffDocumentOut, auth=token_auth, summary="退回修改")
+@router.post(
+    "/documents/{int:doc_id}/return", response=StaffDocumentOut, auth=token_auth, summary="退回修改"
+)
 def return_document(request: HttpRequest, doc_id: int, payload: ReasonIn) -> Document:
     doc = selectors.staff_document(request.user, doc_id)
-    return services.return_to_draft(doc, by=request.user, reason=payload.reason, ip=client_ip(request))
+    return services.return_to_draft(
+        doc, by=request.user, reason=payload.reason, ip=client_ip(request)
+    )
 
 
-@router.post("/documents/{doc_id}/publish", response=StaffDocumentOut, auth=token_auth, summary="审核发布")
+@router.post(
+    "/documents/{int:doc_id}/publish",
+    response=StaffDocumentOut,
+    auth=token_auth,
+    summary="审核发布",
+)
 def publish_document(request: HttpRequest, doc_id: int) -> Document:
     doc = selectors.staff_document(request.user, doc_id)
     return services.publish(doc, by=request.user, ip=client_ip(request))
 
 
-@router.post("/documents/{doc_id}/withdraw", response=StaffDocumentOut, auth=token_auth, summary="撤回")
+@router.post(
+    "/documents/{int:doc_id}/withdraw", response=StaffDocumentOut, auth=token_auth, summary="撤回"
+)
 def withdraw_document(request: HttpRequest, doc_id: int, payload: ReasonIn) -> Document:
     doc = selectors.staff_document(request.user, doc_id)
     return services.withdraw(doc, by=request.user, reason=payload.reason, ip=client_ip(request))
 
 
 @router.post(
-    "/documents/{doc_id}/attachments", response={201: AttachmentOut}, auth=token_auth, summary="上传附件"
+    "/documents/{int:doc_id}/attachments",
+    response={201: AttachmentOut},
+    auth=token_auth,
+    summary="上传附件",
 )
 def upload_attachment(
     request: HttpRequest, doc_id: int, file: File[UploadedFile], is_public: Form[bool] = True
-) -> tuple[int, Attachment]:
+) -> Status[Attachment]:
     doc = selectors.staff_document(request.user, doc_id)
-    return 201, services.add_attachment(doc, by=request.user, upload=file, is_public=is_public, ip=client_ip(request))
+    attachment = services.add_attachment(
+        doc, by=request.user, upload=file, is_public=is_public, ip=client_ip(request)
+    )
+    return Status(201, attachment)

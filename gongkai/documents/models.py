@@ -70,7 +70,9 @@ class DirectoryItem(models.Model):
         "公开时限", max_length=200, default="信息形成或变更之日起20个工作日内"
     )
     method = models.CharField("公开方式", max_length=200, default="政府网站")
-    scope = models.CharField("公开范围", max_length=16, choices=DisclosureScope.choices, default=DisclosureScope.PUBLIC)
+    scope = models.CharField(
+        "公开范围", max_length=16, choices=DisclosureScope.choices, default=DisclosureScope.PUBLIC
+    )
     order = models.PositiveIntegerField("排序", default=100)
 
     class Meta:
@@ -135,9 +137,16 @@ class Document(models.Model):
         DirectoryItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents",
         verbose_name="主动公开基本目录",
     )  # fmt: skip
-    index_no = models.CharField("索引号", max_length=64, unique=True, null=True, blank=True, editable=False)
+    index_no = models.CharField(
+        "索引号", max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     status = models.CharField(
-        "状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False
+        "状态",
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        editable=False,
     )
     version = models.PositiveIntegerField("版本", default=0, editable=False)
     created_by = models.ForeignKey(
@@ -153,7 +162,9 @@ class Document(models.Model):
         verbose_name_plural = "政府信息"
         ordering = ["-published_on", "-id"]
         indexes = [
-            models.Index(fields=["status", "disclosure_attribute", "-published_on"], name="doc_public_list"),
+            models.Index(
+                fields=["status", "disclosure_attribute", "-published_on"], name="doc_public_list"
+            ),
             models.Index(fields=["org", "status"], name="doc_org_status"),
         ]
 
@@ -163,7 +174,9 @@ class Document(models.Model):
     @property
     def is_public(self) -> bool:
         """Shown to the public: published, and 主动公开 or 删减后公开 (its public version)."""
-        return self.status == self.Status.PUBLISHED and self.disclosure_attribute in PUBLIC_ATTRIBUTES
+        return (
+            self.status == self.Status.PUBLISHED and self.disclosure_attribute in PUBLIC_ATTRIBUTES
+        )
 
     def public_body(self) -> str:
         if self.disclosure_attribute == self.Attribute.REDACTED:
@@ -182,7 +195,11 @@ class DocumentVersion(models.Model):
     status = models.CharField("状态", max_length=16, choices=Document.Status.choices)
     data = models.JSONField("内容快照")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
     )
     created_at = models.DateTimeField("时间", auto_now_add=True)
     note = models.CharField("说明", max_length=200, blank=True)
@@ -191,7 +208,9 @@ class DocumentVersion(models.Model):
         verbose_name = "历史版本"
         verbose_name_plural = "历史版本"
         ordering = ["document", "-number"]
-        constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_number_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="one_number_per_version")
+        ]
 
     def __str__(self) -> str:
         return f"v{self.number}"
@@ -204,7 +223,9 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=120)
     sha256 = models.CharField(max_length=64)
-    is_public = models.BooleanField("对外公开", default=True, help_text="删减后公开时可只公开部分附件")
+    is_public = models.BooleanField(
+        "对外公开", default=True, help_text="删减后公开时可只公开部分附件"
+    )
     order = models.PositiveIntegerField("排序", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -220,11 +241,18 @@ class Attachment(models.Model):
 class IndexSerial(models.Model):
     """The last 索引号 serial used by an organisation in a period. Serials are never reused."""
 
-    org = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
     period = models.CharField(max_length=6)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "索引号计数"
         verbose_name_plural = "索引号计数"
-        constraints = [models.UniqueConstraint(fields=["org", "period"], name="one_counter_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "period"], name="one_counter_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id}/{self.period}: {self.last}"

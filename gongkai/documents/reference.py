@@ -28,7 +28,9 @@ def topic_rows() -> list[tuple[str, str, str | None, str]]:
 
 def category_rows() -> list[dict[str, Any]]:
     rows = []
-    for order, line in enumerate((DATA / "categories.txt").read_text(encoding="utf-8").splitlines()):
+    for order, line in enumerate(
+        (DATA / "categories.txt").read_text(encoding="utf-8").splitlines()
+    ):
         if not line.strip() or line.startswith("#"):
             continue
         code, name, *flags = line.split()
@@ -47,7 +49,8 @@ def load(apps: Any, schema_editor: Any = None) -> None:
     by_code: dict[str, Any] = {}
     for code, name, parent, full in topic_rows():
         by_code[code], _ = topic_model.objects.update_or_create(
-            code=code, defaults={"name": name, "parent": by_code.get(parent or ""), "full_name": full}
+            code=code,
+            defaults={"name": name, "parent": by_code.get(parent or ""), "full_name": full},
         )
     for row in category_rows():
         category_model.objects.update_or_create(code=row.pop("code"), defaults=row)

@@ -9,7 +9,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
 
-from .models import PUBLIC_ATTRIBUTES, Attachment, DirectoryItem, Document, InfoCategory, TopicCategory
+from .models import (
+    PUBLIC_ATTRIBUTES,
+    Attachment,
+    DirectoryItem,
+    Document,
+    InfoCategory,
+    TopicCategory,
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,9 @@ def public_documents(filters: DocumentFilters | None = None) -> QuerySet[Documen
         by_label = {label: value for value, label in Document.Validity.choices}
         value = by_label.get(f.validity, f.validity)
         if value not in Document.Validity.values:
-            raise UnknownFilter("validity", "效力状态应为 valid/expired/repealed/amended（有效/失效/废止/已修改）")
+            raise UnknownFilter(
+                "validity", "效力状态应为 valid/expired/repealed/amended（有效/失效/废止/已修改）"
+            )
         qs = qs.filter(validity=value)
     if f.index_no:
         qs = qs.filter(index_no=f.index_no)
@@ -64,7 +73,9 @@ def public_document(pk: int) -> Document | None:
     return (
         _public_base()
         .select_related("org", "category", "topic")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.filter(is_public=True)))
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.filter(is_public=True))
+        )
         .filter(pk=pk)
         .first()
     )
@@ -76,7 +87,9 @@ def public_attachments(doc: Document) -> list[Attachment]:
 
 
 def staff_documents(user: Any, action: Action = Action.VIEW) -> QuerySet[Document]:
-    return permissions.scope(Document.objects.select_related("org", "category", "topic"), user, action)
+    return permissions.scope(
+        Document.objects.select_related("org", "category", "topic"), user, action
+    )
 
 
 def staff_document(user: Any, pk: Any) -> Document:

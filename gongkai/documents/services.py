@@ -11,7 +11,7 @@
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,7 +47,7 @@ def snapshot(doc: Document) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in ["org", *EDITABLE_FIELDS, "status", "index_no"]:
         field = Document._meta.get_field(name)
-        value = getattr(doc, field.attname)
+        value = getattr(doc, field.attname)  # type: ignore[union-attr]
         data[name] = value.isoformat() if isinstance(value, dt.date) else value
     data["attachments"] = [
         {"name": a.name, "sha256": a.sha256, "public": a.is_public} for a in doc.attachments.all()
@@ -80,7 +80,9 @@ def clean(doc: Document) -> None:
     if doc.disclosure_attribute not in A.values:
         errors["disclosure_attribute"] = "公开属性应为：主动公开、依申请公开、删减后公开、不予公开"
     elif doc.disclosure_attribute != A.ACTIVE and not doc.disclosure_reason.strip():
-        errors["disclosure_reason"] = f"公开属性为“{A(doc.disclosure_attribute).label}”时必须说明理由"
+        errors["disclosure_reason"] = (
+            f"公开属性为“{A(doc.disclosure_attribute).label}”时必须说明理由"
+        )
     if doc.disclosure_attribute == A.REDACTED and not doc.public_body_html:
         errors["public_body_html"] = "删减后公开须提供删减后的公开正文"
     if doc.validity and doc.validity not in Document.Validity.values:
@@ -91,7 +93,7 @@ def clean(doc: Document) -> None:
         errors["expires_on"] = "失效日期不能早于生效日期"
     if doc.written_on and doc.published_on and doc.published_on < doc.written_on:
         errors["published_on"] = "发布日期不能早于成文日期"
-    if doc.directory_item_id and doc.directory_item.org_id != doc.org_id:
+    if doc.directory_item is not None and doc.directory_item.org_id != doc.org_id:
         errors["directory_item"] = "所选主动公开基本目录事项不属于本机构"
     if not doc.category_id:
         errors["category"] = "请选择信息类别"
@@ -109,7 +111,9 @@ def _apply(doc: Document, data: dict[str, Any]) -> None:
 
 
 _TEXT_FIELDS = {
-    f.name for f in Document._meta.get_fields() if getattr(f, "get_internal_type", lambda: "")() in ("CharField", "TextField")
+    f.name
+    for f in Document._meta.get_fields()
+    if getattr(f, "get_internal_type", lambda: "")() in ("CharField", "TextField")
 }
 
 
@@ -126,7 +130,9 @@ def create_document(*, by: Any, org: Organization, data: dict[str, Any], ip: str
 
 
 def _locked(document: Document) -> Document:
-    return Document.objects.select_for_update().select_related("org", "category").get(pk=document.pk)
+    return (
+        Document.objects.select_for_update().select_related("org", "category").get(pk=document.pk)
+    )
 
 
 @transaction.atomic
@@ -146,7 +152,9 @@ def update_document(document: Document, *, by: Any, data: dict[str, Any], ip: st
     return doc
 
 
-def _transition(doc: Document, *, by: Any, to: str, action: str, ip: str, extra: dict | None = None) -> None:
+def _transition(
+    doc: Document, *, by: Any, to: str, action: str, ip: str, extra: dict | None = None
+) -> None:
     before = doc.status
     doc.status = to
     doc.save()
@@ -163,7 +171,9 @@ def submit(document: Document, *, by: Any, ip: str = "") -> Document:
     doc = _locked(document)
     permissions.require(by, Action.EDIT, doc.org_id)
     if doc.status not in EDITABLE_STATES:
-        raise Conflict(f"只有草稿或已撤回的信息可以提交审核，当前状态为“{doc.get_status_display()}”")
+        raise Conflict(
+            f"只有草稿或已撤回的信息可以提交审核，当前状态为“{doc.get_status_display()}”"
+        )
     clean(doc)
     _transition(doc, by=by, to=S.PENDING, action="document.submit", ip=ip)
     return doc
@@ -186,7 +196,9 @@ def assign_index_no(org: Organization, on: dt.date) -> str:
     """Take the organisation's next serial for the period of `on`. Call inside the publishing
     transaction: the counter row stays locked until commit, and a rollback returns the serial."""
     period = indexno.period_of(org.index_format, on.year, on.month)
-    IndexSerial.objects.bulk_create([IndexSerial(org=org, period=period, last=0)], ignore_conflicts=True)
+    IndexSerial.objects.bulk_create(
+        [IndexSerial(org=org, period=period, last=0)], ignore_conflicts=True
+    )
     counter = IndexSerial.objects.select_for_update().get(org=org, period=period)
     publisher = indexno.Publisher(org.region_code, org.org_code, org.credit_code)
     while True:
@@ -226,7 +238,9 @@ def withdraw(document: Document, *, by: Any, reason: str, ip: str = "") -> Docum
         raise Conflict("只有已发布的信息可以撤回")
     if not reason.strip():
         raise ValidationError({"reason": "请填写撤回理由"})
-    _transition(doc, by=by, to=S.WITHDRAWN, action="document.withdraw", ip=ip, extra={"reason": reason})
+    _transition(
+        doc, by=by, to=S.WITHDRAWN, action="document.withdraw", ip=ip, extra={"reason": reason}
+    )
     return doc
 
 
@@ -240,14 +254,16 @@ def add_attachment(
         raise Conflict("只有草稿或已撤回的信息可以添加附件")
     name = (upload.name or "").rsplit("/", 1)[-1]
     try:
-        checked = check_upload(name, upload.file, upload.size or 0, settings.GONGKAI_ATTACHMENT_MAX_BYTES)
+        checked = check_upload(
+            name, cast(BinaryIO, upload.file), upload.size or 0, settings.GONGKAI_ATTACHMENT_MAX_BYTES
+        )
     except UploadRejected as e:
         raise ValidationError({"file": str(e)}) from e
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     attachment = Attachment(
-        document=doc, name=name, size=upload.size, content_type=checked.content_type,
+        document=doc, name=name, size=upload.size or 0, content_type=checked.content_type,
         sha256=digest.hexdigest(), is_public=is_public, order=doc.attachments.count(),
     )  # fmt: skip
     attachment.file.save(name, upload, save=False)
@@ -273,7 +289,9 @@ def remove_attachment(attachment: Attachment, *, by: Any, ip: str = "") -> None:
     name = attachment.name
     attachment.delete()
     _write_version(doc, by, f"删除附件 {name}")
-    record("document.detach", actor=by, obj=doc, org_id=doc.org_id, before={"attachment": name}, ip=ip)
+    record(
+        "document.detach", actor=by, obj=doc, org_id=doc.org_id, before={"attachment": name}, ip=ip
+    )
 
 
 @transaction.atomic
@@ -281,7 +299,9 @@ def lapse_validity(today: dt.date | None = None) -> int:
     """有效 → 失效 for documents whose 失效日期 has passed. Run daily by the task worker."""
     today = today or timezone.localdate()
     lapsed = 0
-    due = Document.objects.select_for_update().filter(validity=Document.Validity.VALID, expires_on__lt=today)
+    due = Document.objects.select_for_update().filter(
+        validity=Document.Validity.VALID, expires_on__lt=today
+    )
     for doc in due:
         doc.validity = Document.Validity.EXPIRED
         doc.save(update_fields=["validity", "updated_at"])
@@ -298,7 +318,7 @@ def lapse_validity(today: dt.date | None = None) -> int:
 def save_directory_item(item: DirectoryItem, *, by: Any, ip: str = "") -> DirectoryItem:
     permissions.require(by, Action.MANAGE, item.org_id)
     creating = item.pk is None
-    if item.parent_id and item.parent.org_id != item.org_id:
+    if item.parent is not None and item.parent.org_id != item.org_id:
         raise ValidationError({"parent": "上级事项须属于同一机构"})
     item.full_clean()
     item.save()

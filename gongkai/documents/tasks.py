@@ -31,7 +31,9 @@ def lapse_validity_daily() -> int:
 def is_scheduled() -> bool:
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(task_path=lapse_validity_daily.module_path, status="READY").exists()
+    return DBTaskResult.objects.filter(
+        task_path=lapse_validity_daily.module_path, status="READY"
+    ).exists()
 
 
 def schedule_daily() -> None:

@@ -34,9 +34,13 @@ def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileRespo
     if att is None:
         raise Http404
     public = att.is_public and att.document.is_public
-    if not public and not permissions.can(request.user, permissions.Action.VIEW, att.document.org_id):
+    if not public and not permissions.can(
+        request.user, permissions.Action.VIEW, att.document.org_id
+    ):
         raise Http404
-    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+    response = FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     if not public:
         response["Cache-Control"] = "private, no-store"

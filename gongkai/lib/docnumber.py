@@ -12,7 +12,9 @@ _CLOSERS = r"[\]】)）］〕}｝>〉》]"
 _LOOSE = re.compile(
     rf"^\s*(?P<agency>.+?)\s*{_BRACKETS}\s*(?P<year>\d{{4}})\s*{_CLOSERS}\s*第?\s*(?P<serial>\d+)\s*号?\s*$"
 )
-_STRICT = re.compile(r"^(?P<agency>[\u4e00-\u9fffA-Za-z0-9·]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$")
+_STRICT = re.compile(
+    r"^(?P<agency>[\u4e00-\u9fffA-Za-z0-9·]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$"
+)
 
 FORMAT_HINT = "文号应为“发文机关代字〔年份〕序号号”，例如：国办发〔2017〕47号"
 

@@ -49,7 +49,10 @@ def verify(links: Iterable[Link], head: tuple[int, str] | None) -> list[Problem]
     problems: list[Problem] = []
     prev_seq, prev_hash = 0, GENESIS
     for link in links:
-        if link.payload.get("seq") != link.seq or entry_hash(link.prev_hash, link.payload) != link.hash:
+        if (
+            link.payload.get("seq") != link.seq
+            or entry_hash(link.prev_hash, link.payload) != link.hash
+        ):
             problems.append(Problem(link.seq, "tampered", f"第 {link.seq} 条记录的内容被改动"))
         if link.prev_hash != prev_hash:
             if link.seq > prev_seq + 1:
@@ -71,10 +74,16 @@ def verify(links: Iterable[Link], head: tuple[int, str] | None) -> list[Problem]
         head_seq, head_hash = head
         if head_seq > prev_seq:
             problems.append(
-                Problem(prev_seq + 1, "truncated", f"第 {prev_seq + 1}–{head_seq} 条记录被删除（链尾缺失）")
+                Problem(
+                    prev_seq + 1,
+                    "truncated",
+                    f"第 {prev_seq + 1}–{head_seq} 条记录被删除（链尾缺失）",
+                )
             )
         elif head_seq < prev_seq or head_hash != prev_hash:
             problems.append(
-                Problem(head_seq + 1, "inserted", f"第 {head_seq + 1} 条之后的记录不是经由系统写入的")
+                Problem(
+                    head_seq + 1, "inserted", f"第 {head_seq + 1} 条之后的记录不是经由系统写入的"
+                )
             )
     return problems

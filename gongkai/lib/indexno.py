@@ -21,7 +21,9 @@ from dataclasses import dataclass
 DEFAULT_FORMAT = "{行政区划代码}-{机构代码}/{year}-{seq:05d}"
 _ALIASES = {"行政区划代码": "region", "机构代码": "org_code", "统一社会信用代码": "credit_code"}
 _KNOWN = {"region", "org_code", "credit_code", "year", "month", "seq"}
-INDEX_NO_RE = re.compile(r"^(?P<prefix>[0-9A-Za-z\-]+)/(?P<period>\d{4}(?:\d{2})?)-(?P<serial>\d+)$")
+INDEX_NO_RE = re.compile(
+    r"^(?P<prefix>[0-9A-Za-z\-]+)/(?P<period>\d{4}(?:\d{2})?)-(?P<serial>\d+)$"
+)
 
 
 class IndexFormatError(ValueError):

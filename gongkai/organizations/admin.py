@@ -46,10 +46,14 @@ class OrganizationAdmin(ScopedAdmin):
         ids = permissions.org_ids(request.user, Action.MANAGE)
         return ids is None or bool(ids)
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> forms.Field | None:
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
         if db_field.name == "parent" and not permissions.is_platform_admin(request.user):
             kwargs["queryset"] = self.allowed_orgs(request, Action.MANAGE)
-            kwargs["required"] = True  # only a platform administrator creates a top-level organisation
+            kwargs["required"] = (
+                True  # only a platform administrator creates a top-level organisation
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:

@@ -1,9 +1,7 @@
 """Public API of organisations: GET /api/v1/organizations."""
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-
-from django.http import Http404
 
 from .models import Organization
 from .selectors import public_organizations
@@ -41,7 +39,9 @@ class OrganizationOut(Schema):
 
 
 @router.get("/organizations", response=list[OrganizationOut], summary="机构列表")
-def list_organizations(request: HttpRequest, code: str | None = None, parent: str | None = None) -> list[Organization]:
+def list_organizations(
+    request: HttpRequest, code: str | None = None, parent: str | None = None
+) -> list[Organization]:
     qs = public_organizations()
     if code:
         qs = qs.filter(code=code)

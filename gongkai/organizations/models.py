@@ -32,7 +32,9 @@ class Organization(models.Model):
     name = models.CharField("机构全称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=40, blank=True)
     region_code = models.CharField(
-        "行政区划代码", max_length=6, validators=[RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字")]
+        "行政区划代码",
+        max_length=6,
+        validators=[RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字")],
     )
     org_code = models.CharField(
         "机构代码", max_length=20, blank=True, help_text="索引号前段码所用的机构代码，如 141"

@@ -16,5 +16,7 @@ def descendant_ids(org_ids: set[int]) -> set[int]:
     paths = Organization.objects.filter(pk__in=org_ids).values_list("path", flat=True)
     result: set[int] = set(org_ids)
     for path in paths:
-        result.update(Organization.objects.filter(path__startswith=path).values_list("pk", flat=True))
+        result.update(
+            Organization.objects.filter(path__startswith=path).values_list("pk", flat=True)
+        )
     return result

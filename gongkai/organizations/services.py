@@ -27,7 +27,7 @@ def _validate(org: Organization) -> None:
         validate_format(org.index_format)
     except IndexFormatError as e:
         errors["index_format"] = str(e)
-    if org.parent_id and org.pk and str(org.pk) in org.parent.path.strip("/").split("/"):
+    if org.parent is not None and org.pk and str(org.pk) in org.parent.path.strip("/").split("/"):
         errors["parent"] = "上级机构不能是本机构或其下级机构"
     if errors:
         raise ValidationError(errors)

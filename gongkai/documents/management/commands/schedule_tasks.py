@@ -13,4 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         lapsed = services.lapse_validity()
         tasks.schedule_daily()
-        self.stdout.write(f"效力到期检查：{lapsed} 条信息已转为失效；下次检查 {tasks.next_run():%Y-%m-%d %H:%M}")
+        self.stdout.write(
+            f"效力到期检查：{lapsed} 条信息已转为失效；下次检查 {tasks.next_run():%Y-%m-%d %H:%M}"
+        )

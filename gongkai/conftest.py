@@ -1,0 +1,107 @@
+"""Shared fixtures and factories for the whole suite (SQLite and PostgreSQL alike)."""
+
+import datetime as dt
+from typing import Any
+
+import factory
+import pytest
+from django.test import Client
+
+from gongkai.accounts import services as accounts
+from gongkai.accounts.models import Role, User
+from gongkai.accounts.permissions import SYSTEM
+from gongkai.documents import services as documents
+from gongkai.documents.models import Document, InfoCategory, TopicCategory
+from gongkai.organizations.models import Organization
+from gongkai.organizations.services import save_organization
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    level = "department"
+    code = factory.Sequence(lambda n: f"org{n}")
+    name = factory.Sequence(lambda n: f"测试市第{n}局")
+    region_code = "640100"
+    org_code = factory.Sequence(lambda n: f"{100 + n}")
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Organization:
+        return save_organization(model_class(**kwargs), by=SYSTEM)
+
+
+PASSWORD = "Str0ng-Passw0rd!"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = "测试人员"
+    is_staff = True
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> User:
+        password = kwargs.pop("password", PASSWORD)
+        user = model_class(**kwargs)
+        user.set_password(password)
+        user.save()
+        return user
+
+
+def staff(org: Organization, role: Role | str, **kw: Any) -> User:
+    user = UserFactory(**kw)
+    accounts.grant_role(by=SYSTEM, user=user, organization=org, role=role)
+    return user
+
+
+def make_document(org: Organization, state: str = "published", **data: Any) -> Document:
+    """A document driven through the real services to `state`."""
+    base: dict[str, Any] = {
+        "title": data.pop("title", "关于做好政务公开工作的通知"),
+        "body_html": "<p>正文内容</p>",
+        "category": InfoCategory.objects.get(code=data.pop("category", "notice")),
+        "written_on": dt.date(2020, 3, 1),
+    }
+    base.update(data)
+    doc = documents.create_document(by=SYSTEM, org=org, data=base)
+    if state in ("pending", "published", "withdrawn"):
+        documents.submit(doc, by=SYSTEM)
+    if state in ("published", "withdrawn"):
+        documents.publish(doc, by=SYSTEM)
+    if state == "withdrawn":
+        documents.withdraw(doc, by=SYSTEM, reason="测试撤回")
+    doc.refresh_from_db()
+    return doc
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def org(db: Any) -> Organization:
+    return OrganizationFactory(code="fgw", name="测试市发展和改革委员会", org_code="141")
+
+
+@pytest.fixture
+def other_org(db: Any) -> Organization:
+    return OrganizationFactory(code="jyj", name="测试市教育局", org_code="142")
+
+
+@pytest.fixture
+def topic(db: Any) -> TopicCategory:
+    return TopicCategory.objects.get(full_name="综合政务\\政务公开")
+
+
+def token_client(user: User) -> tuple[Client, dict[str, str]]:
+    _, raw = accounts.issue_token(by=SYSTEM, user=user, name="测试")
+    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
