@@ -14,9 +14,12 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
+from gongkai.applications.api import router as applications_router
 from gongkai.documents.api import router as documents_router
 from gongkai.lib.errors import Conflict
+from gongkai.opendata.api import router as opendata_router
 from gongkai.organizations.api import router as organizations_router
+from gongkai.search.api import router as search_router
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,9 @@ api = NinjaAPI(
 )
 api.add_router("/", organizations_router)
 api.add_router("/", documents_router)
+api.add_router("/", search_router)
+api.add_router("/", applications_router)
+api.add_router("/", opendata_router)
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",

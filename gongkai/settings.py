@@ -53,11 +53,16 @@ INSTALLED_APPS = [
     "gongkai.documents",
     "gongkai.review",
     "gongkai.imports",
+    "gongkai.applications",
+    "gongkai.search",
+    "gongkai.opendata",
+    "gongkai.portal",
     "gongkai.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "gongkai.api.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -150,6 +155,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# whitenoise serves static files compressed, with far-future caching of hashed names
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "gongkai.storage.StaticStorage"},
+}
 
 GONGKAI_SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "政务公开平台")
 

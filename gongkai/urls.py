@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from gongkai.api import api, not_found
 from gongkai.documents import views as documents
@@ -20,4 +20,8 @@ urlpatterns = [
     path("", documents.home, name="home"),
     path("documents/<int:doc_id>/", documents.detail, name="document"),
     path("attachments/<int:attachment_id>/<str:name>", documents.attachment, name="attachment"),
+    path("", include("gongkai.search.urls")),
+    path("", include("gongkai.applications.urls")),
+    path("", include("gongkai.opendata.urls")),
+    path("", include("gongkai.portal.urls")),
 ]

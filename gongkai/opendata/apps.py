@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpendataConfig(AppConfig):
+    name = "gongkai.opendata"
+    verbose_name = "数据开放"
