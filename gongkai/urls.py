@@ -15,7 +15,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", not_found),
     path("healthz", healthz),
     path("", documents.home, name="home"),
     path("documents/<int:doc_id>/", documents.detail, name="document"),
@@ -24,4 +23,6 @@ urlpatterns = [
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.opendata.urls")),
     path("", include("gongkai.portal.urls")),
+    # last: any other /api/ path answers in the API's error shape
+    re_path(r"^api/(?P<rest>.*)$", not_found),
 ]
