@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/gongkai
 RUN := .venv/bin/gongkai
 
-.PHONY: setup run test lint check test-sqlite test-postgres postgres bench clean
+.PHONY: setup run test lint test-sqlite test-postgres postgres browser bench clean
 
 setup: .venv/.installed
 
@@ -30,10 +30,13 @@ lint: setup
 postgres:
 	@bash scripts/ensure-postgres
 
-test-sqlite: setup
+browser:
+	@bash scripts/ensure-browser
+
+test-sqlite: setup browser
 	DATABASE_URL=sqlite:///var/test.sqlite3 .venv/bin/pytest -p no:cacheprovider
 
-test-postgres: setup postgres
+test-postgres: setup postgres browser
 	DATABASE_URL=$(PG_URL) .venv/bin/pytest -p no:cacheprovider
 
 test: lint test-sqlite test-postgres
@@ -42,4 +45,4 @@ bench: setup
 	@for b in bench/*.py; do echo "== $$b"; .venv/bin/python $$b || exit 1; done
 
 clean:
-	rm -rf .venv var media staticfiles
+	rm -rf .venv var media staticfiles node_modules

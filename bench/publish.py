@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -38,7 +38,12 @@ def main() -> dict:
     from gongkai.organizations.services import create_organization
 
     org = create_organization(
-        by=SYSTEM, level="department", code="bench", name="基准测试局", region_code="640100", org_code="141"
+        by=SYSTEM,
+        level="department",
+        code="bench",
+        name="基准测试局",
+        region_code="640100",
+        org_code="141",
     )
     reviewers = []
     for i in range(THREADS):
@@ -49,7 +54,9 @@ def main() -> dict:
     pending = []
     for i in range(THREADS * PER_THREAD):
         doc = services.create_document(
-            by=SYSTEM, org=org, data={"title": f"基准{i}", "category": notice, "published_on": dt.date(2026, 1, 5)}
+            by=SYSTEM,
+            org=org,
+            data={"title": f"基准{i}", "category": notice, "published_on": dt.date(2026, 1, 5)},
         )
         pending.append(services.submit(doc, by=SYSTEM))
     barrier = threading.Barrier(THREADS + 1)

@@ -83,6 +83,13 @@ def fast_hasher(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -105,3 +112,13 @@ def topic(db: Any) -> TopicCategory:
 def token_client(user: User) -> tuple[Client, dict[str, str]]:
     _, raw = accounts.issue_token(by=SYSTEM, user=user, name="测试")
     return Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def reference_data(transactional_db: Any) -> None:
+    """Transactional tests flush the tables, reference data included: load it again."""
+    from django.apps import apps
+
+    from gongkai.documents.reference import load
+
+    load(apps)

@@ -12,12 +12,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+handler404 = "gongkai.portal.views.page_not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz),
-    path("", documents.home, name="home"),
-    path("documents/<int:doc_id>/", documents.detail, name="document"),
     path("attachments/<int:attachment_id>/<str:name>", documents.attachment, name="attachment"),
     path("", include("gongkai.search.urls")),
     path("", include("gongkai.applications.urls")),

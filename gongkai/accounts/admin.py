@@ -27,9 +27,7 @@ class MembershipInline(admin.TabularInline):
             super().get_queryset(request), request.user, Action.MANAGE, "organization"
         )
 
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> Any:
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "organization":
             from gongkai.organizations.models import Organization
 

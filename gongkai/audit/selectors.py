@@ -29,3 +29,10 @@ def verify_chain() -> tuple[int, list[hashchain.Problem]]:
 
 def entries_for(object_type: str, object_id: str) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(object_type=object_type, object_id=object_id))
+
+
+def head_hash() -> str:
+    """The hash of the newest audit entry. Every state change is audited, so this changes
+    whenever anything public may have changed (and never repeats, even after a restore):
+    the public page cache keys on it."""
+    return AuditHead.objects.filter(id=1).values_list("hash", flat=True).first() or ""

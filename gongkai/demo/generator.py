@@ -334,7 +334,51 @@ def build(out: Any = print) -> bool:
         documents.publish(doc, by=SYSTEM, today=doc_plan["data"]["published_on"])
         if state < 0.10:
             documents.withdraw(doc, by=SYSTEM, reason="内容已调整，撤回后重新发布")
+    # 政策解读: most policies get an interpretation, published with them or within 3 days (三同步)
+    policies = Document.objects.filter(
+        status=Document.Status.PUBLISHED, category__code__in=["normative", "policy"]
+    ).order_by("published_on", "id")
+    org_codes = {o.pk: code for code, o in orgs.items()}
+    for policy in policies:
+        if rng.random() > 0.6 or policy.published_on is None:
+            continue
+        on = min(policy.published_on + dt.timedelta(days=rng.randint(0, 3)), today)
+        data = {
+            "title": f"《{policy.title}》政策解读",
+            "body_html": "<p>一、起草背景。</p><p>二、主要内容。</p><p>三、创新举措。</p>"
+            f"<p>《{policy.title}》由{policy.org.name}起草，本解读由起草部门负责（谁起草、谁解读）。</p>",
+            "category": categories["interpretation"],
+            "topic": policy.topic,
+            "written_on": on,
+            "published_on": on,
+            "keywords": f"政策解读，{policy.keywords.split('，')[0]}",
+            "summary": f"对《{policy.title}》的文字解读。",
+            "interprets": policy,
+            "directory_item": items.get((org_codes[policy.org_id], "interpretation")),
+        }
+        interpretation = documents.create_document(by=SYSTEM, org=policy.org, data=data)
+        documents.submit(interpretation, by=SYSTEM)
+        documents.publish(interpretation, by=SYSTEM, today=on)
     lapsed = documents.lapse_validity()
+    from gongkai.portal.models import SiteSettings
+    from gongkai.portal.services import save_site_settings
+
+    save_site_settings(
+        SiteSettings(
+            site_name="示范市人民政府门户网站",
+            host="示范市人民政府办公室",
+            organizer="示范市大数据发展管理局",
+            operator="示范市政务信息中心",
+            site_code="9901000001",
+            icp="示ICP备12345678号",
+            police_record="示公网安备 99010002000001号",
+            contact="地址：示范市人民路1号　邮编：999000\n电话：0999-12345678　电子邮箱：webmaster@example.gov.cn",
+            statement="本网站由示范市人民政府办公室主办。除特别注明外，本网站内容可自由转载，转载时请注明来源。",
+            correction_url="mailto:jiucuo@example.gov.cn",
+            hotline="12345",
+        ),
+        by=SYSTEM,
+    )
 
     for username, full_name, org_code, role, password in _users():
         user = User(username=username, full_name=full_name, is_staff=True)

@@ -187,9 +187,7 @@ class DocumentAdmin(ScopedAdmin):
         ("效力", {"fields": ["validity", "effective_on", "expires_on"]}),
     ]
 
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> Any:
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "org":
             kwargs["queryset"] = self.allowed_orgs(request, Action.EDIT)
         if db_field.name == "directory_item":
@@ -306,9 +304,7 @@ class DirectoryItemAdmin(ScopedAdmin):
     list_filter = ["org", "scope"]
     search_fields = ["name", "basis"]
 
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> Any:
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "org":
             kwargs["queryset"] = self.allowed_orgs(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

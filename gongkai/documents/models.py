@@ -137,6 +137,15 @@ class Document(models.Model):
         DirectoryItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents",
         verbose_name="主动公开基本目录",
     )  # fmt: skip
+    interprets = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interpretations",
+        verbose_name="所解读的政策文件",
+        help_text="政策解读与其政策文件双向关联（谁起草、谁解读）",
+    )
     index_no = models.CharField(
         "索引号", max_length=64, unique=True, null=True, blank=True, editable=False
     )
@@ -236,6 +245,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def extension(self) -> str:
+        """The file type shown to readers, e.g. PDF."""
+        return self.name.rsplit(".", 1)[-1].upper() if "." in self.name else ""
 
 
 class IndexSerial(models.Model):

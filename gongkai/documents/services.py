@@ -38,7 +38,7 @@ EDITABLE_FIELDS = [
     "title", "body_html", "public_body_html", "department", "doc_number", "written_on",
     "published_on", "topic", "category", "keywords", "summary", "disclosure_attribute",
     "disclosure_reason", "disclosure_method", "disclosure_scope", "validity", "effective_on",
-    "expires_on", "directory_item",
+    "expires_on", "directory_item", "interprets",
 ]  # fmt: skip
 EDITABLE_STATES = (S.DRAFT, S.WITHDRAWN)
 
@@ -97,6 +97,10 @@ def clean(doc: Document) -> None:
         errors["directory_item"] = "所选主动公开基本目录事项不属于本机构"
     if not doc.category_id:
         errors["category"] = "请选择信息类别"
+    elif doc.interprets_id and not doc.category.is_interpretation:
+        errors["interprets"] = "只有“政策解读”类信息可以关联所解读的政策文件"
+    elif doc.interprets_id and doc.interprets_id == doc.pk:
+        errors["interprets"] = "不能解读自身"
     if errors:
         raise ValidationError(errors)
     doc.full_clean(exclude=["created_by"])

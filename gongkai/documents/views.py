@@ -1,32 +1,14 @@
-"""Minimal public pages (the full disclosure site is its own issue) and attachment downloads.
+"""Attachment downloads (the public pages themselves are in gongkai.portal).
 
 Attachments are served through this view, never as static media, so that the file of a draft,
 withdrawn or non-public item cannot be fetched by guessing its address.
 """
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest
 
 from gongkai.accounts import permissions
 
-from . import selectors
 from .models import Attachment
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    latest = selectors.public_documents()[:20]
-    return render(request, "documents/home.html", {"documents": latest})
-
-
-def detail(request: HttpRequest, doc_id: int) -> HttpResponse:
-    doc = selectors.public_document(doc_id)
-    if doc is None:
-        raise Http404("未找到该信息")
-    return render(
-        request,
-        "documents/detail.html",
-        {"doc": doc, "body": doc.public_body(), "attachments": selectors.public_attachments(doc)},
-    )
 
 
 def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileResponse:

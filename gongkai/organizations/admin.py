@@ -3,7 +3,6 @@ administrator manages it and those below it, other staff see their own read-only
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -46,9 +45,7 @@ class OrganizationAdmin(ScopedAdmin):
         ids = permissions.org_ids(request.user, Action.MANAGE)
         return ids is None or bool(ids)
 
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> Any:
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "parent" and not permissions.is_platform_admin(request.user):
             kwargs["queryset"] = self.allowed_orgs(request, Action.MANAGE)
             kwargs["required"] = (

@@ -22,7 +22,9 @@ PER_THREAD = 5
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_publications_get_unique_consecutive_serials(capsys: Any) -> None:
+def test_concurrent_publications_get_unique_consecutive_serials(
+    reference_data: None, capsys: Any
+) -> None:
     org = OrganizationFactory(code="fgw", region_code="640100", org_code="141")
     reviewers = [staff(org, Role.REVIEWER) for _ in range(THREADS)]
     pending = [

@@ -1,0 +1,535 @@
+"""Extract one published page: its metadata fields and its body, without the site around it.
+
+The page (HTML, or text saved from a browser) becomes normalised lines (see normalize.py;
+HTML through htmlpage.py). Each line is classified with the rules in layout.py:
+
+    crumb   the location line (当前位置：首页 > … > 政策解读)
+    chrome  toolbars, switches, QR prompts, copyright — dropped wherever they are
+    footer  上一篇 / 责任编辑 / 相关信息 … — the body ends at the first one
+    meta    `标签：值` pairs (several per line, a table row, or after a leading date)
+    docno   a line that is nothing but a 文号
+    text    everything else
+
+Zones: the header runs to the last crumb/meta/docno line above the first real paragraph;
+the body starts after it — after the page's title if the title is repeated there (also when
+split over lines) — and stops at the first footer line. Metadata is read from the header, and
+from a block of well-known labels right below the body.
+
+Fields come from the best source present, and every guess or gap becomes a Chinese warning:
+- title: 名称/标题 label > `<meta ArticleTitle>` > `<h1>` > a heading line (warned) > `<title>`
+  (warned).
+- doc_number: the 文号 label, or a 文号 standing alone on a line of the header or the first
+  body lines (warned), or one in brackets closing the title (warned). A 文号 quoted inside a sentence (`…的通知》（银政办发〔2019〕76号）`) belongs to
+  another document and is never taken; the warning names it. Normalised with
+  gongkai.lib.docnumber; a value that does not fit is kept as written, with a warning.
+- index_no: checked with gongkai.lib.indexno; kept as written either way (it is permanent).
+- written_on: 成文日期 label, else the signature date of the body (落款, warned).
+  published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line (warned).
+  Dates are parsed by dates.py: ambiguous or partial dates stay empty — never invented.
+- category: 信息分类 label (and kin), `<meta ColumnName>`, else the breadcrumb's last column
+  (warned). validity: mapped onto 有效/失效/废止/已修改/部分失效.
+- body_text: the content only, one paragraph per line; table cells joined by a space.
+- attachments: HTML links to files; in text, file names listed after 附件.
+Empty or unreadable input gives an empty record with a warning; extract() does not raise.
+"""
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urljoin
+
+from gongkai.lib.docnumber import DocNumberError, normalize_doc_number
+from gongkai.lib.indexno import IndexFormatError, validate_index_no
+
+from . import layout
+from .dates import date_span, is_date_line, parse_date
+from .htmlpage import HtmlPage, is_attachment, parse_html
+from .normalize import fold_ascii, match_key, normalize_text, normalize_value
+
+FIELD_NAMES_ZH = {
+    "title": "标题",
+    "index_no": "索引号",
+    "org_name": "发布机构",
+    "department": "责任部门",
+    "doc_number": "文号",
+    "written_on": "成文日期",
+    "published_on": "发布日期",
+    "validity": "效力状态",
+    "category": "信息分类",
+}
+
+
+@dataclass
+class Attachment:
+    name: str
+    url: str = ""
+
+
+@dataclass
+class PageRecord:
+    title: str = ""
+    index_no: str = ""
+    org_name: str = ""
+    department: str = ""
+    doc_number: str = ""
+    written_on: date | None = None
+    published_on: date | None = None
+    validity: str = ""
+    category: str = ""
+    body_text: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates as ISO strings (or None)."""
+        data = asdict(self)
+        for key in ("written_on", "published_on"):
+            value = getattr(self, key)
+            data[key] = value.isoformat() if value else None
+        return data
+
+
+# -- line rules ------------------------------------------------------------------------------
+def _label_regex(label: str) -> str:
+    return r"\s*".join(re.escape(ch) for ch in label)
+
+
+_LABELS: dict[str, tuple[str | None, int]] = {}
+for _field, _aliases in layout.FIELD_LABELS.items():
+    for _rank, _alias in enumerate(_aliases):
+        _LABELS[_alias] = (_field, _rank)
+for _alias in layout.IGNORED_LABELS:
+    _LABELS.setdefault(_alias, (None, 0))
+_LABEL_ALT = "|".join(_label_regex(x) for x in sorted(_LABELS, key=len, reverse=True))
+# A label starts the line or follows a separator (so 项目名称 is not 名称) and ends in a colon.
+_LABEL = re.compile(rf"(?<![^\s|｜;；,，])(?P<label>{_LABEL_ALT})\s*[:：]")
+_BARE_LABEL = re.compile(rf"^(?:{_LABEL_ALT})\s*[:：]?$")
+_BULLET = re.compile(r"^[\s•·●■◆▪◇○*]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SENTENCE = re.compile(r"[，。；,;！？!?]")
+_DOCNO = (
+    r"[\u4e00-\u9fffA-Za-z0-9]{1,20}\s*[〔\[【(（［{]\s*\d{4}\s*[〕\]】)）］}]\s*第?\s*\d{1,5}\s*号"
+)
+_DOCNO_LINE = re.compile(rf"^{_DOCNO}$")
+_DOCNO_QUOTED = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]")
+_DOCNO_IN_TITLE = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]\s*$")
+_ATTACHMENT_HEAD = re.compile(r"^(?:相关)?附\s*件(?:下载)?\s*[:：]?\s*(?P<rest>.*)$")
+_FILE_NAME = re.compile(
+    r"(?P<name>[^\s:：,，;；]+?(?:"
+    + "|".join(re.escape(s) for s in layout.ATTACHMENT_SUFFIXES)
+    + r"))(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://[^\s<>\"'，。]+")
+_HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|table|br)\b", re.I)
+_LEAD_DATE = re.compile(
+    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日|\d{6,8}|\d{4}-\d{1,2}-\d{1,2})(?=[,，\s])"
+)
+_LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
+
+
+@dataclass
+class _Line:
+    text: str
+    kind: str = "text"
+    cell: bool = False  # came from an HTML table cell
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    lead: str = ""  # a date before the first label: `2016-09-27 13:15 来源：…`
+
+
+def _canonical(label_text: str) -> str:
+    return re.sub(r"\s+", "", label_text)
+
+
+def _parse_meta(line: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """`(leading date, [(label, value), …])` if the line is made of labelled values."""
+    segments = [s.strip() for s in line.split("\t")]
+    text = " ".join(
+        s + "：" if _BARE_LABEL.match(s) and s[-1] not in ":：" else s for s in segments
+    )
+    matches = list(_LABEL.finditer(text))
+    if not matches:
+        return None
+    lead = text[: matches[0].start()].strip()
+    if lead and date_span(lead) != len(lead):
+        return None
+    pairs = []
+    for m, nxt in zip(matches, [*matches[1:], None], strict=True):
+        value = text[m.end() : nxt.start() if nxt else len(text)].strip()
+        pairs.append((_canonical(m["label"]), value))
+    return lead, pairs
+
+
+def _is_chrome(text: str) -> bool:
+    if len(text) > 60:
+        return False
+    if any(p.search(text) for p in layout.CHROME_LINES):
+        return True
+    tokens = [t for t in layout.CHROME_SPLIT.split(text) if t]
+    return bool(tokens) and all(t in layout.CHROME_WORDS for t in tokens)
+
+
+def _crumbs(text: str) -> list[str] | None:
+    if m := layout.BREADCRUMB.match(text):
+        path = m["path"]
+    elif text.startswith("首页") and len(layout.CRUMB_SEPARATOR.findall(text)) >= 2:
+        path = text
+    else:
+        return None
+    return [c.strip() for c in layout.CRUMB_SEPARATOR.split(path) if c.strip()]
+
+
+def _classify(raw_lines: list[str]) -> list[_Line]:
+    lines: list[_Line] = []
+    for raw in raw_lines:
+        cell = raw.startswith("\t")
+        text = _BULLET.sub("", raw.strip("\t ")).strip()
+        if not text:
+            continue
+        line = _Line(text, cell=cell)
+        if _crumbs(text) is not None and len(text) <= 120:
+            line.kind = "crumb"
+        elif len(text) <= 40 and layout.FOOTER_MARKERS.match(text):
+            line.kind = "footer"
+        elif _is_chrome(text):
+            line.kind = "chrome"
+        elif (meta := _parse_meta(text)) is not None:
+            line.kind, (line.lead, line.pairs) = "meta", meta
+        elif _DOCNO_LINE.match(text):
+            line.kind = "docno"
+        elif cell and lines and lines[-1].kind == "meta" and lines[-1].cell and len(text) <= 80:
+            # <td><p>索引号：</p></td><td><p>…</p></td>: the value is the next cell's line.
+            label, value = lines[-1].pairs[-1]
+            if not value:
+                lines[-1].pairs[-1] = (label, text)
+                continue
+        lines.append(line)
+    return lines
+
+
+def _paragraph_like(line: _Line) -> bool:
+    """Prose: a long line with sentence punctuation, or any line that ends a sentence."""
+    if line.kind != "text":
+        return False
+    text = line.text
+    return (len(text) >= _LONG and bool(_SENTENCE.search(text))) or text.endswith(
+        ("。", "！", "？")
+    )
+
+
+def _heading_like(text: str) -> bool:
+    return (
+        4 <= len(text) <= 100
+        and bool(_CJK.search(text))
+        and text[-1] not in "，,：:"
+        and not re.search(r"[。；;！？!?]", text)
+        and not is_date_line(text)
+    )
+
+
+def _title_block(
+    lines: list[_Line], start: int, stop: int, title: str, anchored: bool = False
+) -> tuple[int, int] | None:
+    """First run of lines in [start, stop) that together spell the title: (first, last)."""
+    key = match_key(title)
+    for i in range(start, start + 1 if anchored else stop):
+        joined = ""
+        for j in range(i, min(i + 5, len(lines))):
+            if lines[j].kind not in ("text", "docno"):
+                break
+            joined += match_key(lines[j].text)
+            if joined == key:
+                return i, j
+            if not key.startswith(joined):
+                break
+    return None
+
+
+# -- the extractor ---------------------------------------------------------------------------
+class _Builder:
+    def __init__(self, lines: list[_Line], html: HtmlPage | None, source_url: str | None):
+        self.lines = lines
+        self.html = html
+        self.source_url = source_url or (html.base_url if html else "")
+        self.record = PageRecord()
+        self.warnings = self.record.warnings
+        self.found: dict[str, tuple[int, str, str]] = {}  # field → (rank, label, value)
+        self.empty_labels: dict[str, str] = {}
+        self.lead_dates: list[str] = []
+        self.own_docno_lines: list[str] = []
+
+    def take_meta(self, line: _Line, labels: frozenset[str] | None = None) -> None:
+        if line.lead:
+            self.lead_dates.append(line.lead)
+        for label, value in line.pairs:
+            field_name, rank = _LABELS.get(label, (None, 0))
+            if field_name is None or (labels is not None and label not in labels):
+                continue
+            if value.strip() in layout.EMPTY_VALUES:
+                self.empty_labels.setdefault(field_name, label)
+                continue
+            if field_name not in self.found or rank < self.found[field_name][0]:
+                self.found[field_name] = (rank, label, value)
+
+    def value(self, name: str) -> str:
+        return self.found[name][2] if name in self.found else ""
+
+    def missing(self, name: str, extra: str = "") -> None:
+        zh = FIELD_NAMES_ZH[name]
+        if name in self.empty_labels:
+            self.warnings.append(f"页面上的“{self.empty_labels[name]}”一栏为空，{zh}未填{extra}")
+        else:
+            self.warnings.append(f"未找到{zh}{extra}")
+
+    def build(self) -> PageRecord:
+        lines, rec = self.lines, self.record
+        first_paragraph = next((i for i, ln in enumerate(lines) if _paragraph_like(ln)), len(lines))
+        header_end = max(
+            (i for i in range(first_paragraph) if lines[i].kind in ("meta", "crumb", "docno")),
+            default=-1,
+        )
+        crumbs: list[str] = []
+        for ln in lines[: header_end + 1]:
+            if ln.kind == "meta":
+                self.take_meta(ln)
+            elif ln.kind == "crumb":
+                crumbs = _crumbs(ln.text) or crumbs
+            elif ln.kind == "docno":
+                self.own_docno_lines.append(ln.text)
+
+        title, title_line = self.find_title(header_end, first_paragraph)
+        rec.title = title
+        body_start = header_end + 1
+        if title:
+            # The page repeats its title above the text, maybe over several lines, maybe twice.
+            block = _title_block(lines, body_start, first_paragraph, title)
+            while block:
+                body_start = block[1] + 1
+                while body_start < len(lines) and lines[body_start].kind == "chrome":
+                    body_start += 1
+                block = _title_block(lines, body_start, first_paragraph, title, anchored=True)
+        if title_line is not None and title_line >= body_start:
+            body_start = title_line + 1
+        # A toolbar between the title and the text (打印本页 | 关闭窗口) does not end the body.
+        while body_start < len(lines) and lines[body_start].kind in ("chrome", "footer", "crumb"):
+            body_start += 1
+        body_end = next(
+            (i for i in range(body_start, len(lines)) if lines[i].kind == "footer"), len(lines)
+        )
+        body = [ln for ln in lines[body_start:body_end] if ln.kind not in ("chrome", "crumb")]
+        # Well-known labels right below the body (发布日期：… under the text) are metadata.
+        while (
+            body
+            and body[-1].kind == "meta"
+            and all(label in layout.FOOTER_ONLY_LABELS for label, _ in body[-1].pairs)
+        ):
+            self.take_meta(body.pop(), layout.FOOTER_ONLY_LABELS)
+        while body and (m := _ATTACHMENT_HEAD.match(body[-1].text)) and not m["rest"]:
+            body.pop()  # an empty 附件： left by the site template
+
+        paragraphs = [re.sub(r"\s*\t\s*", " ", ln.text).strip() for ln in body]
+        rec.body_text = "\n".join(p for p in paragraphs if p)
+        if not rec.body_text:
+            self.warnings.append("未找到正文")
+
+        self.fill_simple_fields()
+        self.fill_doc_number(paragraphs, title)
+        self.fill_dates(paragraphs)
+        self.fill_category(crumbs, title)
+        rec.attachments = self.find_attachments(paragraphs)
+        return rec
+
+    def find_title(self, header_end: int, first_paragraph: int) -> tuple[str, int | None]:
+        """(title, index of the line it was read from when it came from a heading guess)."""
+        if value := self.value("title"):
+            return normalize_value(value), None
+        meta = self.html.meta if self.html else {}
+        for key in ("articletitle", "og:title"):
+            if meta.get(key):
+                return normalize_value(meta[key]), None
+        if self.html and self.html.h1:
+            return normalize_value(self.html.h1), None
+        # Text pages: the first heading line above the metadata, or above the first paragraph.
+        stop = header_end if header_end >= 0 else first_paragraph
+        for i in range(stop):
+            ln = self.lines[i]
+            if ln.kind == "text" and _heading_like(ln.text):
+                self.warnings.append("页面没有“名称/标题”栏，标题取自页首的标题行")
+                return ln.text, (i if header_end < 0 else None)
+        if self.html and self.html.title_tag:
+            title = normalize_value(
+                re.split(r"\s*(?:_|\||｜| - | — |--)\s*", self.html.title_tag)[0]
+            )
+            if title:
+                self.warnings.append("标题取自网页的 <title>，请核对")
+                return title, None
+        self.missing("title")
+        return "", None
+
+    def fill_simple_fields(self) -> None:
+        rec, meta = self.record, (self.html.meta if self.html else {})
+        if value := self.value("index_no"):
+            rec.index_no = re.sub(r"\s+", "", fold_ascii(value))
+            try:
+                validate_index_no(rec.index_no)
+            except IndexFormatError as e:
+                self.warnings.append(f"{e}，已原样保留")
+        else:
+            self.missing("index_no")
+
+        org = self.value("org_name") or meta.get("contentsource", "")
+        rec.org_name = normalize_value(org)
+        if not rec.org_name:
+            self.missing("org_name")
+        rec.department = self.value("department")
+        if not rec.department:
+            self.missing("department")
+
+        if raw := self.value("validity"):
+            rec.validity = next((v for k, v in layout.VALIDITY if k in raw), raw)
+            if rec.validity == raw and raw not in {v for _, v in layout.VALIDITY}:
+                self.warnings.append(
+                    f"效力状态“{raw}”不是常见取值（有效、失效、废止等），已原样保留"
+                )
+        else:
+            self.missing("validity")
+
+    def fill_doc_number(self, paragraphs: list[str], title: str) -> None:
+        rec = self.record
+        raw, note = self.value("doc_number"), ""
+        if not raw and self.own_docno_lines:
+            raw = self.own_docno_lines[0]
+        if not raw:
+            # A 文号 alone on one of the first body lines, above the first paragraph.
+            for p in paragraphs[:4]:
+                if _DOCNO_LINE.match(p):
+                    raw, note = p, "文号取自正文开头的发文字号行"
+                    break
+                if _SENTENCE.search(p) and len(p) >= _LONG:
+                    break
+        if not raw and (m := _DOCNO_IN_TITLE.search(title)):
+            raw, note = m["no"], "文号取自标题末尾的括号"
+        if raw:
+            try:
+                rec.doc_number = normalize_doc_number(raw)
+            except DocNumberError as e:
+                rec.doc_number = raw.strip()
+                self.warnings.append(f"{e}；已原样保留")
+            if note:
+                self.warnings.append(note)
+            return
+        quoted = list(
+            dict.fromkeys(
+                re.sub(r"\s+", "", m["no"])
+                for p in paragraphs[:3]
+                for m in _DOCNO_QUOTED.finditer(p)
+            )
+        )
+        extra = ""
+        if quoted:
+            extra = f"（正文开头引用的{'、'.join(quoted)}是其他文件的文号，未采用）"
+        self.missing("doc_number", extra)
+
+    def fill_dates(self, paragraphs: list[str]) -> None:
+        rec = self.record
+        signature = next((p for p in paragraphs if is_date_line(p)), "")
+        signed = parse_date(signature)[0] if signature else None
+        if raw := self.value("written_on"):
+            rec.written_on, note = parse_date(raw)
+            if note:
+                self.warnings.append(f"成文日期：{note}")
+            if rec.written_on and signed and signed != rec.written_on:
+                self.warnings.append(
+                    f"页面上的成文日期 {rec.written_on.isoformat()} 与正文落款日期 "
+                    f"{signed.isoformat()} 不一致，采用页面上的成文日期"
+                )
+        elif signed:
+            rec.written_on = signed
+            self.warnings.append(f"页面没有成文日期栏，成文日期取自正文落款“{signature}”")
+        else:
+            self.missing("written_on")
+
+        meta = self.html.meta if self.html else {}
+        raw = self.value("published_on") or meta.get("pubdate") or meta.get("publishdate") or ""
+        if raw:
+            rec.published_on, note = parse_date(raw)
+            if note:
+                self.warnings.append(f"发布日期：{note}")
+        elif self.lead_dates:
+            rec.published_on, note = parse_date(self.lead_dates[0])
+            self.warnings.append(
+                f"发布日期取自标题下未标注的日期“{self.lead_dates[0]}”"
+                + (f"：{note}" if note else "")
+            )
+        else:
+            hint = ""
+            if paragraphs and (m := _LEAD_DATE.match(paragraphs[0])):
+                note = parse_date(m["date"])[1] or f"日期“{m['date']}”"
+                hint = f"（正文开头的{note}；它不一定是本页的发布日期，未采用）"
+            self.missing("published_on", hint)
+
+    def fill_category(self, crumbs: list[str], title: str) -> None:
+        rec, meta = self.record, (self.html.meta if self.html else {})
+        value = self.value("category") or meta.get("columnname", "")
+        if value:
+            rec.category = normalize_value(value)
+            return
+        columns = [
+            c for c in crumbs if c not in layout.CRUMB_NOISE and match_key(c) != match_key(title)
+        ]
+        if len(columns) >= 2:
+            rec.category = columns[-1]
+            self.warnings.append(f"信息分类取自导航路径的最后一级“{columns[-1]}”，请核对")
+        else:
+            self.missing("category")
+
+    def find_attachments(self, paragraphs: list[str]) -> list[Attachment]:
+        found: dict[str, Attachment] = {}
+        if self.html:
+            for href, text in self.html.links:
+                if is_attachment(href, text) and href not in found:
+                    name = normalize_value(text) or href.rsplit("/", 1)[-1]
+                    found[href] = Attachment(name=name, url=href)
+            return list(found.values())
+        listing = False
+        for p in paragraphs:
+            if m := _ATTACHMENT_HEAD.match(p):
+                listing, p = True, m["rest"]
+            for url in _URL.findall(p):
+                if url.lower().endswith(layout.ATTACHMENT_SUFFIXES):
+                    url = urljoin(self.source_url or "", url)
+                    found.setdefault(url, Attachment(name=url.rsplit("/", 1)[-1], url=url))
+            if listing:
+                for m in _FILE_NAME.finditer(_URL.sub("", p)):
+                    name = re.sub(r"^\d+\s*[.、．]\s*", "", m["name"])
+                    found.setdefault(name, Attachment(name=name))
+        return list(found.values())
+
+
+def _looks_like_html(text: str) -> bool:
+    return bool(_HTML.search(text[:4096]))
+
+
+def extract(text_or_html: str, source_url: str | None = None) -> PageRecord:
+    """Extract a page given as HTML or as text; never raises on odd input."""
+    if not text_or_html or not text_or_html.strip():
+        return PageRecord(warnings=["页面内容为空，未提取到任何字段"])
+    html = parse_html(text_or_html, source_url) if _looks_like_html(text_or_html) else None
+    raw_lines = html.lines if html else text_or_html.splitlines()
+    norm = normalize_text("\n".join(raw_lines))
+    if not norm.text.strip():
+        return PageRecord(warnings=["页面内容为空，未提取到任何字段"])
+    builder = _Builder(_classify(norm.text.split("\n")), html, source_url)
+    record = builder.build()
+    notes = []
+    if norm.converted:
+        notes.append(f"页面为繁体字，已转为简体（{norm.converted} 字）")
+    if norm.pinyin_removed:
+        notes.append(f"已去除转换工具留下的拼音注音 {norm.pinyin_removed} 处")
+    if norm.lost:
+        notes.append(f"原页面有 {norm.lost} 个字符已丢失（只剩“?”和拼音），以“□”标出")
+    if len(_CJK.findall(record.body_text)) < 10 and len(_CJK.findall(norm.text)) < 20:
+        notes.append("页面几乎没有中文内容，可能是乱码、编码识别错误或不是政府信息页面")
+    record.warnings[:0] = notes
+    return record

@@ -1,0 +1,119 @@
+"""The layout knowledge of the extractor, as data: labels, chrome, breadcrumbs, footers.
+
+Supporting a new site is usually an addition here, not new code:
+- FIELD_LABELS: the labels a page uses for each field, best first (when a page shows both
+  发布机构 and 来源, 发布机构 wins). A label may be written with spaces (索 引 号) and is
+  followed by a colon, or is a table cell of its own.
+- IGNORED_LABELS: labels whose values are not imported; knowing them stops their value from
+  running into the previous field (`发布时间：2019-07-19 浏览次数：12`).
+- FOOTER_ONLY_LABELS: the labels also trusted in a block right below the text (a page that
+  puts 发布日期 after the body, above 上一篇); loose ones like 时间 or 名称 are read only
+  above the body, and nothing is read below the footer line (related links carry dates).
+- CHROME_WORDS: a short line made only of these words is site chrome (toolbar, language and
+  accessibility switches, print and close buttons).
+- CHROME_LINES: other chrome lines, anywhere (copyright, ICP, QR code prompts).
+- FOOTER_MARKERS: the first of these after the body starts ends the body (上一篇, 责任编辑…).
+- BREADCRUMB: how a location line starts; its last meaningful crumb can give the category.
+- HTML_META: `<meta name=…>` of Chinese government CMSs (ArticleTitle, PubDate, ContentSource).
+"""
+
+import re
+
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "title": ("名称", "信息名称", "文件名称", "公文名称", "标题", "文章标题", "题名"),
+    "index_no": ("索引号", "信息索引号", "信息索引", "索取号", "索引"),
+    "org_name": (
+        "发布机构", "发布机关", "发布单位", "发文机关", "发文单位", "制发机关", "信息来源",
+        "文章来源", "来源",
+    ),
+    "department": ("责任部门", "责任单位", "责任科室", "主责部门"),
+    "doc_number": ("文号", "发文字号", "发文文号", "文件编号", "文件字号"),
+    "written_on": ("成文日期", "发文日期", "生成日期", "印发日期", "签发日期", "成文时间"),
+    "published_on": (
+        "发布日期", "发布时间", "公开日期", "公开时间", "发表时间", "发表日期", "时间", "日期",
+    ),
+    "validity": ("效力状态", "是否有效", "有效性", "时效性", "效力", "有效状态"),
+    "category": (
+        "信息分类", "信息类别", "体裁分类", "主题分类", "组配分类", "所属栏目", "栏目", "分类",
+        "类别",
+    ),
+}  # fmt: skip
+IGNORED_LABELS = (
+    "浏览次数", "访问次数", "点击数", "点击量", "点击率", "阅读次数", "阅读量", "浏览量", "作者",
+    "责任编辑", "编辑", "关键词", "关键字", "主题词", "公开方式", "公开范围", "公开属性",
+    "公开形式", "内容概述", "摘要", "废止日期", "有效期", "字号", "字体", "分享到", "发布人",
+    "审核人", "访问量",
+)  # fmt: skip
+FOOTER_ONLY_LABELS = frozenset(
+    {"发布日期", "发布时间", "公开日期", "成文日期", "发文日期", "索引号", "发布机构", "责任部门"}
+)
+# Values that mean "nothing here".
+EMPTY_VALUES = frozenset({"", "无", "暂无", "/", "-", "—", "--", "——", "空", "null", "none"})
+
+VALIDITY: tuple[tuple[str, str], ...] = (
+    ("部分失效", "部分失效"),
+    ("废止", "废止"),
+    ("失效", "失效"),
+    ("已修改", "已修改"),
+    ("修改", "已修改"),
+    ("有效", "有效"),
+    ("是", "有效"),
+    ("否", "失效"),
+)
+
+CHROME_WORDS = frozenset(
+    {"EN", "English", "ENGLISH", "中文", "中文版", "简体", "繁体", "繁體", "简体版", "繁体版",
+     "无障碍", "长者版", "关怀版", "适老化", "移动版", "移动版本", "手机版", "设为首页", "加入收藏",
+     "收藏本站", "收藏本页", "网站地图", "联系我们", "登录", "注册", "RSS", "打印", "打印本页",
+     "打印此页", "打印文章", "关闭", "关闭本页", "关闭窗口", "返回", "返回顶部", "返回首页", "字体",
+     "字号", "大", "中", "小", "默认", "超大", "分享", "分享到", "微信", "微博", "QQ", "QQ空间",
+     "纠错", "我要纠错", "扫一扫", "收藏", "智能问答", "搜索"}
+)  # fmt: skip
+CHROME_SPLIT = re.compile(r"[\s|｜•·●■◆▪/:：\[\]【】()（）>＞]+")
+CHROME_LINES = tuple(
+    re.compile(p)
+    for p in (
+        r"^(?:https?://|www\.)\S*$",  # a bare address left by the saver
+        r"^版权所有|^Copyright|^©|ICP[备證证]|网站标识码|公网安备|^主办单位|^承办单位|^技术支持",
+        r"^扫一扫|在手机(?:上)?打开",
+        r"^[|｜•·●■◆▪\-—_=*\s]*$",
+    )
+)
+FOOTER_MARKERS = re.compile(
+    r"^(?:【\s*)?(?:上一篇|下一篇|上一条|下一条|相关信息|相关链接|相关文章|相关阅读|相关新闻|相关文件"
+    r"|我要纠错|责任编辑|扫一扫|分享到|打印本页|关闭窗口|版权所有|主办单位|网站标识码|【打印】|【关闭】)"
+)
+BREADCRUMB = re.compile(
+    r"^(?:您当前所在的位置|您现在的位置|您的位置|当前所在位置|当前位置|所在位置|位置)\s*[:：]\s*(?P<path>.*)$"
+)
+CRUMB_SEPARATOR = re.compile(r"\s*(?:»|>>|>|＞|›|→|/|\\|-{1,2}>)\s*")
+# Crumbs that name the page itself rather than its column.
+CRUMB_NOISE = frozenset({"正文", "详情", "内容", "详细信息", "文章", "浏览", "阅读", "查看"})
+
+HTML_META: dict[str, str] = {
+    "articletitle": "title",
+    "og:title": "title",
+    "pubdate": "published_on",
+    "publishdate": "published_on",
+    "contentsource": "org_name",
+    "columnname": "category",
+}
+HTML_SKIP_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "iframe", "object", "select", "button",
+     "nav", "aside", "textarea"}
+)  # fmt: skip
+# class/id words of page regions that are never content.
+HTML_CHROME_WORDS = frozenset(
+    {"nav", "navbar", "navigation", "menu", "menus", "footer", "foot", "share", "sharebox",
+     "toolbar", "sidebar", "topbar", "copyright", "pager", "pagination", "related", "relate",
+     "xgxx", "xglj", "qrcode", "erweima", "ewm", "search", "login", "skip", "print", "banner",
+     "friendlink", "yqlj", "advert", "ads"}
+)  # fmt: skip
+HTML_CRUMB_WORDS = frozenset(
+    {"crumb", "crumbs", "breadcrumb", "breadcrumbs", "position", "location", "weizhi", "dqwz",
+     "curpos", "bread"}
+)  # fmt: skip
+ATTACHMENT_SUFFIXES = (
+    ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".pdf", ".ofd", ".zip", ".rar", ".7z",
+    ".ppt", ".pptx", ".txt", ".csv",
+)  # fmt: skip

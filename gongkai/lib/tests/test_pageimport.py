@@ -1,0 +1,455 @@
+"""Tests of gongkai.lib.pageimport on the three real pages and on pages built here.
+
+The real pages are copies of ../shared/corpus in fixtures/ (so the tests do not need the
+sibling folder); their expected values were read off the pages by hand and are kept in
+fixtures/expected.json, which bench/pageimport.py also scores against.
+"""
+
+import json
+import random
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import opencc
+import pytest
+
+from gongkai.lib.pageimport import PageDecodeError, PageRecord, decode, extract, parse_date
+from gongkai.lib.pageimport.normalize import normalize_text, strip_pinyin
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXPECTED: dict[str, dict[str, Any]] = json.loads((FIXTURES / "expected.json").read_text("utf-8"))
+PINYIN_LEFT = re.compile(r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+TRADITIONAL = "00" + "1_5f9f14d222025910.txt"
+
+
+def page(name: str) -> PageRecord:
+    return extract(decode((FIXTURES / name).read_bytes()))
+
+
+def warned(record: PageRecord, *parts: str) -> bool:
+    return any(all(p in w for p in parts) for w in record.warnings)
+
+
+# -- the three corpus pages ------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_page_fields(name: str) -> None:
+    record = page(name).to_dict()
+    got = {key: record[key] for key in EXPECTED[name]["fields"]}
+    assert got == EXPECTED[name]["fields"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_body_is_content_only_with_paragraphs(name: str) -> None:
+    expected = EXPECTED[name]
+    body = page(name).body_text
+    paragraphs = body.split("\n")
+    assert paragraphs[0].startswith(expected["body_first"])
+    assert body.endswith(expected["body_last"])
+    assert len(paragraphs) >= expected["min_paragraphs"]
+    assert all(p == p.strip() and p for p in paragraphs)
+    leaked = [chrome for chrome in expected["not_in_body"] if chrome in body]
+    assert leaked == []
+
+
+def test_issue_example_yinchuan_page() -> None:
+    record = page("002_cf883fa431da65ec.txt")
+    assert record.index_no == "640100-141/2019-00064"
+    assert record.org_name == "银川市大数据产业发展服务中心"
+    assert record.written_on == date(2019, 7, 19)
+    assert record.published_on == date(2019, 7, 19)
+    assert record.department == "综合科"
+    assert record.validity == "有效"
+    # 银政办发〔2019〕76号 is quoted in the first paragraph: another document's number.
+    assert record.doc_number == ""
+    assert warned(record, "银政办发〔2019〕76号", "未采用")
+    # The signature says 2019年7月17日; the page's own 成文日期 wins, and the mismatch is reported.
+    assert warned(record, "2019-07-17", "不一致")
+    assert warned(record, "导航路径", "部门文件")
+
+
+def test_traditional_page_comes_out_simplified_without_pinyin() -> None:
+    record = page(TRADITIONAL)
+    text = record.title + record.body_text + record.org_name
+    assert "印发《关于我省全面推进政务公开工作实施意见》的通知" in record.title
+    assert PINYIN_LEFT.findall(text) == []
+    assert opencc.OpenCC("t2s").convert(text) == text  # nothing traditional is left
+    assert "政府数据开放" in record.body_text  # 政府?dāng)?shù)據(jù) repaired, not left as '?'
+    assert "?" not in text and "□" not in text
+    assert "(PPP)" in record.body_text  # parentheses that are not pinyin stay
+    assert warned(record, "繁体") and warned(record, "拼音")
+
+
+def test_guessed_fields_are_warned() -> None:
+    guangdong = page(TRADITIONAL)
+    assert warned(guangdong, "成文日期取自正文落款", "2016年8月2日")
+    assert warned(guangdong, "发布日期取自", "2016-09-27 13:15")
+    assert warned(guangdong, "未找到索引号")
+    guiyang = page("000_0907045adda1f67c.txt")
+    assert warned(guiyang, "“发布机构”一栏为空")
+    assert warned(guiyang, "“文号”一栏为空")
+    # The mangled date at the start of the text is read but not taken as the page's date.
+    assert warned(guiyang, "2017412", "2017-04-12", "未采用")
+    assert guiyang.published_on is None and guiyang.written_on is None
+
+
+# -- encodings -------------------------------------------------------------------------------
+def _traditional_text() -> str:
+    # Big5 cannot hold the pinyin tone letters, so the encodings are compared without them.
+    return strip_pinyin((FIXTURES / TRADITIONAL).read_text("utf-8"))[0]
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "big5", "utf-8-sig", "utf-8", "utf-16"])
+def test_decode_same_page_in_each_encoding(encoding: str) -> None:
+    text = _traditional_text()
+    assert decode(text.encode(encoding)) == text
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "big5", "utf-8-sig"])
+def test_extract_is_the_same_whatever_the_encoding(encoding: str) -> None:
+    text = _traditional_text()
+    assert extract(decode(text.encode(encoding))) == extract(text)
+
+
+def test_decode_simplified_gb18030_page_and_short_or_cut_bytes() -> None:
+    text = (FIXTURES / "002_cf883fa431da65ec.txt").read_text("utf-8")
+    assert decode(text.encode("gb18030")) == text
+    raw = _traditional_text().encode("big5")
+    assert decode(raw[:41]).startswith(_traditional_text()[:15])  # cut in mid-character
+    assert decode("关于印发通知".encode("gbk")) == "关于印发通知"
+
+
+def test_decode_prefers_the_declared_charset_when_it_fits() -> None:
+    html = (
+        '<html><head><meta charset="gbk"><title>政务公开</title></head><body>政府信息</body></html>'
+    )
+    assert "政府信息" in decode(html.encode("gbk"))
+
+
+# -- hostile input ---------------------------------------------------------------------------
+def test_empty_input() -> None:
+    assert decode(b"") == ""
+    for blank in ("", "   \n\t ", "\x00\x01\x02"):
+        record = extract(blank)
+        assert record.title == "" and record.body_text == ""
+        assert record.warnings == ["页面内容为空，未提取到任何字段"]
+
+
+def test_binary_junk_is_a_clear_error() -> None:
+    rng = random.Random(7)
+    junk = bytes(rng.randrange(256) for _ in range(4000))
+    with pytest.raises(PageDecodeError, match="二进制"):
+        decode(junk)
+    with pytest.raises(PageDecodeError, match="无法识别文件编码"):
+        decode(bytes(range(0x80, 0x100)) * 20)
+
+
+def test_garbage_text_gives_an_empty_record_with_warnings() -> None:
+    rng = random.Random(3)
+    noise = "".join(chr(rng.randrange(0x20, 0x2FFF)) for _ in range(3000))
+    record = extract(noise)
+    assert record.index_no == "" and record.doc_number == "" and record.written_on is None
+    assert warned(record, "几乎没有中文")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<html><div class='nav'>",
+        "<<<>>><p></div></td></tr>",
+        "索引号：\n名称:\n附件：",
+        "<table><tr><td>索引号</td></tr></table>",
+        "：：：\t\t\n2017412",
+        "<html><body>" + "<div>" * 500 + "政府信息公开" + "</span>" * 10,
+    ],
+)
+def test_malformed_pages_do_not_crash(text: str) -> None:
+    assert isinstance(extract(text), PageRecord)
+
+
+def test_cut_corpus_pages_do_not_crash() -> None:
+    rng = random.Random(11)
+    texts = [(FIXTURES / name).read_text("utf-8") for name in EXPECTED]
+    for _ in range(150):
+        text = rng.choice(texts)
+        start = rng.randrange(len(text))
+        piece = text[start : start + rng.randrange(3000)]
+        if rng.random() < 0.4:
+            piece = "<html><body><p>" + piece.replace("\n", "</p><p>")
+        extract(piece)
+
+
+# -- dates -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2019-07-19", date(2019, 7, 19)),
+        ("2019/7/9", date(2019, 7, 9)),
+        ("2019.07.19", date(2019, 7, 19)),
+        ("2016-09-27 13:15", date(2016, 9, 27)),
+        ("2019年7月17日", date(2019, 7, 17)),
+        ("2019 年 7 月 17 日", date(2019, 7, 17)),
+        ("２０１９年７月１７日", date(2019, 7, 17)),
+        ("２０２０－０３－０６", date(2020, 3, 6)),
+        ("二〇一六年八月二日", date(2016, 8, 2)),
+        ("二〇一九年十二月三十一日", date(2019, 12, 31)),
+        ("20190719", date(2019, 7, 19)),
+    ],
+)
+def test_parse_date_forms(raw: str, expected: date) -> None:
+    assert parse_date(raw) == (expected, None)
+
+
+def test_mangled_date_recovered_only_when_unambiguous() -> None:
+    found, note = parse_date("2017412")  # 2017-4-12; 2017-41-2 does not exist
+    assert found == date(2017, 4, 12)
+    assert note and "2017-04-12" in note
+    assert parse_date("201742")[0] == date(2017, 4, 2)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("2017112", "2017-01-12、2017-11-02"),  # 1月12日 or 11月2日
+        ("2017111", "无法确定"),
+        ("201912", "2019年12月"),  # 2019-1-2 or just December 2019
+        ("2016年2月", "没有日"),
+        ("20162", "没有日"),
+        ("2019-02-30", "不是有效日期"),
+        ("1900-01-01", "不是有效日期"),
+        ("不详", "无法识别"),
+    ],
+)
+def test_bad_or_ambiguous_dates_stay_empty_with_a_reason(raw: str, reason: str) -> None:
+    found, note = parse_date(raw)
+    assert found is None
+    assert note and reason in note
+
+
+def test_mangled_dates_in_a_page() -> None:
+    text = "关于某某工作的通知\n发布日期：2017412\n成文日期：2017112\n各单位：现将有关事项通知如下，请遵照执行。"
+    record = extract(text)
+    assert record.published_on == date(2017, 4, 12)
+    assert warned(record, "发布日期", "2017-04-12")
+    assert record.written_on is None
+    assert warned(record, "成文日期", "2017112", "无法确定")
+
+
+# -- 文号: the page's own vs one quoted from another document ----------------------------------
+def test_own_doc_number_line_under_the_title() -> None:
+    text = (
+        "开远市人民政府办公室关于印发开远市政务公开工作实施方案的通知\n"
+        "开政办发[2017]68号\n"
+        "各乡镇人民政府、街道办事处，市直各部门：\n"
+        "现将《开远市政务公开工作实施方案》印发给你们，请认真贯彻执行。\n"
+    )
+    record = extract(text)
+    assert record.doc_number == "开政办发〔2017〕68号"
+    assert record.title == "开远市人民政府办公室关于印发开远市政务公开工作实施方案的通知"
+    assert record.body_text.startswith("各乡镇人民政府")
+
+
+def test_doc_number_quoted_in_the_first_lines_is_not_the_pages() -> None:
+    text = (
+        "《开远市政务公开工作实施方案》政策解读\n"
+        "发布日期：2017-06-01\n"
+        "近日，开远市人民政府办公室印发了《开远市政务公开工作实施方案》（开政办发〔2017〕68号），"
+        "现就有关内容解读如下。\n"
+        "一、制定背景\n"
+    )
+    record = extract(text)
+    assert record.doc_number == ""
+    assert warned(record, "开政办发〔2017〕68号", "其他文件")
+    assert "开政办发〔2017〕68号" in record.body_text
+
+
+def test_labelled_doc_number_wins_and_is_normalised() -> None:
+    text = "名称：关于某事的通知\n文号：国办发（2017）第47号\n正文第一段，内容在这里写得足够长以便算作一个段落。"
+    assert extract(text).doc_number == "国办发〔2017〕47号"
+
+
+def test_unreadable_doc_number_is_kept_with_a_warning() -> None:
+    record = extract(
+        "名称：某公告\n文号：2016年第3号公告\n正文第一段，内容在这里写得足够长以便算作一个段落。"
+    )
+    assert record.doc_number == "2016年第3号公告"
+    assert warned(record, "无法识别的文号", "原样保留")
+
+
+# -- other layouts, built here ---------------------------------------------------------------
+SOURCE = "http://www.example.gov.cn/zwgk/2020/art_1.html"
+TABLE_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>关于印发某某办法的通知_某某市人民政府</title></head><body>
+<div class="top-nav"><a href="/">首页</a><a href="/zwgk">政务公开</a></div>
+<div class="breadcrumb"><a href="/">首页</a><a href="/zwgk">政务公开</a><a href="/zcwj">政策文件</a></div>
+<table class="xxgk">
+<tr><th>索引号</th><td>11370812004339255B/2020-22849</td><th>主题分类</th><td>综合政务\\政务公开</td></tr>
+<tr><td><p>发布机构：</p></td><td><p>某某市人民政府办公室</p></td><td>成文日期：</td><td>2020年3月5日</td></tr>
+<tr><td>文　　号：</td><td>某政办发[2020]7号</td><td>发布日期：</td><td>２０２０－０３－０６</td></tr>
+<tr><td>责任部门：</td><td>办公室</td><td>有 效 性：</td><td>有效</td></tr>
+<tr><td>名　　称：</td><td colspan=3>关于印发某某办法的通知</td></tr></table>
+<div class="article"><h1>关于印发某某办法的通知</h1>
+<p>各区县人民政府，市政府各部门：</p>
+<p>　　现将《某某办法》印发给你们，请认真贯彻执行。</p>
+<p>附件：<a href="files/banfa.docx">某某办法.docx</a></p>
+<p style="text-align:right">某某市人民政府办公室</p><p>2020年3月5日</p></div>
+<div class="share"><a href="#">分享到微信</a></div><p style="display:none">隐藏文字</p>
+<div class="footer">版权所有：某某市人民政府 京ICP备12345号</div>
+<script>var x = "<p>脚本</p>";</script></body></html>"""
+
+
+def test_html_metadata_table() -> None:
+    record = extract(TABLE_PAGE, source_url=SOURCE)
+    assert record.title == "关于印发某某办法的通知"
+    assert record.index_no == "11370812004339255B/2020-22849"
+    assert record.org_name == "某某市人民政府办公室"  # value in a <p> of the next cell
+    assert record.department == "办公室"
+    assert record.doc_number == "某政办发〔2020〕7号"
+    assert record.written_on == date(2020, 3, 5)
+    assert record.published_on == date(2020, 3, 6)
+    assert record.validity == "有效"
+    assert record.category == "综合政务\\政务公开"
+    assert record.body_text.split("\n") == [
+        "各区县人民政府，市政府各部门：",
+        "现将《某某办法》印发给你们，请认真贯彻执行。",
+        "附件：某某办法.docx",
+        "某某市人民政府办公室",
+        "2020年3月5日",
+    ]
+    assert [(a.name, a.url) for a in record.attachments] == [
+        ("某某办法.docx", "http://www.example.gov.cn/zwgk/2020/files/banfa.docx")
+    ]
+    assert record.warnings == []
+
+
+def test_html_meta_tags_of_government_cms() -> None:
+    html = """<html><head>
+    <meta name="ArticleTitle" content="某某局关于开展安全检查的通知">
+    <meta name="PubDate" content="2021-05-06 09:30">
+    <meta name="ContentSource" content="某某市应急管理局">
+    <meta name="ColumnName" content="通知公告"></head><body>
+    <header><div class="logo">某某市人民政府</div><ul class="menu"><li>首页</li></ul></header>
+    <div class="content"><div class="title">某某局关于开展安全检查的通知</div>
+    <div class="info">发布时间：2021-05-06 来源：某某市应急管理局 浏览次数：<span>12</span></div>
+    <div class="con"><p>各有关单位：</p><p>为做好安全生产工作，决定开展安全检查，现将有关事项通知如下。</p>
+    <p><a href="/upload/2021/检查表.xlsx">检查表</a></p></div></div>
+    <div class="bdsharebuttonbox"><a class="bds_weixin">微信</a></div>
+    <footer><p>主办单位：某某市人民政府办公室</p></footer></body></html>"""
+    record = extract(html, source_url=SOURCE)
+    assert record.title == "某某局关于开展安全检查的通知"
+    assert record.published_on == date(2021, 5, 6)
+    assert record.org_name == "某某市应急管理局"
+    assert record.category == "通知公告"
+    assert record.body_text == (
+        "各有关单位：\n为做好安全生产工作，决定开展安全检查，现将有关事项通知如下。\n检查表"
+    )
+    assert record.attachments[0].url == "http://www.example.gov.cn/upload/2021/检查表.xlsx"
+    assert "某某市人民政府" not in record.body_text and "微信" not in record.body_text
+
+
+def test_bare_html_article() -> None:
+    html = (
+        "<html><body><h1>关于做好春节期间值班工作的通知</h1><p>各单位：</p>"
+        "<p>春节将至，为确保节日期间各项工作正常运转，现就做好值班工作通知如下。</p>"
+        "<p>请各单位认真落实。</p></body></html>"
+    )
+    record = extract(html)
+    assert record.title == "关于做好春节期间值班工作的通知"
+    assert record.body_text.split("\n") == [
+        "各单位：",
+        "春节将至，为确保节日期间各项工作正常运转，现就做好值班工作通知如下。",
+        "请各单位认真落实。",
+    ]
+    for gap in ("索引号", "发布机构", "成文日期", "发布日期", "信息分类"):
+        assert warned(record, "未找到" + gap)
+
+
+def test_title_from_title_tag_is_a_warned_guess() -> None:
+    html = (
+        "<html><head><title>市政府关于某事的批复_某某市人民政府</title></head>"
+        "<body><p>某某区人民政府：你区关于某事的请示收悉，经研究，现批复如下。</p></body></html>"
+    )
+    record = extract(html)
+    assert record.title == "市政府关于某事的批复"
+    assert warned(record, "<title>")
+
+
+def test_breadcrumb_in_html_gives_the_category() -> None:
+    html = (
+        '<html><body><div class="location">当前位置：<a>首页</a> &gt; <a>政务公开</a> &gt; '
+        "<a>政策解读</a> &gt; 正文</div><h1>某政策解读</h1>"
+        "<p>为便于理解，现对该政策解读如下，请各单位参照执行。</p></body></html>"
+    )
+    record = extract(html)
+    assert record.category == "政策解读"
+    assert "当前位置" not in record.body_text
+
+
+def test_text_page_with_metadata_below_the_body_and_attachment_names() -> None:
+    text = (
+        "关于公布某某名单的通知\n"
+        "各有关单位：\n"
+        "经研究，现将某某名单予以公布，详见附件。\n"
+        "附件：1.某某名单.xlsx\n"
+        "2.说明.pdf\n"
+        "发布日期：2020-01-02\n"
+        "索引号：000014349/2020-00110\n"
+        "上一篇：另一份通知\n"
+    )
+    record = extract(text)
+    assert record.title == "关于公布某某名单的通知"
+    assert record.published_on == date(2020, 1, 2)
+    assert record.index_no == "000014349/2020-00110"
+    assert record.body_text.endswith("2.说明.pdf")
+    assert [a.name for a in record.attachments] == ["某某名单.xlsx", "说明.pdf"]
+
+
+def test_toolbars_and_chrome_inside_the_text_zone_are_dropped() -> None:
+    text = (
+        "关于做好防汛工作的通知\n"
+        "打印本页 | 关闭窗口\n"
+        "各乡镇：\n"
+        "入汛以来，降雨偏多，请做好防汛准备。\n"
+        "设为首页 | 加入收藏\n"
+        "www.example.gov.cn\n"
+        "请认真落实。\n"
+        "上一篇：关于另一件事的通知\n"
+        "关于另一件事的通知\n"
+    )
+    record = extract(text)
+    assert record.title == "关于做好防汛工作的通知"
+    assert record.body_text == "各乡镇：\n入汛以来，降雨偏多，请做好防汛准备。\n请认真落实。"
+
+
+def test_invalid_index_no_kept_and_validity_mapped() -> None:
+    record = extract(
+        "名称：某某通知\n索引号：GZ-2016-001\n是否有效：是\n正文第一段，内容写得足够长以便算作一个段落。"
+    )
+    assert record.index_no == "GZ-2016-001"
+    assert warned(record, "索引号“GZ-2016-001”", "原样保留")
+    assert record.validity == "有效"
+    assert (
+        extract("名称：某某\n效力状态：已废止\n正文第一段很长很长，足以算作一个段落了。").validity
+        == "废止"
+    )
+
+
+# -- normalisation ---------------------------------------------------------------------------
+def test_pinyin_annotations_removed_but_other_parentheses_kept() -> None:
+    norm = normalize_text("印發(fā)《關(guān)於加強(qiáng)管理》的通知(一)(PPP)（試行）")
+    assert norm.text == "印发《关于加强管理》的通知(一)(PPP)（试行）"
+    assert norm.pinyin_removed == 3
+
+
+def test_character_lost_by_the_converter_is_marked_not_guessed() -> None:
+    norm = normalize_text("政府?zhì)度")
+    assert norm.text == "政府□度" and norm.lost == 1
+
+
+def test_full_width_labels_and_values_match() -> None:
+    record = extract(
+        "名称：某某通知\n索引号：６４０１００－１４１／２０１９－０００６４\n发布日期：２０１９年７月１９日\n正文第一段，内容写得足够长以便算作一个段落。"
+    )
+    assert record.index_no == "640100-141/2019-00064"
+    assert record.published_on == date(2019, 7, 19)

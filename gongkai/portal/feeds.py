@@ -1,0 +1,91 @@
+"""Atom feeds of public information, per organisation and per category (信息类别)."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from gongkai.documents import selectors as documents
+from gongkai.documents.models import Document, InfoCategory
+from gongkai.organizations.selectors import public_organizations
+
+from .selectors import site_settings
+
+ITEMS = 30
+
+
+class _DocumentFeed(Feed):
+    feed_type = Atom1Feed
+
+    def items(self, obj: Any) -> list[Document]:
+        return list(self.queryset(obj)[:ITEMS])
+
+    def queryset(self, obj: Any) -> Any:
+        raise NotImplementedError
+
+    def item_title(self, item: Document) -> str:
+        return item.title
+
+    def item_description(self, item: Document) -> str:
+        return item.summary or f"{item.org.name}发布的{item.category.name}"
+
+    def item_link(self, item: Document) -> str:
+        return reverse("document", args=[item.pk])
+
+    def item_pubdate(self, item: Document) -> dt.datetime | None:
+        if item.published_on is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(item.published_on, dt.time(9, 0)))
+
+    def item_updateddate(self, item: Document) -> dt.datetime:
+        return item.updated_at
+
+    def item_author_name(self, item: Document) -> str:
+        return item.org.name
+
+    def item_categories(self, item: Document) -> list[str]:
+        return [item.category.name]
+
+
+class OrganizationFeed(_DocumentFeed):
+    def get_object(self, request: HttpRequest, code: str) -> Any:
+        org = public_organizations().filter(code=code).first()
+        if org is None:
+            raise Http404
+        return org
+
+    def title(self, obj: Any) -> str:
+        return f"{obj.name} · 政府信息公开 · {site_settings().site_name}"
+
+    def link(self, obj: Any) -> str:
+        return reverse("org_index", args=[obj.code])
+
+    def description(self, obj: Any) -> str:
+        return f"{obj.name}最新公开的政府信息"
+
+    def queryset(self, obj: Any) -> Any:
+        return documents.public_documents(documents.DocumentFilters(org=obj.code))
+
+
+class CategoryFeed(_DocumentFeed):
+    def get_object(self, request: HttpRequest, code: str) -> Any:
+        category = InfoCategory.objects.filter(code=code).first()
+        if category is None:
+            raise Http404
+        return category
+
+    def title(self, obj: Any) -> str:
+        return f"{obj.name} · {site_settings().site_name}"
+
+    def link(self, obj: Any) -> str:
+        return reverse("document_list") + f"?category={obj.code}"
+
+    def description(self, obj: Any) -> str:
+        return f"最新公开的{obj.name}"
+
+    def queryset(self, obj: Any) -> Any:
+        return documents.public_documents(documents.DocumentFilters(category=obj.code))

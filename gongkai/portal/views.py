@@ -1,0 +1,166 @@
+"""Public pages of the disclosure site (政府信息公开专栏). Thin: selectors decide what is public.
+
+Responses are cached whole and answer conditional GETs in gongkai.caching (keyed by content
+version, path and the 长者版/字号 cookies).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET
+
+from gongkai.documents import selectors as documents
+from gongkai.lib.qr import qr_svg
+from gongkai.organizations.selectors import public_organizations
+
+from . import selectors
+
+PAGE_SIZE = 20
+MODE_COOKIE_AGE = 365 * 24 * 3600
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A public GET page. Caching and conditional GET are done for all of them by gongkai.caching."""
+    return require_GET(view)
+
+
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "latest": selectors.latest(limit=10),
+        "notices": selectors.latest(["notice", "announcement", "circular"], limit=8),
+        "policies": selectors.policies_with_interpretations(limit=6),
+        "interpretations": selectors.latest(["interpretation"], limit=6),
+        "organizations": selectors.organizations_tree(),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@public_page
+def disclosure_index(request: HttpRequest) -> HttpResponse:
+    """政府信息公开: every organisation's disclosure column."""
+    return render(
+        request, "portal/disclosure_index.html", {"organizations": selectors.organizations_tree()}
+    )
+
+
+def _org(code: str) -> Any:
+    org = public_organizations().filter(code=code).first()
+    if org is None:
+        raise Http404("未找到该机构")
+    return org
+
+
+@public_page
+def org_index(request: HttpRequest, code: str) -> HttpResponse:
+    org = _org(code)
+    context = {
+        "org": org,
+        "directory": selectors.directory(org),
+        "latest": list(documents.public_documents(documents.DocumentFilters(org=org.code))[:10]),
+        "children": list(public_organizations().filter(parent=org)),
+    }
+    return render(request, "portal/org_index.html", context)
+
+
+@public_page
+def org_guide(request: HttpRequest, code: str) -> HttpResponse:
+    """政府信息公开指南 (filled by the on-request disclosure issue)."""
+    return render(request, "portal/org_guide.html", {"org": _org(code)})
+
+
+@public_page
+def org_reports(request: HttpRequest, code: str) -> HttpResponse:
+    """政府信息公开工作年度报告 (filled by the annual-report issue)."""
+    return render(request, "portal/org_reports.html", {"org": _org(code)})
+
+
+@public_page
+def document_list(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = selectors.parse_filters(request.GET)
+    except selectors.BadFilter as e:
+        raise Http404(f"筛选条件无效：{e}") from e
+    paginator = Paginator(filters.documents(), PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger) as e:
+        raise Http404("没有这一页") from e
+    query = filters.query()
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": urlencode(query),
+        "years": selectors.years(),
+        "organizations": selectors.organizations_tree(),
+        "categories": documents.InfoCategory.objects.all(),
+        "topics": documents.TopicCategory.objects.filter(parent=None),
+        "validities": documents.Document.Validity.choices,
+    }
+    return render(request, "portal/document_list.html", context)
+
+
+@require_GET
+def document_detail(request: HttpRequest, doc_id: int) -> HttpResponse:
+    doc = documents.public_document(doc_id)
+    if doc is None:
+        raise Http404("未找到该信息")
+    older, newer = selectors.neighbours(doc)
+    url = request.build_absolute_uri()
+    context = {
+        "doc": doc,
+        "body": doc.public_body(),
+        "attachments": documents.public_attachments(doc),
+        "related": selectors.related(doc),
+        "older": older,
+        "newer": newer,
+        "qr": qr_svg(url, "本页二维码"),
+    }
+    return render(request, "portal/document_detail.html", context)
+
+
+@public_page
+def site_map(request: HttpRequest) -> HttpResponse:
+    """网站地图."""
+    context = {
+        "organizations": selectors.organizations_tree(),
+        "categories": documents.InfoCategory.objects.all(),
+        "topics": documents.TopicCategory.objects.filter(parent=None),
+    }
+    return render(request, "portal/site_map.html", context)
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return target
+
+
+@require_GET
+def set_mode(request: HttpRequest, mode: str) -> HttpResponse:
+    """长者版 on/off, remembered by cookie; a plain link, no JavaScript needed."""
+    response = HttpResponseRedirect(_back(request))
+    if mode == "elder":
+        response.set_cookie("mode", "elder", max_age=MODE_COOKIE_AGE, samesite="Lax")
+    else:
+        response.delete_cookie("mode")
+    return response
+
+
+@require_GET
+def set_font_size(request: HttpRequest, size: str) -> HttpResponse:
+    """字号 大/中/小, remembered by cookie."""
+    response = HttpResponseRedirect(_back(request))
+    if size not in ("s", "m", "l"):
+        raise Http404
+    response.set_cookie("fs", size, max_age=MODE_COOKIE_AGE, samesite="Lax")
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
