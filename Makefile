@@ -45,4 +45,4 @@ bench: setup
 	@for b in bench/*.py; do echo "== $$b"; .venv/bin/python $$b || exit 1; done
 
 clean:
-	rm -rf .venv var media staticfiles node_modules
+	rm -rf .venv var media node_modules

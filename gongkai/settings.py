@@ -164,7 +164,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # serve app static files even before collectstatic (tests, first run)
 # whitenoise serves static files compressed, with far-future caching of hashed names
 STORAGES = {

@@ -1,5 +1,20 @@
-"""Public pages of this app (mounted at the site root by gongkai/urls.py)."""
+"""Public pages of 依申请公开 (mounted at the site root by gongkai/urls.py)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("apply/", views.apply, name="apply"),
+    path("apply/progress/", views.progress, name="apply-progress"),
+    path(
+        "annual-report/<slug:org_code>/<int:year>/",
+        views.annual_report,
+        name="annual-report",
+    ),
+    path(
+        "annual-report/<slug:org_code>/<int:year>.xlsx",
+        views.annual_report_xlsx,
+        name="annual-report-xlsx",
+    ),
+]

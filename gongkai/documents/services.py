@@ -259,7 +259,10 @@ def add_attachment(
     name = (upload.name or "").rsplit("/", 1)[-1]
     try:
         checked = check_upload(
-            name, cast(BinaryIO, upload.file), upload.size or 0, settings.GONGKAI_ATTACHMENT_MAX_BYTES
+            name,
+            cast(BinaryIO, upload.file),
+            upload.size or 0,
+            settings.GONGKAI_ATTACHMENT_MAX_BYTES,
         )
     except UploadRejected as e:
         raise ValidationError({"file": str(e)}) from e

@@ -174,3 +174,19 @@ def test_idle_sessions_expire(settings: Any) -> None:
 def test_system_actor_is_audited_as_system(tree: dict[str, Any]) -> None:
     services.grant_role(by=SYSTEM, user=UserFactory(), organization=tree["dept"], role=Role.EDITOR)
     assert AuditEntry.objects.filter(action="permission.grant").latest("seq").actor == "系统"
+
+
+def test_an_administrator_setting_a_password_is_audited(tree: dict[str, Any]) -> None:
+    platform = UserFactory(is_superuser=True)
+    target = staff(tree["dept"], Role.EDITOR)
+    client = Client()
+    client.force_login(platform)
+    response = client.post(
+        f"/admin/accounts/user/{target.pk}/password/",
+        {"password1": "Zhengwu-Gongkai-2026", "password2": "Zhengwu-Gongkai-2026", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.check_password("Zhengwu-Gongkai-2026")
+    entry = AuditEntry.objects.get(action="user.password_set")
+    assert entry.actor == platform.username and entry.object_id == str(target.pk)

@@ -1,0 +1,264 @@
+"""Back office of 依申请公开: cases scoped by organisation through `permissions`, the statutory due
+date with overdue / at-risk flags in the list, and every lifecycle step as a small form that
+calls the same service as the API. Cases are never edited in place: the case file is the
+append-only event list. Personal data is masked for staff who do not handle the case.
+"""
+
+import datetime as dt
+from contextvars import ContextVar
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from gongkai.accounts import permissions
+from gongkai.accounts.admin_scoping import ScopedAdmin
+from gongkai.accounts.backends import client_ip
+from gongkai.accounts.permissions import Action
+from gongkai.lib.errors import Conflict
+
+from . import clock, selectors, services
+from .models import DISPOSITION_CHOICES, Application, ApplicationEvent
+
+# The request being served: list columns mask per user (a ContextVar, safe across threads).
+_request: ContextVar[HttpRequest] = ContextVar("applications_admin_request")
+
+
+class RegisterForm(forms.ModelForm):
+    """A case entered by staff (当面, 邮寄, 网络, 传真/电子邮件) with its Art. 31 dates."""
+
+    class Meta:
+        model = Application
+        fields = ["org", "channel", "submitted_on", "signed_for_on", "confirmed_on",
+                  *services.APPLICANT_FIELDS]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors:
+            return
+        try:
+            services.clean_applicant(
+                {k: self.cleaned_data.get(k) for k in services.APPLICANT_FIELDS}
+            )
+        except ValidationError as e:
+            self._update_errors(e)  # type: ignore[attr-defined]
+
+
+def _date(label: str = "日期") -> forms.DateField:
+    return forms.DateField(
+        label=label, initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _text(label: str, required: bool = False) -> forms.CharField:
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# action → (label, form fields, service, service keyword per form field)
+ACTIONS: dict[str, tuple[str, dict[str, Any], Any]] = {
+    "confirm": ("确认收到申请（第三十一条）", {"on": _date("确认/签收日期"), "notice": _text("告知申请人")}, services.confirm_receipt),
+    "correction_request": ("补正告知（第三十条，一次性告知）", {"on": _date(), "deadline": _date("补正期限"), "notice": _text("需要补正的全部事项", True)}, services.request_correction),
+    "correction_received": ("收到补正", {"on": _date("收到补正日期"), "notice": _text("说明")}, services.receive_correction),
+    "consultation_start": ("征求第三方意见（第三十二条）", {"on": _date(), "third_party": forms.CharField(label="征求意见对象")}, services.start_consultation),
+    "consultation_end": ("征求意见结束", {"on": _date(), "note": _text("内部备注")}, services.end_consultation),
+    "fee_notice": ("收费通知（国办函〔2020〕109号）", {"on": _date(), "amount": forms.DecimalField(label="金额（元）", min_value=Decimal("0.01"), decimal_places=2), "notice": _text("告知申请人")}, services.send_fee_notice),
+    "fee_paid": ("登记缴费", {"on": _date("缴费日期")}, services.record_payment),
+    "extension": ("延期答复（第三十三条，最多20个工作日）", {"on": _date(), "days": forms.IntegerField(label="延长工作日数", min_value=1, max_value=20), "approver": forms.CharField(label="批准人（政府信息公开工作机构负责人）"), "notice": _text("告知申请人")}, services.extend),
+    "answer": ("答复（第三十六条）", {"on": _date("答复日期"), "disposition": forms.ChoiceField(label="答复类型", choices=DISPOSITION_CHOICES), "reason": _text("理由")}, services.answer),
+    "delivery": ("登记送达", {"on": _date("送达日期"), "notice": _text("送达方式与说明")}, services.record_delivery),
+}  # fmt: skip
+
+
+class EventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    fields = ("seq", "kind", "on", "days", "deadline", "approver", "amount", "disposition",
+              "notice", "internal_note", "created_by")  # fmt: skip
+    readonly_fields = fields
+    verbose_name_plural = "办理记录（只增不改）"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = "期限"
+    parameter_name = "flag"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "已超期"), ("at_risk", "3个工作日内到期"), ("paused", "暂停计时")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        today = timezone.localdate()
+        if self.value() == "paused":
+            return queryset.filter(status__in=list(clock.STATUS_BY_PAUSE.values()))
+        if self.value() in ("overdue", "at_risk"):
+            open_cases = queryset.exclude(status=Application.Status.CLOSED).exclude(due_date=None)
+            ids = [a.pk for a in open_cases if getattr(clock.flags(a, today), self.value() or "")]
+            return queryset.filter(pk__in=ids)
+        return queryset
+
+
+@admin.register(Application)
+class ApplicationAdmin(ScopedAdmin):
+    form = RegisterForm
+    inlines = [EventInline]
+    list_display = ["tracking_no", "org", "applicant", "applicant_type", "channel", "status",
+                    "received_on", "due", "disposition"]  # fmt: skip
+    list_filter = [FlagFilter, "status", "applicant_type", "channel", "disposition", "org"]
+    search_fields = ["tracking_no"]
+    list_select_related = ["org"]
+    date_hierarchy = "received_on"
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else self.inlines
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return [
+                "org", "channel", "submitted_on", "signed_for_on", "confirmed_on",
+                *services.APPLICANT_FIELDS,
+            ]  # fmt: skip
+        return ["tracking_no", "org", "status", "due", "lifecycle", "applicant_type",
+                "personal_data", "description", "purpose", "form", "delivery", "channel",
+                "submitted_on", "signed_for_on", "confirmed_on", "received_on", "closed_on",
+                "disposition", "handler", "clock_error"]  # fmt: skip
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "org":
+            kwargs["queryset"] = self.allowed_orgs(request, Action.EDIT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # --- columns -----------------------------------------------------------------------------
+    @admin.display(description="申请人")
+    def applicant(self, obj: Application) -> str:
+        return selectors.personal_view(_request.get().user, obj)["name"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        _request.set(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: Any = None) -> HttpResponse:  # fmt: skip
+        _request.set(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="法定答复期限", ordering="due_date")
+    def due(self, obj: Application) -> str:
+        if obj.is_closed:
+            return "已办结"
+        if obj.clock_error:
+            return format_html('<span style="color:#b00020">无法计算：{}</span>', obj.clock_error)
+        if obj.due_date is None:
+            return "暂停计时" if obj.status != Application.Status.AWAITING_RECEIPT else "待确认收到"
+        f = clock.flags(obj, timezone.localdate())
+        if f.overdue:
+            return format_html('<strong style="color:#b00020">{}（已超期）</strong>', obj.due_date)
+        if f.at_risk:
+            return format_html(
+                '<strong style="color:#b36b00">{}（剩 {} 个工作日）</strong>',
+                obj.due_date,
+                f.remaining,
+            )
+        return format_html("{}（剩 {} 个工作日）", obj.due_date, f.remaining)
+
+    @admin.display(description="申请人信息")
+    def personal_data(self, obj: Application) -> str:
+        view = selectors.personal_view(_request.get().user, obj)
+        labels = {f: str(getattr(Application._meta.get_field(f), "verbose_name", f)) for f in view}
+        return format_html(
+            "<table>{}</table>",
+            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>",
+                             ((labels[k], v) for k, v in view.items() if v)),
+        )  # fmt: skip
+
+    @admin.display(description="办理操作")
+    def lifecycle(self, obj: Application) -> str:
+        if not permissions.can(_request.get().user, Action.EDIT, obj.org_id):
+            return "—"
+        names = ["delivery"] if obj.is_closed else (
+            ["confirm"] if obj.received_on is None else [a for a in ACTIONS if a not in ("confirm", "delivery")]
+        )  # fmt: skip
+        return format_html_join(
+            " · ", '<a href="{}">{}</a>',
+            ((reverse("admin:applications_application_act", args=[obj.pk, a]), ACTIONS[a][0].split("（")[0])
+             for a in names),
+        )  # fmt: skip
+
+    # --- writes through services ---------------------------------------------------------------
+    def save_model(self, request: HttpRequest, obj: Application, form: Any, change: bool) -> None:
+        data = {k: form.cleaned_data.get(k) or "" for k in services.APPLICANT_FIELDS}
+        app, code = services.register(
+            by=request.user, org=form.cleaned_data["org"], data=data,
+            channel=form.cleaned_data["channel"], submitted_on=form.cleaned_data["submitted_on"],
+            signed_for_on=form.cleaned_data.get("signed_for_on"),
+            confirmed_on=form.cleaned_data.get("confirmed_on"), ip=client_ip(request),
+        )  # fmt: skip
+        obj.pk = app.pk
+        self.message_user(
+            request, f"已登记申请 {app.tracking_no}，查询码 {code}（只显示这一次，请告知申请人）",
+            level=messages.WARNING,
+        )  # fmt: skip
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        return None  # events are written by the services only
+
+    def get_urls(self) -> list:
+        extra = [
+            path("<int:object_id>/act/<str:action>/", self.admin_site.admin_view(self.act_view),
+                 name="applications_application_act"),
+        ]  # fmt: skip
+        return extra + super().get_urls()
+
+    def act_view(self, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
+        app = selectors.staff_application(request.user, object_id)
+        if action not in ACTIONS:
+            raise permissions.NotFound("没有该办理操作")
+        permissions.require(request.user, Action.EDIT, app.org_id)
+        label, fields, fn = ACTIONS[action]
+        form_class = type("ActForm", (forms.Form,), dict(fields))
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                fn(app, by=request.user, ip=client_ip(request), **form.cleaned_data)
+            except ValidationError as e:
+                for field, msgs in (
+                    e.message_dict if hasattr(e, "error_dict") else {None: e.messages}
+                ).items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            except (Conflict, PermissionDenied) as e:
+                form.add_error(None, str(e))
+            else:
+                self.message_user(request, f"已登记：{label.split('（')[0]}")
+                return HttpResponseRedirect(
+                    reverse("admin:applications_application_change", args=[app.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request), "title": f"{app.tracking_no}：{label}",
+            "form": form, "app": app, "opts": self.model._meta, "today": dt.date.today(),
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/applications/act.html", context)

@@ -1,0 +1,110 @@
+"""The statutory clock of a stored application: its events fed to `gongkai.lib.statutory`.
+
+Shared by services (which validate each new event against it and cache the result on the row)
+and selectors (which show it). One calendar for every due date: `work_calendar()`.
+Flags: overdue = open and past the due date (Art. 33); at risk = open, running, and at most
+`GONGKAI_APPLICATION_AT_RISK_DAYS` (default 3) working days left.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from gongkai.lib.statutory import (
+    Channel,
+    Clock,
+    ClockEvent,
+    ClockState,
+    EventKind,
+    PauseReason,
+    compute_clock,
+    receipt_date,
+)
+from gongkai.lib.workdays import UnknownYear, WorkCalendar, default_calendar
+
+from .models import Application, ApplicationEvent
+
+CLOCK_KINDS = frozenset(k.value for k in EventKind)
+
+
+def work_calendar() -> WorkCalendar:
+    """The one working-day calendar all due dates use."""
+    return default_calendar()
+
+
+def at_risk_days() -> int:
+    return int(getattr(settings, "GONGKAI_APPLICATION_AT_RISK_DAYS", 3))
+
+
+def receipt_of(app: Application) -> dt.date | None:
+    """收到申请之日 by channel (Art. 31)."""
+    return receipt_date(
+        Channel(app.channel),
+        submitted_on=app.submitted_on,
+        signed_for_on=app.signed_for_on,
+        confirmed_on=app.confirmed_on,
+    )
+
+
+def clock_events(events: Iterable[ApplicationEvent]) -> list[ClockEvent]:
+    """The events that move the clock, in registration order (the clock sorts by date)."""
+    return [
+        ClockEvent(EventKind(e.kind), e.on, days=e.days, deadline=e.deadline)
+        for e in sorted(events, key=lambda e: e.seq)
+        if e.kind in CLOCK_KINDS
+    ]
+
+
+def compute(app: Application, events: Iterable[ApplicationEvent], as_of: dt.date) -> Clock:
+    """The clock as of `as_of`; raises ClockError or UnknownYear."""
+    received = receipt_of(app)
+    ce = clock_events(events)
+    # A closed case is looked at as of its answer; an open one as of `as_of`, never before its
+    # own last event (stored events were checked against the day they were registered).
+    day = next((e.on for e in ce if e.kind is EventKind.ANSWERED), as_of)
+    if received is not None:
+        day = max([day, received, *(e.on for e in ce)])
+    return compute_clock(received, ce, work_calendar(), day)
+
+
+STATUS_BY_PAUSE = {
+    PauseReason.CORRECTION: Application.Status.CORRECTION,
+    PauseReason.CONSULTATION: Application.Status.CONSULTATION,
+    PauseReason.FEE: Application.Status.FEE,
+}
+
+
+def status_of(clock: Clock) -> str:
+    if clock.state is ClockState.AWAITING_RECEIPT:
+        return Application.Status.AWAITING_RECEIPT
+    if clock.state is ClockState.ANSWERED:
+        return Application.Status.CLOSED
+    if clock.state is ClockState.PAUSED:
+        return STATUS_BY_PAUSE[clock.pause_reasons[0]]
+    return Application.Status.IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Flags:
+    overdue: bool
+    at_risk: bool
+    remaining: int | None  # working days left (negative: overdue by), None without a clock
+
+
+def flags(app: Application, today: dt.date) -> Flags:
+    """Overdue / at-risk from the cached due date, counted in working days as of `today`."""
+    if app.is_closed or app.due_date is None:
+        return Flags(False, False, None)
+    overdue = today > app.due_date
+    try:
+        remaining = (
+            -work_calendar().working_days_between(app.due_date, today)
+            if overdue
+            else work_calendar().working_days_between(today, app.due_date)
+        )
+    except UnknownYear:
+        return Flags(overdue, False, None)
+    paused = app.status in STATUS_BY_PAUSE.values()
+    return Flags(overdue, not overdue and not paused and remaining <= at_risk_days(), remaining)

@@ -1,0 +1,195 @@
+"""On-request disclosure (依申请公开, 《政府信息公开条例》 Art. 27–45): applications and their events.
+
+- `Application`: one request to one organisation. The applicant's personal data (name, identity
+  document, contact) is never public: it is shown only to staff who handle the case and masked
+  for others. The secret query code is stored as a keyed digest only (`query_digest`).
+- `ApplicationEvent`: everything that happens to a case, append-only — receipt confirmation,
+  补正 (correction) notice and correction, 征求第三方意见 (third-party consultation), 收费通知
+  (fee notice) and payment, 延期 (extension, with its approver), 答复 (reply, with its legal reply
+  type). The statutory clock is computed from these rows by `gongkai.lib.statutory`; `status`,
+  `received_on` and `due_date` on the application are a cache of that computation, rewritten by
+  the services on every change.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from gongkai.lib.statutory import Channel as ClockChannel
+from gongkai.lib.statutory import EventKind as ClockKind
+
+from .dispositions import APPLICANT_TYPE_LABELS, DISPOSITIONS
+
+
+def _choices(labels: dict) -> list[tuple[str, str]]:
+    return [(k.value, v) for k, v in labels.items()]
+
+
+APPLICANT_TYPE_CHOICES = [
+    (k.value, v if k.value == "natural" else f"法人或其他组织·{v}")
+    for k, v in APPLICANT_TYPE_LABELS.items()
+]
+DISPOSITION_CHOICES = [(d.value, info.name) for d, info in DISPOSITIONS.items()]
+CHANNEL_CHOICES = [
+    (ClockChannel.IN_PERSON.value, "当面"),
+    (ClockChannel.POST.value, "邮寄"),
+    (ClockChannel.ONLINE.value, "网络"),
+    (ClockChannel.FAX.value, "传真/电子邮件"),
+]
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        AWAITING_RECEIPT = "awaiting_receipt", "待确认收到"  # online/fax, Art. 31(三)
+        IN_PROGRESS = "in_progress", "办理中"
+        CORRECTION = "correction", "待补正"  # Art. 30
+        CONSULTATION = "consultation", "征求意见中"  # Art. 32
+        FEE = "fee", "待缴费"  # 国办函〔2020〕109号
+        CLOSED = "closed", "已办结"
+
+    class IdType(models.TextChoices):
+        ID_CARD = "id_card", "居民身份证"
+        PASSPORT = "passport", "护照"
+        HK_MACAO = "hk_macao", "港澳居民来往内地通行证"
+        TAIWAN = "taiwan", "台湾居民来往大陆通行证"
+        CREDIT_CODE = "credit_code", "统一社会信用代码"
+        OTHER = "other", "其他证件"
+
+    class Form(models.TextChoices):
+        PAPER = "paper", "纸质"
+        ELECTRONIC = "electronic", "电子"
+        INSPECTION = "inspection", "当面查阅"
+
+    class Delivery(models.TextChoices):
+        POST = "post", "邮寄"
+        EMAIL = "email", "电子邮件"
+        PICKUP = "pickup", "当面领取"
+        ONLINE = "online", "网上获取"
+
+    org = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="applications",
+        verbose_name="受理机关",
+    )  # fmt: skip
+    tracking_no = models.CharField("申请编号", max_length=32, unique=True, editable=False)
+    query_digest = models.CharField(max_length=64, editable=False)
+
+    applicant_type = models.CharField("申请人类型", max_length=16, choices=APPLICANT_TYPE_CHOICES)
+    name = models.CharField("申请人姓名/名称", max_length=100)
+    id_type = models.CharField("证件类型", max_length=16, choices=IdType.choices)
+    id_number = models.CharField("证件号码", max_length=40)
+    legal_rep = models.CharField("法定代表人", max_length=50, blank=True)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30)
+    email = models.EmailField("电子邮箱", max_length=100, blank=True)
+    address = models.CharField("通信地址", max_length=200, blank=True)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+
+    description = models.TextField("所需政府信息的名称、文号或者便于查询的其他特征性描述")
+    purpose = models.TextField("用途（选填）", blank=True)
+    form = models.CharField("信息的指定提供形式", max_length=16, choices=Form.choices)
+    delivery = models.CharField("获取信息的方式", max_length=16, choices=Delivery.choices)
+
+    channel = models.CharField("申请渠道", max_length=16, choices=CHANNEL_CHOICES)
+    submitted_on = models.DateField("提交日期")
+    signed_for_on = models.DateField("签收日期", null=True, blank=True)  # post, Art. 31(二)
+    confirmed_on = models.DateField("双方确认日期", null=True, blank=True)  # Art. 31(二)(三)
+
+    # cache of the clock, rewritten by services on every change
+    received_on = models.DateField("收到申请日期", null=True, blank=True, editable=False)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.AWAITING_RECEIPT,
+        editable=False, db_index=True,
+    )  # fmt: skip
+    due_date = models.DateField("法定答复期限", null=True, blank=True, editable=False)
+    clock_error = models.CharField("期限计算问题", max_length=300, blank=True, editable=False)
+    closed_on = models.DateField("办结日期", null=True, blank=True, editable=False)
+    disposition = models.CharField(
+        "办理结果", max_length=32, choices=DISPOSITION_CHOICES, blank=True, editable=False
+    )
+
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="承办人",
+    )  # fmt: skip
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "政府信息公开申请"
+        verbose_name_plural = "政府信息公开申请"
+        ordering = ["-submitted_on", "-id"]
+        indexes = [
+            models.Index(fields=["org", "received_on"]),
+            models.Index(fields=["org", "closed_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(status="closed", closed_on__isnull=False)
+                           & ~models.Q(disposition=""))
+                | (~models.Q(status="closed") & models.Q(closed_on__isnull=True, disposition="")),
+                name="closed_has_one_disposition",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.tracking_no
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class ApplicationEvent(models.Model):
+    """One thing that happened to a case; never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "提交申请"
+        RECEIPT_CONFIRMED = "receipt_confirmed", "确认收到申请"
+        CORRECTION_REQUESTED = ClockKind.CORRECTION_REQUESTED.value, "补正告知"
+        CORRECTION_RECEIVED = ClockKind.CORRECTION_RECEIVED.value, "收到补正"
+        CONSULTATION_STARTED = ClockKind.CONSULTATION_STARTED.value, "征求第三方意见"
+        CONSULTATION_ENDED = ClockKind.CONSULTATION_ENDED.value, "征求意见结束"
+        FEE_NOTICE_SENT = ClockKind.FEE_NOTICE_SENT.value, "收费通知"
+        FEE_PAID = ClockKind.FEE_PAID.value, "缴纳信息处理费"
+        EXTENSION_GRANTED = ClockKind.EXTENSION_GRANTED.value, "延期答复告知"
+        ANSWERED = ClockKind.ANSWERED.value, "答复"
+        DELIVERED = "delivered", "送达"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name="申请"
+    )
+    seq = models.PositiveIntegerField("序号")
+    kind = models.CharField("事项", max_length=32, choices=Kind.choices)
+    on = models.DateField("日期")
+    days = models.PositiveSmallIntegerField("延长工作日数", null=True, blank=True)
+    deadline = models.DateField("补正期限", null=True, blank=True)
+    approver = models.CharField("批准人", max_length=50, blank=True)
+    amount = models.DecimalField(
+        "金额（元）", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    disposition = models.CharField(
+        "答复类型", max_length=32, choices=DISPOSITION_CHOICES, blank=True
+    )
+    # told to the applicant (notice text, reasons); shown on their progress page
+    notice = models.TextField("告知内容", blank=True)
+    # staff only (third party's name, internal remarks); never shown to the applicant
+    internal_note = models.TextField("内部备注", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="登记人",
+    )  # fmt: skip
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["application", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "seq"], name="one_event_per_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"
+
+    @property
+    def is_clock_event(self) -> bool:
+        return self.kind in ClockKind.__members__.values()

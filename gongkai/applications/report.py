@@ -1,0 +1,142 @@
+"""Section 三 of the annual report (政府信息公开工作年度报告, 国办公开办函〔2021〕30号; Art. 49-50).
+
+Pure: case facts in (`CaseFacts`: applicant type, receipt date, closing date, disposition), the
+table out (`Section3`), its invariants checked before anything is returned. Nothing personal
+enters: the table counts cases, it never names them.
+
+Counting for year Y (spec §4), with 收到申请之日 (Art. 31) as the date a case enters:
+- 一、本年新收: received in Y;
+- 二、上年结转: received before Y and not closed before Y;
+- 三、本年度办理结果: of those two, closed in Y, by disposition (one of 21 leaf rows);
+- 四、结转下年度继续办理: of those two, still open on 31 December of Y.
+So 一 + 二 = 三（七） + 四 in every column (the template's note: “第一项加第二项之和，等于第三项加
+第四项之和”), （七） = the sum of the 21 leaf rows, 总计 = the sum of the six applicant columns.
+An online application never confirmed (no receipt date) is not counted: it has not been received.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dispositions import (
+    APPLICANT_TYPE_LABELS,
+    DISPOSITIONS,
+    ApplicantType,
+    Disposition,
+)
+
+SECTION_TITLE = "三、收到和处理政府信息公开申请情况"
+COLUMN_GROUP = "申请人情况"
+ORG_GROUP = "法人或其他组织"
+COLUMNS = [*APPLICANT_TYPE_LABELS.values(), "总计"]
+APPLICANT_TYPES = list(APPLICANT_TYPE_LABELS)
+
+ROW_NEW = "一、本年新收政府信息公开申请数量"
+ROW_CARRIED_IN = "二、上年结转政府信息公开申请数量"
+ROW_RESULTS = "三、本年度办理结果"
+ROW_TOTAL = "（七）总计"
+ROW_CARRIED_OUT = "四、结转下年度继续办理"
+NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+class ReportInvariantError(AssertionError):
+    """The table does not add up: a bug, never shown as a report."""
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    applicant_type: ApplicantType
+    received_on: dt.date | None
+    closed_on: dt.date | None = None
+    disposition: Disposition | None = None
+
+
+@dataclass
+class Row:
+    key: str  # "new", "carried_in", a Disposition value, "total", "carried_out"
+    label: str
+    group: str  # "三、本年度办理结果" or "（三）不予公开" …, "" for 一、二、四
+    values: list[int] = field(default_factory=lambda: [0] * len(COLUMNS))
+
+    def add(self, column: int) -> None:
+        self.values[column] += 1
+        self.values[-1] += 1
+
+
+@dataclass
+class Section3:
+    year: int
+    rows: list[Row]
+
+    def row(self, key: str) -> Row:
+        return next(r for r in self.rows if r.key == key)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": SECTION_TITLE,
+            "column_groups": [
+                {"label": COLUMN_GROUP, "span": len(COLUMNS) - 1},
+                {"label": "自然人", "span": 1},
+                {"label": ORG_GROUP, "span": len(COLUMNS) - 2},
+            ],
+            "columns": list(COLUMNS),
+            "rows": [
+                {"key": r.key, "label": r.label, "group": r.group, "values": list(r.values)}
+                for r in self.rows
+            ],
+            "note": NOTE,
+        }
+
+
+def _empty_rows() -> list[Row]:
+    rows = [Row("new", ROW_NEW, ""), Row("carried_in", ROW_CARRIED_IN, "")]
+    for d, info in DISPOSITIONS.items():
+        group = f"{ROW_RESULTS} {info.group}".strip() if info.group else ROW_RESULTS
+        rows.append(Row(d.value, info.label, group))
+    rows.append(Row("total", ROW_TOTAL, ROW_RESULTS))
+    rows.append(Row("carried_out", ROW_CARRIED_OUT, ""))
+    return rows
+
+
+def build_section3(year: int, cases: Iterable[CaseFacts]) -> Section3:
+    """The table of section 三 for `year`; raises ValueError on inconsistent case facts."""
+    rows = _empty_rows()
+    by_key = {r.key: r for r in rows}
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    column = {t: i for i, t in enumerate(APPLICANT_TYPES)}
+    for case in cases:
+        received, closed = case.received_on, case.closed_on
+        if received is None or received > last:
+            continue
+        if closed is not None and closed < received:
+            raise ValueError(f"办结日期 {closed} 早于收到申请日期 {received}")
+        if (closed is None) != (case.disposition is None):
+            raise ValueError("已办结的申请须有且仅有一个办理结果，未办结的申请不能有办理结果")
+        if closed is not None and closed < first:
+            continue  # closed before the year: in neither 二 nor 三
+        col = column[ApplicantType(case.applicant_type)]
+        by_key["new" if received >= first else "carried_in"].add(col)
+        if closed is not None and closed <= last:
+            by_key[Disposition(case.disposition).value].add(col)  # type: ignore[arg-type]
+            by_key["total"].add(col)
+        else:
+            by_key["carried_out"].add(col)
+    section = Section3(year, rows)
+    check_invariants(section)
+    return section
+
+
+def check_invariants(section: Section3) -> None:
+    """The three invariants of the template, per column; ReportInvariantError names the broken one."""
+    leaves = [section.row(d.value) for d in Disposition]
+    new, carried_in = section.row("new"), section.row("carried_in")
+    total, carried_out = section.row("total"), section.row("carried_out")
+    for c, name in enumerate(COLUMNS):
+        if new.values[c] + carried_in.values[c] != total.values[c] + carried_out.values[c]:
+            raise ReportInvariantError(f"“{name}”列：一 + 二 ≠ 三（七）+ 四")
+        if total.values[c] != sum(r.values[c] for r in leaves):
+            raise ReportInvariantError(f"“{name}”列：（七）总计 ≠ 各项办理结果之和")
+    for r in section.rows:
+        if r.values[-1] != sum(r.values[:-1]):
+            raise ReportInvariantError(f"“{r.label}”行：总计 ≠ 各类申请人之和")

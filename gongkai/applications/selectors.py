@@ -1,0 +1,250 @@
+"""Reads on applications. Public reads go through `progress` only, and it shows the applicant's
+own case (tracking number AND query code) with nothing personal and nothing internal in it:
+status, dates, the statutory due date and the notices sent. A wrong code and a missing case
+answer the same (None), so the lookup tells nothing about which tracking numbers exist.
+
+Staff reads are scoped by `gongkai.accounts.permissions`; the applicant's personal data is shown
+in clear only to staff who may handle the case (编辑/管理员 of its organisation) and masked for
+everyone else (`personal_view`). The annual report counts cases and names none.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from gongkai.accounts import permissions
+from gongkai.accounts.permissions import Action
+from gongkai.lib.pii.masking import DEFAULT_POLICY, MaskRule, mask_value
+from gongkai.lib.statutory import Clock, ClockError
+from gongkai.lib.workdays import UnknownYear
+from gongkai.organizations.models import Organization
+
+from . import clock, report
+from .codes import query_code_matches, query_digest
+from .dispositions import DISPOSITIONS, ApplicantType, Disposition
+from .models import Application, ApplicationEvent
+
+K = ApplicationEvent.Kind
+
+# Events the applicant is told of, and shown on the progress page; the rest stay internal.
+APPLICANT_VISIBLE = {
+    K.SUBMITTED, K.RECEIPT_CONFIRMED, K.CORRECTION_REQUESTED, K.CORRECTION_RECEIVED,
+    K.CONSULTATION_STARTED, K.CONSULTATION_ENDED, K.FEE_NOTICE_SENT, K.FEE_PAID,
+    K.EXTENSION_GRANTED, K.ANSWERED, K.DELIVERED,
+}  # fmt: skip
+# Consultation is shown (it stops the clock the applicant sees) but without whom it concerns.
+NOTICE_HIDDEN = {K.CONSULTATION_STARTED, K.CONSULTATION_ENDED}
+
+
+@dataclass(frozen=True)
+class Notice:
+    on: dt.date
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Everything the progress page may show: no name, no contact, no internal note."""
+
+    tracking_no: str
+    org_name: str
+    status: str
+    status_label: str
+    submitted_on: dt.date
+    received_on: dt.date | None
+    due_date: dt.date | None
+    paused: bool
+    closed_on: dt.date | None
+    disposition_label: str
+    clock_note: str
+    notices: list[Notice] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tracking_no": self.tracking_no,
+            "org": self.org_name,
+            "status": self.status,
+            "status_label": self.status_label,
+            "submitted_on": self.submitted_on,
+            "received_on": self.received_on,
+            "due_date": self.due_date,
+            "paused": self.paused,
+            "closed_on": self.closed_on,
+            "disposition": self.disposition_label,
+            "clock_note": self.clock_note,
+            "notices": [{"on": n.on, "label": n.label, "text": n.text} for n in self.notices],
+        }
+
+
+def progress(tracking_no: str, code: str) -> Progress | None:
+    """The applicant's view of their case, or None for a missing case or a wrong code alike."""
+    tracking_no = (tracking_no or "").strip().upper()
+    if not tracking_no or len(tracking_no) > 32 or not code:
+        return None
+    app = Application.objects.select_related("org").filter(tracking_no=tracking_no).first()
+    if app is None:
+        query_digest(tracking_no, code)  # same work as a wrong code: timing tells nothing either
+        return None
+    if not query_code_matches(app, code):
+        return None
+    events = app.events.filter(kind__in=APPLICANT_VISIBLE).order_by("seq")
+    notices = [
+        Notice(e.on, e.get_kind_display(), "" if e.kind in NOTICE_HIDDEN else e.notice)
+        for e in events
+    ]
+    paused = app.status in clock.STATUS_BY_PAUSE.values()
+    if app.received_on is None:
+        note = (
+            "网上提交的申请，自本机关确认收到之日起计算答复期限（《政府信息公开条例》第三十一条）"
+        )
+    elif app.is_closed:
+        note = "已办结"
+    elif paused:
+        note = "答复期限暂停计算（补正、征求第三方意见或缴费期间不计入，第三十条、第三十三条）"
+    elif app.clock_error:
+        note = "答复期限待节假日安排公布后确定"
+    else:
+        note = "答复期限按工作日计算，不含法定节假日"
+    return Progress(
+        tracking_no=app.tracking_no,
+        org_name=app.org.name,
+        status=app.status,
+        status_label=app.get_status_display(),
+        submitted_on=app.submitted_on,
+        received_on=app.received_on,
+        due_date=None if app.is_closed else app.due_date,
+        paused=paused,
+        closed_on=app.closed_on,
+        disposition_label=DISPOSITIONS[Disposition(app.disposition)].name
+        if app.disposition
+        else "",
+        clock_note=note,
+        notices=notices,
+    )
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+def staff_applications(user: Any, action: Action = Action.VIEW) -> QuerySet[Application]:
+    return permissions.scope(Application.objects.select_related("org", "handler"), user, action)
+
+
+def staff_application(user: Any, pk: Any) -> Application:
+    """The case if `user` may see it; NotFound (404) otherwise, exactly as if missing."""
+    if not str(pk).isdigit():
+        raise permissions.NotFound("未找到该申请")
+    return permissions.get_scoped(
+        Application.objects.select_related("org", "handler"), user, Action.VIEW, pk=int(pk)
+    )
+
+
+def may_see_personal_data(user: Any, app: Application) -> bool:
+    """Handlers (who may edit cases of the organisation) need the applicant's data; others don't."""
+    return permissions.can(user, Action.EDIT, app.org_id)
+
+
+_MASKS: dict[str, tuple[str, MaskRule]] = {
+    "name": ("person_name", MaskRule(0, 0)),
+    "id_number": ("id_card", DEFAULT_POLICY["id_card"] or MaskRule(4, 4)),
+    "phone": ("mobile", DEFAULT_POLICY["mobile"] or MaskRule(3, 4)),
+    "email": ("email", DEFAULT_POLICY["email"] or MaskRule(1, 0)),
+    "address": ("address", DEFAULT_POLICY["address"] or MaskRule(0, 0)),
+    "legal_rep": ("person_name", MaskRule(0, 0)),
+    "contact_person": ("person_name", MaskRule(0, 0)),
+}
+PERSONAL_FIELDS = [*_MASKS, "postcode"]
+
+
+def mask(field_name: str, value: str, applicant_type: str = "natural") -> str:
+    """A masked form of one personal field (an organisation's own name is not personal)."""
+    if not value:
+        return ""
+    if field_name == "name" and applicant_type != ApplicantType.NATURAL:
+        return value
+    if field_name == "postcode":
+        return "*" * len(value)
+    kind, rule = _MASKS[field_name]
+    if kind == "mobile" and sum(c.isdigit() for c in value) < 11:
+        kind = "landline"
+    if kind == "id_card" and len(value) < 9:
+        return "*" * len(value)
+    return mask_value(kind, value, rule)
+
+
+def personal_view(user: Any, app: Application) -> dict[str, str]:
+    """The personal fields as this user may see them."""
+    clear = may_see_personal_data(user, app)
+    return {
+        f: getattr(app, f) if clear else mask(f, getattr(app, f), app.applicant_type)
+        for f in PERSONAL_FIELDS
+    }
+
+
+def staff_clock(app: Application, today: dt.date | None = None) -> Clock | None:
+    """The full clock for staff, or None when it cannot be computed (see app.clock_error)."""
+    try:
+        return clock.compute(app, list(app.events.all()), today or timezone.localdate())
+    except (UnknownYear, ClockError):
+        return None
+
+
+@dataclass
+class Dashboard:
+    due_soon: list[Application]
+    overdue: list[Application]
+    paused: list[Application]
+    awaiting_receipt: list[Application]
+    calendar_problems: list[Application]
+
+
+def dashboard(user: Any, today: dt.date | None = None) -> Dashboard:
+    """Open cases in scope: due in ≤ N working days, overdue, paused, unconfirmed, no calendar."""
+    day = today or timezone.localdate()
+    open_cases = list(
+        staff_applications(user).exclude(status=Application.Status.CLOSED).order_by("due_date")
+    )
+    board = Dashboard([], [], [], [], [])
+    for app in open_cases:
+        f = clock.flags(app, day)
+        if app.clock_error:
+            board.calendar_problems.append(app)
+        if f.overdue:
+            board.overdue.append(app)
+        elif f.at_risk:
+            board.due_soon.append(app)
+        if app.status in clock.STATUS_BY_PAUSE.values():
+            board.paused.append(app)
+        if app.status == Application.Status.AWAITING_RECEIPT:
+            board.awaiting_receipt.append(app)
+    return board
+
+
+# --- the annual report -----------------------------------------------------------------------
+
+
+def report_facts(org: Organization, year: int) -> list[report.CaseFacts]:
+    """Case facts that can touch `year`: received by its end, and not closed before it."""
+    qs = Application.objects.filter(org=org, received_on__lte=dt.date(year, 12, 31)).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=dt.date(year, 1, 1))
+    )
+    return [
+        report.CaseFacts(ApplicantType(t), r, c, Disposition(d) if d else None)
+        for t, r, c, d in qs.values_list(
+            "applicant_type", "received_on", "closed_on", "disposition"
+        )
+    ]
+
+
+def annual_report(org: Organization, year: int) -> dict[str, Any]:
+    """政府信息公开工作年度报告 data for `org` and `year`: section 三 from the cases."""
+    section3 = report.build_section3(year, report_facts(org, year))
+    return {"org": org.name, "org_code": org.code, "year": year, "section3": section3.as_dict()}
+
+
+def active_org(code: str) -> Organization | None:
+    return Organization.objects.filter(code=code, is_active=True).first()
