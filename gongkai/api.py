@@ -19,6 +19,7 @@ from gongkai.documents.api import router as documents_router
 from gongkai.lib.errors import Conflict
 from gongkai.opendata.api import router as opendata_router
 from gongkai.organizations.api import router as organizations_router
+from gongkai.participation.api import router as participation_router
 from gongkai.search.api import router as search_router
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ api.add_router("/", documents_router)
 api.add_router("/", search_router)
 api.add_router("/", applications_router)
 api.add_router("/", opendata_router)
+api.add_router("/", participation_router)
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gongkai.applications",
     "gongkai.search",
     "gongkai.opendata",
+    "gongkai.participation",
     "gongkai.portal",
     "gongkai.demo",
 ]
