@@ -92,6 +92,9 @@ def empty_cache() -> None:
 @pytest.fixture(autouse=True)
 def media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.GONGKAI_SEARCH_DIR = (
+        tmp_path / "search"
+    )  # each test its own index, nothing left behind
 
 
 @pytest.fixture

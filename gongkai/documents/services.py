@@ -7,6 +7,9 @@
   reused or changed; a publication that fails consumes no serial (one transaction).
 - 文号 is normalised (GB/T 9704 §7.2.3); the body is sanitised; attachments are checked by content.
 - Every change writes a version and an audit entry in the same transaction.
+- Search (`gongkai.search`) is told explicitly: `publish` and `lapse_validity` index the public
+  version only (主动公开, or for 删减后公开 its `public_body_html`); `withdraw` removes it in the
+  same transaction. An index failure never undoes a publication (`gongkai search_reindex`).
 """
 
 import datetime as dt
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.accounts import permissions
@@ -25,9 +29,11 @@ from gongkai.audit.services import changes, record
 from gongkai.lib import indexno
 from gongkai.lib.docnumber import DocNumberError, normalize_doc_number
 from gongkai.lib.errors import Conflict
-from gongkai.lib.richtext import sanitize_html
+from gongkai.lib.richtext import html_to_text, sanitize_html
 from gongkai.lib.uploads import UploadRejected, check_upload
 from gongkai.organizations.models import Organization
+from gongkai.search import services as search
+from gongkai.search.interface import SearchEntry
 
 from .models import Attachment, DirectoryItem, Document, DocumentVersion, IndexSerial
 
@@ -133,6 +139,34 @@ def create_document(*, by: Any, org: Organization, data: dict[str, Any], ip: str
     return doc
 
 
+def search_key(doc: Document | int) -> str:
+    return f"doc:{doc if isinstance(doc, int) else doc.pk}"
+
+
+def search_entry(doc: Document) -> SearchEntry:
+    """The public face of a document for search: public body only (删减后公开: the public version)."""
+    topics: list[str] = []
+    topic = doc.topic
+    while topic is not None and len(topics) < 10:
+        topics.append(topic.code)
+        topic = topic.parent
+    return SearchEntry(
+        key=search_key(doc), title=doc.title, url=reverse("document", args=[doc.pk]),
+        body=html_to_text(doc.public_body()), org_code=doc.org.code, org_name=doc.org.name,
+        category_code=doc.category.code, category_name=doc.category.name,
+        topic_codes=tuple(topics), topic_name=doc.topic.full_name if doc.topic else "",
+        validity=doc.validity, validity_label=doc.get_validity_display() if doc.validity else "",
+        published_on=doc.published_on, index_no=doc.index_no or "", doc_number=doc.doc_number,
+    )  # fmt: skip
+
+
+def _sync_search(doc: Document) -> None:
+    if doc.is_public:
+        search.index([search_entry(doc)])
+    else:
+        search.remove([search_key(doc)])
+
+
 def _locked(document: Document) -> Document:
     return (
         Document.objects.select_for_update().select_related("org", "category").get(pk=document.pk)
@@ -230,6 +264,7 @@ def publish(document: Document, *, by: Any, ip: str = "", today: dt.date | None 
         doc.index_no = assign_index_no(doc.org, doc.published_on)
         doc.first_published_at = timezone.now()
     _transition(doc, by=by, to=S.PUBLISHED, action="document.publish", ip=ip)
+    _sync_search(doc)
     return doc
 
 
@@ -245,6 +280,7 @@ def withdraw(document: Document, *, by: Any, reason: str, ip: str = "") -> Docum
     _transition(
         doc, by=by, to=S.WITHDRAWN, action="document.withdraw", ip=ip, extra={"reason": reason}
     )
+    search.remove([search_key(doc)])
     return doc
 
 
@@ -317,6 +353,8 @@ def lapse_validity(today: dt.date | None = None) -> int:
             "document.lapse", actor=permissions.SYSTEM, obj=doc, org_id=doc.org_id,
             before={"validity": "valid"}, after={"validity": "expired", "expires_on": str(doc.expires_on)},
         )  # fmt: skip
+        if doc.is_public:
+            search.index([search_entry(doc)])
         lapsed += 1
     return lapsed
 

@@ -69,14 +69,17 @@ def org_index(request: HttpRequest, code: str) -> HttpResponse:
 
 @public_page
 def org_guide(request: HttpRequest, code: str) -> HttpResponse:
-    """政府信息公开指南 (filled by the on-request disclosure issue)."""
+    """政府信息公开指南: how to find proactive information and how to apply (条例 Art. 12)."""
     return render(request, "portal/org_guide.html", {"org": _org(code)})
 
 
 @public_page
 def org_reports(request: HttpRequest, code: str) -> HttpResponse:
-    """政府信息公开工作年度报告 (filled by the annual-report issue)."""
-    return render(request, "portal/org_reports.html", {"org": _org(code)})
+    """政府信息公开工作年度报告: one per year since the 2019 regulation (reports for year N appear in N+1)."""
+    from django.utils import timezone
+
+    years = list(range(timezone.localdate().year - 1, 2018, -1))
+    return render(request, "portal/org_reports.html", {"org": _org(code), "years": years})
 
 
 @public_page

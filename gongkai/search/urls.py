@@ -1,5 +1,9 @@
 """Public pages of this app (mounted at the site root by gongkai/urls.py)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("search/", views.search, name="search"),
+]

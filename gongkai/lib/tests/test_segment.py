@@ -1,0 +1,50 @@
+"""Segmentation for search: government vocabulary, normalisation, index/query agreement."""
+
+from pathlib import Path
+
+from gongkai.lib import segment
+
+
+def test_government_terms_stay_whole() -> None:
+    for term in ["政务公开", "依申请公开", "放管服", "一网通办", "规范性文件", "主动公开基本目录"]:
+        assert segment.words(f"关于{term}的通知")[1] == term, term
+
+
+def test_index_tokens_hold_words_and_their_parts() -> None:
+    tokens = segment.index_tokens("专项资金管理办法")
+    assert {"专项", "资金", "专项资金", "管理", "办法", "管理办法"} <= set(tokens)
+    # exactly jieba's search mode: every word preceded by its dictionary parts
+    text = "各区县人民政府要落实放管服改革，推进一网通办和政府信息公开条例。"
+    expected = [t for w in segment.words(text) for t in [*segment.subwords(w), w]]
+    assert segment.index_tokens(text) == expected
+
+
+def test_normalisation_traditional_full_width_case() -> None:
+    assert segment.normalize("政務公開") == "政务公开"
+    assert segment.normalize("ＡＢＣ１２３　（注）") == "abc123 (注)"
+    assert segment.words("政務公開") == ["政务公开"]
+
+
+def test_punctuation_is_dropped_on_both_sides() -> None:
+    assert segment.words("“，。！？”  ") == []
+    assert segment.index_tokens("…—、") == []
+
+
+def test_phrase_positions_match_index_positions() -> None:
+    text = "为规范专项资金管理办法的执行，推进政务公开。"
+    tokens = segment.index_tokens(text)
+    placed = segment.phrase_positions("专项资金管理办法")
+    start = tokens.index(placed[0][1]) - placed[0][0]
+    assert all(tokens[start + pos] == word for pos, word in placed)
+
+
+def test_userdict_file_is_read_with_comments_and_frequencies(tmp_path: Path) -> None:
+    path = tmp_path / "dict.txt"
+    path.write_text("# 注释\n政務服務 100\n\n一网通办\n", encoding="utf-8")
+    assert segment.read_userdict(path) == [("政务服务", 100), ("一网通办", None)]
+    assert len(segment.read_userdict()) > 100
+
+
+def test_add_words() -> None:
+    segment.add_words(["测试市甲乙局"])
+    assert "测试市甲乙局" in segment.words("测试市甲乙局发布通知")
