@@ -1,5 +1,18 @@
-"""Public pages of this app (mounted at the site root by gongkai/urls.py)."""
+"""Public pages of open data and the CKAN-compatible Action API (mounted at the site root by
+gongkai/urls.py, before its /api/ catch-all)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+app_name = "opendata"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/3/action/<str:name>", views.ckan_action, name="ckan_action"),
+    path("api/action/<str:name>", views.ckan_action),  # CKAN's unversioned alias
+    path("data/", views.catalogue, name="catalogue"),
+    path("data/catalog.jsonld", views.dcat_jsonld, name="dcat_jsonld"),
+    path("data/catalog.ttl", views.dcat_turtle, name="dcat_turtle"),
+    path("data/download/<str:resource_id>/", views.download, name="download"),
+    path("data/<slug:name>/", views.dataset, name="dataset"),
+]

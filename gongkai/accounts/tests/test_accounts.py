@@ -183,7 +183,11 @@ def test_an_administrator_setting_a_password_is_audited(tree: dict[str, Any]) ->
     client.force_login(platform)
     response = client.post(
         f"/admin/accounts/user/{target.pk}/password/",
-        {"password1": "Zhengwu-Gongkai-2026", "password2": "Zhengwu-Gongkai-2026", "usable_password": "true"},
+        {
+            "password1": "Zhengwu-Gongkai-2026",
+            "password2": "Zhengwu-Gongkai-2026",
+            "usable_password": "true",
+        },
     )
     assert response.status_code == 302
     target.refresh_from_db()

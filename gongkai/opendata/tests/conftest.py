@@ -1,0 +1,56 @@
+"""Fixtures of the open-data tests: a private data folder and datasets driven through the
+real services."""
+
+import io
+from typing import Any
+
+import pytest
+
+from gongkai.accounts.permissions import SYSTEM
+from gongkai.opendata import services
+from gongkai.opendata.models import Dataset, Resource, ResourceVersion
+from gongkai.organizations.models import Organization
+
+
+@pytest.fixture(autouse=True)
+def opendata_dir(settings: Any, tmp_path: Any) -> Any:
+    settings.GONGKAI_OPENDATA_DIR = tmp_path / "opendata"
+    return settings.GONGKAI_OPENDATA_DIR
+
+
+def make_dataset(org: Organization, state: str = "published", **data: Any) -> Dataset:
+    base: dict[str, Any] = {
+        "name": data.pop("name", "bus-lines"),
+        "title": data.pop("title", "公交线路"),
+        "description": "全市公交线路及站点",
+        "domain": "交通出行",
+        "tags": ["公交", "交通"],
+        "frequency": "monthly",
+        "spatial": "测试市",
+    }
+    base.update(data)
+    if base.get("open_level") in ("conditional", "closed") and "open_conditions" not in base:
+        base["open_conditions"] = "依申请，限科研用途"
+    ds = services.create_dataset(by=SYSTEM, org=org, data=base)
+    if state == "published":
+        services.publish_dataset(ds, by=SYSTEM)
+    ds.refresh_from_db()
+    return ds
+
+
+def upload(
+    ds: Dataset, content: bytes, filename: str = "data.csv", resource: Resource | None = None
+) -> ResourceVersion:
+    """Upload and ingest synchronously; returns the version (ready or failed)."""
+    res = resource or services.add_resource(ds, by=SYSTEM, data={"name": "数据表"})
+    version = services.add_version(res, by=SYSTEM, file=io.BytesIO(content), filename=filename)
+    return services.ingest(version)
+
+
+CSV = (
+    "日期,区县,类别,金额,说明\n"
+    "2024-01-01,西湖区,道路维修,12.5,杭州市西湖区道路维修\n"
+    "2024-01-02,上城区,绿化养护,7.25,上城区公园绿化\n"
+    "2024-01-03,滨江区,道路维修,30,滨江区主干道修补\n"
+    "2024-01-04,西湖区,路灯维护,4,西湖区路灯更换\n"
+)
