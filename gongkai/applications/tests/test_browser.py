@@ -1,0 +1,79 @@
+"""依申请公开 in a real headless Chromium: a citizen applies on a phone, keeps the tracking
+number and query code, and follows the case; a wrong code shows nothing of the case."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop here
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), (
+        "需要 Debian 的 chromium 软件包：make setup 会安装（scripts/ensure-browser）"
+    )
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+def test_apply_on_a_phone_and_follow_the_case(
+    browser: Any, live_server: Any, reference_data: None
+) -> None:
+    from gongkai.applications.models import Application
+    from gongkai.conftest import OrganizationFactory
+
+    OrganizationFactory(code="fgw", name="测试市发展和改革委员会")
+    page = browser.new_context(viewport={"width": 360, "height": 800}, locale="zh-CN").new_page()
+    page.goto(live_server.url + "/apply/")
+    page.select_option("#id_org", label="测试市发展和改革委员会")
+    page.check("input[name=applicant_type][value=natural]")
+    page.fill("#id_name", "张三")
+    page.select_option("#id_id_type", "id_card")
+    page.fill("#id_id_number", "11010519491231002X")
+    page.fill("#id_phone", "13800138000")
+    page.fill("#id_description", "申请公开2025年城市更新项目的立项批复文件")
+    page.check("input[name=form][value=electronic]")
+    page.check("input[name=delivery][value=online]")
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_load_state()
+    text = page.locator("main").inner_text()
+    assert "申请编号" in text and "查询码" in text, text
+    tracking_no = page.locator(".code").nth(0).inner_text().strip()
+    code = page.locator(".code").nth(1).inner_text().strip()
+    app = Application.objects.get(tracking_no=tracking_no)
+    assert (
+        app.name == "张三" and app.received_on is None
+    )  # online: no receipt date until confirmed (Art. 31)
+    assert code not in str(app.__dict__)  # only a digest of the query code is stored
+
+    page.goto(live_server.url + "/apply/progress/")
+    page.fill("#id_tracking_no", tracking_no)
+    page.fill("#id_code", code)
+    page.get_by_role("button").filter(has_text="查询").first.click()
+    page.wait_for_load_state()
+    status = page.locator("main").inner_text()
+    assert (
+        "待确认收到" in status
+        and "13800138000" not in status
+        and "11010519491231002X" not in status
+    )
+
+    page.goto(live_server.url + "/apply/progress/")
+    page.fill("#id_tracking_no", tracking_no)
+    page.fill("#id_code", "WRONG-CODE")
+    page.get_by_role("button").filter(has_text="查询").first.click()
+    page.wait_for_load_state()
+    wrong = page.locator("main").inner_text()
+    assert "未找到该申请" in wrong and "待确认收到" not in wrong and "张三" not in wrong
