@@ -247,3 +247,16 @@ def test_categories_exist_for_the_navigation(db: Any) -> None:
     assert {"normative", "interpretation", "notice"} <= set(
         InfoCategory.objects.values_list("code", flat=True)
     )
+
+
+def test_server_errors_show_a_chinese_page(db: Any, monkeypatch: Any) -> None:
+    from gongkai.portal import selectors
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(selectors, "organizations_tree", broken)
+    response = Client(raise_request_exception=False).get("/gk/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "服务暂时不可用" in page and "exploded" not in page and 'lang="zh-CN"' in page
