@@ -391,6 +391,9 @@ def build(out: Any = print) -> bool:
     from gongkai.applications import demo as applications_demo
 
     applications_demo.build(orgs, out=out, today=today)
+    from gongkai.participation import demo as participation_demo
+
+    participation_demo.build(orgs, out=out, today=today)
     n_published = Document.objects.filter(status=Document.Status.PUBLISHED).count()
     out(
         f"演示数据：{len(orgs)} 个机构，{len(plan)} 条政府信息（已发布 {n_published}，到期失效 {lapsed}）"
