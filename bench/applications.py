@@ -8,6 +8,9 @@ Options (environment): CASES (default 10000), SEED (default 2026). Uses a throw-
    extension) through `gongkai.lib.statutory.compute_clock` on the shipped calendar.
 2. report: CASES cases of one organisation written with bulk_create, then
    `selectors.annual_report(org, 2026)` (query + table + invariant checks), best of 3.
+3. board: on the same cases, the staff dashboard (`selectors.dashboard`, all open cases with
+   their flags), `services.recompute_open` (what saving a holiday schedule triggers), and the
+   cost of one `clock.work_calendar()` call (the schedule fingerprint query).
 The last line printed is one JSON object.
 """
 
@@ -104,12 +107,32 @@ def bench_report(rng: random.Random) -> dict:
     return {"report_cases": CASES, "report_seconds": round(best, 3), "report_closed_2026": total}
 
 
+def bench_board() -> dict:
+    from gongkai.accounts.permissions import SYSTEM
+    from gongkai.applications import clock, selectors, services
+
+    start = time.perf_counter()
+    board = selectors.dashboard(SYSTEM, AS_OF)
+    board_s = time.perf_counter() - start
+    start = time.perf_counter()
+    services.recompute_open(today=AS_OF)
+    recompute_s = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(1000):
+        clock.work_calendar()
+    per_call_ms = time.perf_counter() - start  # 1000 calls → seconds equal milliseconds per call
+    return {"board_open_cases": len(board.rows), "board_seconds": round(board_s, 3),
+            "recompute_seconds": round(recompute_s, 3),
+            "work_calendar_call_ms": round(per_call_ms, 3)}  # fmt: skip
+
+
 def main() -> dict:
     rng = random.Random(SEED)
     result = {"database": connection.vendor, **bench_clocks(rng)}
     old = setup_databases(verbosity=0, interactive=False)
     try:
         result.update(bench_report(rng))
+        result.update(bench_board())
     finally:
         teardown_databases(old, verbosity=0)
     return result

@@ -1,8 +1,18 @@
-"""Search benchmark: N synthetic government documents, tantivy backend, this machine.
+"""Search benchmark: N synthetic government documents, the search backends side by side.
 
     .venv/bin/python bench/search.py               # N from SEARCH_BENCH_DOCS, default 50,000
-    SEARCH_BENCH_DOCS=200000 .venv/bin/python bench/search.py
-    .venv/bin/python bench/search.py --docs 1000000
+    .venv/bin/python bench/search.py --docs 20000 --backends tantivy,fts5,postgres,like
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gongkai_searchbench \
+        .venv/bin/python bench/search.py --backends postgres
+
+Backends (`--backends`, default tantivy,fts5,like): `tantivy` (the default backend, its real
+code), `fts5` (SQLite FTS5, contentless, over the very same rjieba segmentation, bm25 with the
+same field weights, facets in one statement), `postgres` (the real PostgreSQL backend code
+against the database of DATABASE_URL — default the gongkai_searchbench database, created if
+missing; its search tables are migrated and emptied; COPY then GIN index), `like` (a naive
+`LIKE '%…%'` scan on SQLite). Segmentation runs once, in a process pool, and is counted in each
+backend's build time (`seg_s` + that backend's own writing). Build figures come with CPU
+seconds per document (all processes), which other work on the machine does not inflate.
 
 Generates N documents (500–3,000 characters of government vocabulary, titles, 文号, 索引号,
 organisations, categories, years), builds the index exactly as the app does (rjieba
@@ -10,7 +20,8 @@ search-mode segmentation + user dictionary, OpenCC t2s), then runs a fixed set o
 (one-, two- and three-word, 文号, quoted phrase, with and without filters), each for top-10
 WITH facet counts, and reports build rate, index size, p50/p95/p99 latency (all queries and
 two-word only), recall against substring truth (two-word queries, all matches), and a naive
-`LIKE '%…%'` scan on SQLite over the same texts for comparison. The last line is one JSON object.
+`LIKE '%…%'` scan on SQLite over the same texts for comparison. The last line is one JSON object;
+FTS5 phrases are approximated with NEAR (FTS5 has no phrase with gaps).
 """
 
 import argparse
@@ -18,6 +29,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import sys
@@ -27,10 +39,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any
+
 from gongkai.lib import segment
-from gongkai.search.backends.tantivy import TantivyBackend
+from gongkai.search.backends.tantivy import TantivyBackend, fields_of
 from gongkai.search.interface import Filters, SearchEntry
-from gongkai.search.query import parse
+from gongkai.search.query import ParsedQuery, parse
+
+PG_URL = "postgres://postgres@127.0.0.1:5432/gongkai_searchbench"
 
 TERMS = [
     "政务公开",
@@ -229,100 +247,339 @@ def queries(entries: list[SearchEntry], rng: random.Random) -> list[tuple[str, s
 
 
 def pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
     values = sorted(values)
     return round(values[min(len(values) - 1, int(len(values) * p))], 2)
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the segmenting pool)."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def latencies(
+    qs: list[tuple[str, str, Filters]], run: Any, budget_s: float
+) -> tuple[dict[str, list[float]], list[tuple[float, str]]]:
+    """Time `run(parsed, filters)` per query (top-10 with facets); stops after `budget_s`."""
+    for _, q, f in qs[:5]:  # warm the caches once
+        run(parse(q), f)
+    lat: dict[str, list[float]] = {}
+    slowest: list[tuple[float, str]] = []
+    started = time.perf_counter()
+    for kind, q, f in qs:
+        if time.perf_counter() - started > budget_s:
+            break
+        t = time.perf_counter()
+        run(parse(q), f)
+        ms = (time.perf_counter() - t) * 1000
+        lat.setdefault(kind, []).append(ms)
+        filt = f" [org={f.org} year={f.year}]" if f.active() else ""
+        slowest.append((ms, f"{kind}: {q}{filt}"))
+    slowest.sort(reverse=True)
+    return lat, slowest
+
+
+def figures(lat: dict[str, list[float]], slowest: list[tuple[float, str]]) -> dict[str, Any]:
+    every = [v for vs in lat.values() for v in vs]
+    return {
+        "queries": len(every),
+        "p50_ms": pct(every, 0.5),
+        "p95_ms": pct(every, 0.95),
+        "p99_ms": pct(every, 0.99),
+        "two_word_p50_ms": pct(lat.get("two", []), 0.5),
+        "two_word_p95_ms": pct(lat.get("two", []), 0.95),
+        "by_kind_p95_ms": {k: pct(v, 0.95) for k, v in lat.items()},
+        "slowest": [f"{ms:.1f}ms {q}" for ms, q in slowest[:3]],
+    }
+
+
+def _fts_quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts5_query(q: ParsedQuery) -> str:
+    """The FTS5 expression of a parsed query, as the backends read it (words ANDed, a word
+    also matched by all its parts, phrases as NEAR within their span, exclusions)."""
+    parts = []
+    for w in q.words:
+        whole = _fts_quote(w.text)
+        parts.append(
+            f"({whole} OR ({' AND '.join(map(_fts_quote, w.parts))}))" if w.parts else whole
+        )
+    for placed in q.phrases:
+        span = placed[-1][0] - placed[0][0]
+        parts.append(f"NEAR({' '.join(_fts_quote(x) for _, x in placed)}, {span})")
+    expr = " AND ".join(parts)
+    for x in q.excluded:
+        expr += f" NOT {_fts_quote(x)}"
+    return expr
+
+
+FTS5_FACETS = "org", "year", "category", "topic", "validity"
+
+
+def fts5_bench(
+    fields: list[dict[str, Any]], entries: list[SearchEntry], seg_s: float, seg_cpu: float,
+    qs: list[tuple[str, str, Filters]], tmp: str, budget_s: float,
+) -> dict[str, Any]:  # fmt: skip
+    path = Path(tmp) / "fts5.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(title, numbers, body, content='', "
+        "tokenize='unicode61 remove_diacritics 0')"
+    )
+    db.execute(
+        "CREATE TABLE meta (id INTEGER PRIMARY KEY, org TEXT, year INT, category TEXT, "
+        "topic TEXT, validity TEXT, published INT)"
+    )
+    t0, c0 = time.perf_counter(), cpu_s()
+    with db:
+        db.executemany(
+            "INSERT INTO fts (rowid, title, numbers, body) VALUES (?, ?, ?, ?)",
+            ((i, f.get("title", ""), f.get("numbers", ""), f.get("body", "")) for i, f in enumerate(fields)),
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (i, e.org_code, e.published_on.year if e.published_on else None, e.category_code,
+                 e.topic_codes[0] if e.topic_codes else None, e.validity or None,
+                 e.published_on.toordinal() if e.published_on else 0)
+                for i, e in enumerate(entries)
+            ),
+        )  # fmt: skip
+        db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+    write_s, write_cpu = time.perf_counter() - t0, cpu_s() - c0
+    n = len(entries)
+    db.close()
+    size = path.stat().st_size
+    db = sqlite3.connect(path)
+
+    def run(q: ParsedQuery, f: Filters) -> None:
+        expr = fts5_query(q)
+        where = "fts MATCH ?"
+        params: list[Any] = [expr]
+        if f.org:
+            where += " AND m.org = ?"
+            params.append(f.org)
+        if f.year:
+            where += " AND m.year = ?"
+            params.append(f.year)
+        if not expr:
+            return
+        base = f"FROM fts JOIN meta m ON m.id = fts.rowid WHERE {where}"
+        db.execute(
+            f"SELECT fts.rowid {base} ORDER BY bm25(fts, 3.0, 2.0, 1.0), m.published DESC LIMIT 10",
+            params,
+        ).fetchall()
+        groups = " UNION ALL ".join(
+            f"SELECT '{c}', {c}, count(*) FROM hit WHERE {c} IS NOT NULL GROUP BY {c}"
+            for c in FTS5_FACETS
+        )
+        db.execute(
+            f"WITH hit AS MATERIALIZED (SELECT m.* {base}) "
+            f"SELECT '', '', count(*) FROM hit UNION ALL {groups}",
+            params,
+        ).fetchall()
+
+    lat, slowest = latencies(qs, run, budget_s)
+    return {
+        "build_docs_per_s": round(n / (seg_s + write_s)),
+        "build_cpu_ms_per_doc": round((seg_cpu + write_cpu) / n * 1000, 2),
+        "index_mb": round(size / 1e6, 1),
+        **figures(lat, slowest),
+    }
+
+
+def postgres_bench(
+    fields: list[dict[str, Any]], entries: list[SearchEntry], seg_s: float, seg_cpu: float,
+    qs: list[tuple[str, str, Filters]], url: str, budget_s: float,
+) -> dict[str, Any]:  # fmt: skip
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from gongkai.search.backends.postgres import PostgresBackend, tsvector_from_tokens
+
+    call_command("migrate", "search", verbosity=0)
+    columns = (
+        "key, title, url, body, org_code, org_name, category_code, category_name, topic_codes, "
+        "topic_name, validity, validity_label, published_on, index_no, doc_number, updated_at, tsv"
+    )
+    now = dt.datetime.now(dt.UTC)
+    t0, c0 = time.perf_counter(), cpu_s()
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE search_entry, search_pending")
+        cur.execute("DROP INDEX IF EXISTS search_entry_tsv")
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        with cur.cursor.copy(f"COPY search_entry ({columns}) FROM STDIN") as copy:
+            for e, f in zip(entries, fields, strict=True):
+                tsv = tsvector_from_tokens(
+                    f.get("title", "").split(), f.get("numbers", "").split(), f.get("body", "").split()
+                )  # fmt: skip
+                copy.write_row(
+                    (e.key, e.title, e.url, e.body, e.org_code, e.org_name, e.category_code,
+                     e.category_name, " ".join(e.topic_codes), e.topic_name, e.validity,
+                     e.validity_label, e.published_on, e.index_no, e.doc_number, now, tsv)
+                )  # fmt: skip
+        cur.execute("CREATE INDEX search_entry_tsv ON search_entry USING gin (tsv)")
+        cur.execute("ANALYZE search_entry")
+        write_s, write_cpu = time.perf_counter() - t0, cpu_s() - c0
+        cur.execute(
+            "SELECT pg_relation_size('search_entry_tsv'), pg_total_relation_size('search_entry')"
+        )
+        gin, total = cur.fetchone()
+    n = len(entries)
+    backend = PostgresBackend()
+    lat, slowest = latencies(
+        qs, lambda q, f: backend.search(q, f, offset=0, limit=10, facets=True), budget_s
+    )
+    return {
+        "database": name,
+        "build_docs_per_s": round(n / (seg_s + write_s)),
+        "build_cpu_ms_per_doc_client": round((seg_cpu + write_cpu) / n * 1000, 2),
+        "gin_index_mb": round(gin / 1e6, 1),
+        "table_with_indexes_mb": round(total / 1e6, 1),
+        **figures(lat, slowest),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=int(os.environ.get("SEARCH_BENCH_DOCS", 50000)))
+    parser.add_argument("--backends", default="tantivy,fts5,like", help="comma-separated")
     parser.add_argument("--like-queries", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--query-budget-s", type=float, default=90, help="per backend; later queries are skipped"
+    )
+    parser.add_argument("--pg-url", default=os.environ.get("DATABASE_URL", PG_URL))
     args = parser.parse_args()
+    chosen = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if unknown := set(chosen) - {"tantivy", "fts5", "postgres", "like"}:
+        parser.error(f"unknown backends {sorted(unknown)}")
+    if "postgres" in chosen and not args.pg_url.startswith("postgres"):
+        parser.error("postgres needs --pg-url or DATABASE_URL=postgres://…")
     n = args.docs
 
     t0 = time.perf_counter()
     entries = generate(n)
     gen_s = time.perf_counter() - t0
     print(f"generated {n} documents in {gen_s:.1f}s", flush=True)
-
-    with tempfile.TemporaryDirectory() as tmp:
-        backend = TantivyBackend(Path(tmp) / "index")
-        t0 = time.perf_counter()
-        batches = (entries[i : i + 5000] for i in range(0, n, 5000))
-        backend.rebuild(batches)
-        build_s = time.perf_counter() - t0
-        size = backend.size_bytes()
-        print(
-            f"indexed in {build_s:.1f}s ({n / build_s:.0f} docs/s), {size / 1e6:.0f} MB", flush=True
-        )
-
-        rng = random.Random(7)
-        qs = queries(entries, rng)
-        for _, q, f in qs[:10]:  # warm the caches once
-            backend.search(parse(q), f, offset=0, limit=10)
-        lat: dict[str, list[float]] = {}
-        slowest: list[tuple[float, str]] = []
-        for kind, q, f in qs:
-            t = time.perf_counter()
-            parsed = parse(q)
-            backend.search(parsed, f, offset=0, limit=10, facets=True)
-            ms = (time.perf_counter() - t) * 1000
-            lat.setdefault(kind, []).append(ms)
-            slowest.append((ms, f"{kind}: {q}"))
-        every = [v for vs in lat.values() for v in vs]
-
-        # recall against substring truth, two-word queries, all matches
-        texts = [segment.normalize(f"{e.title} {e.body}") for e in entries]
-        recalls = []
-        for _, q, _f in [x for x in qs if x[0] == "two"][:20]:
-            a, b = q.split()
-            truth = {e.key for e, t in zip(entries, texts, strict=True) if a in t and b in t}
-            page = backend.search(
-                parse(q), Filters(), offset=0, limit=max(len(truth), 1) * 2 + 10, facets=False
-            )
-            got = {k for k, _ in page.hits}
-            if truth:
-                recalls.append(len(truth & got) / len(truth))
-
-        # naive LIKE '%…%' on SQLite over the same texts: top-10 and a count, as a facet needs
-        db = sqlite3.connect(":memory:")
-        db.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT, body TEXT)")
-        db.executemany(
-            "INSERT INTO docs VALUES (?, ?, ?)",
-            ((i, e.title, e.body) for i, e in enumerate(entries)),
-        )
-        like = []
-        for _, q, _f in [x for x in qs if x[0] == "two"][: args.like_queries]:
-            a, b = q.split()
-            t = time.perf_counter()
-            cond = "(title||body) LIKE ? AND (title||body) LIKE ?"
-            db.execute(
-                f"SELECT id FROM docs WHERE {cond} LIMIT 10", (f"%{a}%", f"%{b}%")
-            ).fetchall()
-            db.execute(f"SELECT count(*) FROM docs WHERE {cond}", (f"%{a}%", f"%{b}%")).fetchone()
-            like.append((time.perf_counter() - t) * 1000)
-
-    slowest.sort(reverse=True)
-    result = {
-        "backend": "tantivy",
+    rng = random.Random(7)
+    qs = queries(entries, rng)
+    result: dict[str, Any] = {
         "docs": n,
         "avg_chars": round(statistics.mean(len(e.body) for e in entries)),
-        "build_s": round(build_s, 1),
-        "build_docs_per_s": round(n / build_s),
-        "index_mb": round(size / 1e6, 1),
-        "queries": len(qs),
-        "p50_ms": pct(every, 0.5),
-        "p95_ms": pct(every, 0.95),
-        "p99_ms": pct(every, 0.99),
-        "two_word_p50_ms": pct(lat["two"], 0.5),
-        "two_word_p95_ms": pct(lat["two"], 0.95),
-        "by_kind_p95_ms": {k: pct(v, 0.95) for k, v in lat.items()},
-        "recall_two_word": round(statistics.mean(recalls), 4) if recalls else None,
-        "like_p50_ms": pct(like, 0.5),
-        "like_over_tantivy_p50": round(pct(like, 0.5) / max(pct(lat["two"], 0.5), 0.01)),
-        "slowest": [f"{ms:.1f}ms {q}" for ms, q in slowest[:3]],
-        "est_1m_build_min": round(1_000_000 / (n / build_s) / 60, 1),
+        "load_avg_1m": round(os.getloadavg()[0], 1),
     }
+
+    # segmentation once, in a pool, as TantivyBackend.rebuild does it
+    t0, c0 = time.perf_counter(), cpu_s()
+    with ProcessPoolExecutor(args.workers, mp_context=get_context("fork")) as pool:
+        fields = list(pool.map(fields_of, entries, chunksize=64))
+    seg_s, seg_cpu = time.perf_counter() - t0, cpu_s() - c0
+    print(f"segmented in {seg_s:.1f}s ({seg_cpu / n * 1000:.2f} ms CPU/doc)", flush=True)
+    result["seg_s"] = round(seg_s, 1)
+    result["seg_cpu_ms_per_doc"] = round(seg_cpu / n * 1000, 2)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if "tantivy" in chosen:
+            backend = TantivyBackend(Path(tmp) / "index")
+            t0, c0 = time.perf_counter(), cpu_s()
+            backend.rebuild_from_fields(fields)
+            write_s, write_cpu = time.perf_counter() - t0, cpu_s() - c0
+            build_s = seg_s + write_s
+            size = backend.size_bytes()
+            print(f"tantivy: {n / build_s:.0f} docs/s, {size / 1e6:.0f} MB", flush=True)
+            lat, slowest = latencies(
+                qs,
+                lambda q, f: backend.search(q, f, offset=0, limit=10, facets=True),
+                args.query_budget_s,
+            )
+            # recall against substring truth, two-word queries, all matches
+            texts = [segment.normalize(f"{e.title} {e.body}") for e in entries]
+            recalls = []
+            for _, q, _f in [x for x in qs if x[0] == "two"][:20]:
+                a, b = q.split()
+                truth = {e.key for e, t in zip(entries, texts, strict=True) if a in t and b in t}
+                page = backend.search(
+                    parse(q), Filters(), offset=0, limit=max(len(truth), 1) * 2 + 10, facets=False
+                )
+                if truth:
+                    recalls.append(len(truth & {k for k, _ in page.hits}) / len(truth))
+            del texts
+            rate = n / build_s
+            result["tantivy"] = {
+                "build_s": round(build_s, 1),
+                "build_docs_per_s": round(rate),
+                "build_cpu_ms_per_doc": round((seg_cpu + write_cpu) / n * 1000, 2),
+                # what 2 idle cores would give: CPU time spread over both, if nothing else ran
+                "build_docs_per_s_cpu_bound_2_cores": round(2000 / ((seg_cpu + write_cpu) / n * 1000)),
+                "index_mb": round(size / 1e6, 1),
+                "segments": backend.index.searcher().num_segments,
+                **figures(lat, slowest),
+                "recall_two_word": round(statistics.mean(recalls), 4) if recalls else None,
+                "extrapolated_1m_build_min": round(1_000_000 / rate / 60, 1),
+            }  # fmt: skip
+            print(json.dumps(result["tantivy"], ensure_ascii=False), flush=True)
+            del backend
+
+        if "fts5" in chosen:
+            result["fts5"] = fts5_bench(
+                fields, entries, seg_s, seg_cpu, qs, tmp, args.query_budget_s
+            )
+            print(json.dumps(result["fts5"], ensure_ascii=False), flush=True)
+
+        if "postgres" in chosen:
+            result["postgres"] = postgres_bench(
+                fields, entries, seg_s, seg_cpu, qs, args.pg_url, args.query_budget_s
+            )
+            print(json.dumps(result["postgres"], ensure_ascii=False), flush=True)
+
+        if "like" in chosen:
+            # naive LIKE '%…%' on SQLite over the same texts: top-10 and a count, as a facet needs
+            db = sqlite3.connect(":memory:")
+            db.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT, body TEXT)")
+            db.executemany(
+                "INSERT INTO docs VALUES (?, ?, ?)",
+                ((i, e.title, e.body) for i, e in enumerate(entries)),
+            )
+            like = []
+            for _, q, _f in [x for x in qs if x[0] == "two"][: args.like_queries]:
+                a, b = q.split()
+                t = time.perf_counter()
+                cond = "(title||body) LIKE ? AND (title||body) LIKE ?"
+                db.execute(
+                    f"SELECT id FROM docs WHERE {cond} LIMIT 10", (f"%{a}%", f"%{b}%")
+                ).fetchall()
+                db.execute(
+                    f"SELECT count(*) FROM docs WHERE {cond}", (f"%{a}%", f"%{b}%")
+                ).fetchone()
+                like.append((time.perf_counter() - t) * 1000)
+            result["like"] = {"queries": len(like), "p50_ms": pct(like, 0.5)}
+            for name in ("tantivy", "fts5", "postgres"):
+                if name in result and result[name]["two_word_p50_ms"]:
+                    result["like"][f"over_{name}_p50"] = round(
+                        pct(like, 0.5) / max(result[name]["two_word_p50_ms"], 0.01)
+                    )
+
     print(json.dumps(result, ensure_ascii=False))
 
 

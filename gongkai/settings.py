@@ -154,6 +154,10 @@ CACHES = {
     }
 }
 
+# --- Mail (reminders): printed to the console unless a real backend is configured
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
+
 # --- Background tasks (django-tasks, database backend) -----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -24,10 +24,19 @@ from gongkai.accounts.admin_scoping import ScopedAdmin
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import Action
 from gongkai.lib.errors import Conflict
+from gongkai.lib.workdays import default_calendar
 
-from . import clock, selectors, services
-from .models import DISPOSITION_CHOICES, Application, ApplicationEvent
+from . import clock, letters, selectors, services
+from .models import (
+    DISPOSITION_CHOICES,
+    Application,
+    ApplicationEvent,
+    CaseBoard,
+    HolidaySchedule,
+    Remedy,
+)
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # The request being served: list columns mask per user (a ContextVar, safe across threads).
 _request: ContextVar[HttpRequest] = ContextVar("applications_admin_request")
 
@@ -75,6 +84,7 @@ ACTIONS: dict[str, tuple[str, dict[str, Any], Any]] = {
     "extension": ("延期答复（第三十三条，最多20个工作日）", {"on": _date(), "days": forms.IntegerField(label="延长工作日数", min_value=1, max_value=20), "approver": forms.CharField(label="批准人（政府信息公开工作机构负责人）"), "notice": _text("告知申请人")}, services.extend),
     "answer": ("答复（第三十六条）", {"on": _date("答复日期"), "disposition": forms.ChoiceField(label="答复类型", choices=DISPOSITION_CHOICES), "reason": _text("理由")}, services.answer),
     "delivery": ("登记送达", {"on": _date("送达日期"), "notice": _text("送达方式与说明")}, services.record_delivery),
+    "remedy": ("登记行政复议/行政诉讼（第五十一条）", {"kind": forms.ChoiceField(label="类型", choices=Remedy.Kind.choices), "filed_on": _date("申请复议/起诉日期"), "body": forms.CharField(label="复议机关/人民法院"), "case_no": forms.CharField(label="案号", required=False), "note": _text("备注")}, services.record_remedy),
 }  # fmt: skip
 
 
@@ -137,7 +147,7 @@ class ApplicationAdmin(ScopedAdmin):
                 "org", "channel", "submitted_on", "signed_for_on", "confirmed_on",
                 *services.APPLICANT_FIELDS,
             ]  # fmt: skip
-        return ["tracking_no", "org", "status", "due", "lifecycle", "applicant_type",
+        return ["tracking_no", "org", "status", "due", "lifecycle", "letter_links", "applicant_type",
                 "personal_data", "description", "purpose", "form", "delivery", "channel",
                 "submitted_on", "signed_for_on", "confirmed_on", "received_on", "closed_on",
                 "disposition", "handler", "clock_error"]  # fmt: skip
@@ -200,7 +210,7 @@ class ApplicationAdmin(ScopedAdmin):
     def lifecycle(self, obj: Application) -> str:
         if not permissions.can(_request.get().user, Action.EDIT, obj.org_id):
             return "—"
-        names = ["delivery"] if obj.is_closed else (
+        names = ["delivery", "remedy"] if obj.is_closed else (
             ["confirm"] if obj.received_on is None else [a for a in ACTIONS if a not in ("confirm", "delivery")]
         )  # fmt: skip
         return format_html_join(
@@ -208,6 +218,27 @@ class ApplicationAdmin(ScopedAdmin):
             ((reverse("admin:applications_application_act", args=[obj.pk, a]), ACTIONS[a][0].split("（")[0])
              for a in names),
         )  # fmt: skip
+
+    @admin.display(description="告知书")
+    def letter_links(self, obj: Application) -> str:
+        events = list(obj.events.order_by("seq"))
+        found = letters.letters(obj, events, personal=False)
+        if not found:
+            return "—"
+        return format_html_join(
+            " · ", '<a href="{}">{}（{}，DOCX）</a>',
+            ((reverse("admin:applications_application_letter", args=[obj.pk, lt.seq]), lt.title, lt.on)
+             for lt in found),
+        )  # fmt: skip
+
+    def letter_view(self, request: HttpRequest, object_id: int, seq: int) -> HttpResponse:
+        app = selectors.staff_application(request.user, object_id)
+        found = selectors.staff_letter(request.user, app, seq)
+        if found is None:
+            raise permissions.NotFound("该办理记录没有告知书")
+        response = HttpResponse(found.docx(), content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+        return response
 
     # --- writes through services ---------------------------------------------------------------
     def save_model(self, request: HttpRequest, obj: Application, form: Any, change: bool) -> None:
@@ -231,6 +262,8 @@ class ApplicationAdmin(ScopedAdmin):
         extra = [
             path("<int:object_id>/act/<str:action>/", self.admin_site.admin_view(self.act_view),
                  name="applications_application_act"),
+            path("<int:object_id>/letter/<int:seq>/", self.admin_site.admin_view(self.letter_view),
+                 name="applications_application_letter"),
         ]  # fmt: skip
         return extra + super().get_urls()
 
@@ -260,5 +293,197 @@ class ApplicationAdmin(ScopedAdmin):
         context = {
             **self.admin_site.each_context(request), "title": f"{app.tracking_no}：{label}",
             "form": form, "app": app, "opts": self.model._meta, "today": dt.date.today(),
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/applications/act.html", context)
+
+
+@admin.register(CaseBoard)
+class CaseBoardAdmin(ScopedAdmin):
+    """办理看板: open cases of the user's organisations with due dates, at-risk and overdue flags,
+    cases blocked by a missing holiday schedule, and counts by organisation."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list:
+        return [
+            path("", self.admin_site.admin_view(self.changelist_view),
+                 name="applications_caseboard_changelist"),
+        ]  # fmt: skip
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            add_url = reverse("admin:applications_holidayschedule_add")
+        except NoReverseMatch:
+            add_url = ""
+        may_edit = permissions.is_platform_admin(request.user)
+        context = {
+            **self.admin_site.each_context(request), "title": "依申请公开办理看板",
+            "opts": self.model._meta, "board": selectors.dashboard(request.user, today),
+            "today": today, "at_risk_days": clock.at_risk_days(),
+            "calendar_add_url": add_url if may_edit else "",
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/applications/dashboard.html", context)
+
+
+class HolidayScheduleForm(forms.ModelForm):
+    source_url = forms.URLField(label="通知网址", required=False, assume_scheme="https")
+
+    class Meta:
+        model = HolidaySchedule
+        fields = ["year", "source", "source_url", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 14, "cols": 90})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            year = self.instance.year if self.instance.pk else data.get("year")
+            services.clean_holiday_schedule(
+                year=year, source=data.get("source") or "", text=data.get("text") or ""
+            )
+        except ValidationError as e:
+            for field, msgs in e.message_dict.items():
+                self.add_error(field if field in self.fields else None, msgs)
+        return data
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+@admin.register(HolidaySchedule)
+class HolidayScheduleAdmin(ScopedAdmin):
+    """节假日安排: the years after the shipped calendar, pasted from the 国务院办公厅 notice by a
+    platform administrator. Saving recomputes the due dates of every open case."""
+
+    platform_only = True
+    form = HolidayScheduleForm
+    list_display = ["year", "source", "holiday_count", "workday_count", "updated_at", "updated_by"]
+    change_list_template = "admin/applications/holidayschedule/change_list.html"
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        base = ["year", "source", "source_url", "text"]
+        return base if obj is None else [*base, "days_table", "updated_by", "updated_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else ["year", "days_table", "updated_by", "updated_at"]
+
+    @admin.display(description="放假天数")
+    def holiday_count(self, obj: HolidaySchedule) -> int:
+        return obj.days.filter(kind="holiday").count()
+
+    @admin.display(description="调休上班天数")
+    def workday_count(self, obj: HolidaySchedule) -> int:
+        return obj.days.filter(kind="workday").count()
+
+    @admin.display(description="识别出的日期（请与通知核对）")
+    def days_table(self, obj: HolidaySchedule) -> str:
+        return format_html(
+            "<table><tr><th>日期</th><th>星期</th><th>类型</th><th>节日</th></tr>{}</table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+                (d.date, "星期" + WEEKDAYS[d.date.weekday()], d.get_kind_display(), d.name)
+                for d in obj.days.all()
+            )),
+        )  # fmt: skip
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = services.save_holiday_schedule(
+            by=request.user, year=obj.year, source=form.cleaned_data["source"],
+            source_url=form.cleaned_data.get("source_url") or "", text=form.cleaned_data["text"],
+            ip=client_ip(request),
+        )  # fmt: skip
+        obj.pk = saved.schedule.pk
+        self.message_user(
+            request,
+            f"已保存 {obj.year} 年节假日安排：放假 {saved.holidays} 天，调休上班 {saved.workdays} 天；"
+            f"{saved.recomputed} 件在办申请的答复期限已重新计算。",
+        )
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        shipped = sorted(default_calendar().years)
+        last, horizon = clock.calendar_horizon()
+        blocked = selectors.staff_applications(request.user).exclude(clock_error="").exclude(
+            status=Application.Status.CLOSED
+        )  # fmt: skip
+        extra = {
+            "shipped": (shipped[0], shipped[-1]) if shipped else None,
+            "last_year": last, "next_year": (last or timezone.localdate().year) + 1,
+            "horizon": horizon, "blocked": blocked.count(),
+        }  # fmt: skip
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="审结结果", choices=[c for c in Remedy.Outcome.choices if c[0] != "pending"]
+    )
+    decided_on = _date("审结日期")
+
+
+@admin.register(Remedy)
+class RemedyAdmin(ScopedAdmin):
+    """行政复议/行政诉讼 records (section 四 of the annual report). Registered from the case
+    (办理操作 → 登记行政复议/行政诉讼), decided here; written by the services only."""
+
+    org_field = "application__org"
+    list_display = ["application", "kind", "filed_on", "body", "case_no", "outcome", "decided_on",
+                    "decide_link"]  # fmt: skip
+    list_filter = ["kind", "outcome"]
+    list_select_related = ["application"]
+    readonly_fields = ["application", "kind", "filed_on", "body", "case_no", "outcome",
+                       "decided_on", "note", "created_by"]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="操作")
+    def decide_link(self, obj: Remedy) -> str:
+        if obj.outcome != Remedy.Outcome.PENDING:
+            return "—"
+        return format_html(
+            '<a href="{}">登记审结结果</a>',
+            reverse("admin:applications_remedy_decide", args=[obj.pk]),
+        )
+
+    def get_urls(self) -> list:
+        extra = [
+            path("<int:object_id>/decide/", self.admin_site.admin_view(self.decide_view),
+                 name="applications_remedy_decide"),
+        ]  # fmt: skip
+        return extra + super().get_urls()
+
+    def decide_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        remedy = permissions.get_scoped(
+            Remedy.objects.select_related("application"), request.user, Action.VIEW,
+            org_field="application__org", pk=object_id,
+        )  # fmt: skip
+        permissions.require(request.user, Action.EDIT, remedy.application.org_id)
+        form = DecideForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.decide_remedy(remedy, by=request.user, ip=client_ip(request),
+                                       **form.cleaned_data)  # fmt: skip
+            except ValidationError as e:
+                for field, msgs in e.message_dict.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            except Conflict as e:
+                form.add_error(None, str(e))
+            else:
+                self.message_user(request, "已登记审结结果")
+                return HttpResponseRedirect(reverse("admin:applications_remedy_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{remedy.application.tracking_no}：{remedy.get_kind_display()}审结结果",
+            "form": form, "app": remedy.application, "opts": self.model._meta,
         }  # fmt: skip
         return TemplateResponse(request, "admin/applications/act.html", context)

@@ -42,6 +42,13 @@ class NoticeOut(Schema):
     text: str
 
 
+class LetterOut(Schema):
+    seq: int
+    title: str
+    on: dt.date | None
+    paragraphs: list[str]
+
+
 class ProgressOut(Schema):
     tracking_no: str
     org: str
@@ -55,6 +62,7 @@ class ProgressOut(Schema):
     disposition: str
     clock_note: str
     notices: list[NoticeOut]
+    letters: list[LetterOut]
 
 
 @router.post("/applications/progress", response=ProgressOut, summary="查询申请办理进度")
@@ -76,6 +84,41 @@ def annual_report(request: HttpRequest, org_code: str, year: int) -> dict[str, A
     if org is None or not FIRST_REPORT_YEAR <= year <= timezone.localdate().year:
         raise NotFound("没有该机关或该年度的年度报告")
     return selectors.annual_report(org, year)
+
+
+class WorkingDayOut(Schema):
+    date: dt.date
+
+
+MAX_WORKING_DAYS = 1000
+
+
+@router.get(
+    "/calendar/add-working-days", response=WorkingDayOut, tags=["工作日"],
+    summary="工作日推算：start 之后第 days 个工作日（第1天为 start 之后的第一个工作日）",
+)  # fmt: skip
+def add_working_days(request: HttpRequest, start: str = "", days: str = "") -> dict[str, Any]:
+    """The one function all due dates use (`clock.work_calendar`): statutory holidays and make-up
+    working days (调休) of the State Council schedules; a year without a schedule is 409."""
+    from django.core.exceptions import ValidationError
+
+    from gongkai.lib.errors import Conflict
+    from gongkai.lib.workdays import UnknownYear
+
+    errors: dict[str, str] = {}
+    try:
+        begin = dt.date.fromisoformat(start.strip())
+    except ValueError:
+        errors["start"] = "start 应为日期，格式 YYYY-MM-DD，如 2026-09-30"
+    n = days.strip()
+    if not n.isdigit() or int(n) > MAX_WORKING_DAYS:
+        errors["days"] = f"days 应为 0 至 {MAX_WORKING_DAYS} 之间的整数（工作日数）"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        return {"date": clock.work_calendar().add_working_days(begin, int(n))}
+    except UnknownYear as e:
+        raise Conflict(str(e)) from e
 
 
 # --- staff -----------------------------------------------------------------------------------

@@ -1,18 +1,23 @@
 """The statutory clock of a stored application: its events fed to `gongkai.lib.statutory`.
 
 Shared by services (which validate each new event against it and cache the result on the row)
-and selectors (which show it). One calendar for every due date: `work_calendar()`.
+and selectors (which show it). One calendar for every due date: `work_calendar()` — the shipped
+schedule (gongkai/lib/data/workdays.csv, 2004–2026 from `chinesecalendar`) plus the years staff
+entered from the 国务院办公厅 notice (`HolidaySchedule`); a date outside both is `UnknownYear`.
 Flags: overdue = open and past the due date (Art. 33); at risk = open, running, and at most
 `GONGKAI_APPLICATION_AT_RISK_DAYS` (default 3) working days left.
 """
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, Max, Sum
 
 from gongkai.lib.statutory import (
+    REPLY_PERIOD,
     Channel,
     Clock,
     ClockEvent,
@@ -22,16 +27,57 @@ from gongkai.lib.statutory import (
     compute_clock,
     receipt_date,
 )
-from gongkai.lib.workdays import UnknownYear, WorkCalendar, default_calendar
+from gongkai.lib.workdays import (
+    DayKind,
+    ScheduleEntry,
+    UnknownYear,
+    WorkCalendar,
+    default_calendar,
+)
 
-from .models import Application, ApplicationEvent
+from .models import Application, ApplicationEvent, HolidayDay, HolidaySchedule
 
 CLOCK_KINDS = frozenset(k.value for k in EventKind)
 
 
+_built: tuple[tuple, WorkCalendar] | None = None
+_lock = threading.Lock()
+
+
+def _fingerprint() -> tuple:
+    """Changes whenever a staff-entered schedule is saved or removed (one cheap query)."""
+    agg = HolidaySchedule.objects.aggregate(n=Count("id"), last=Max("updated_at"), ids=Sum("id"))
+    return (agg["n"], agg["last"], agg["ids"])
+
+
+def staff_entries() -> list[ScheduleEntry]:
+    return [
+        ScheduleEntry(date, DayKind(kind), year, name)
+        for date, kind, year, name in HolidayDay.objects.values_list(
+            "date", "kind", "schedule__year", "name"
+        )
+    ]
+
+
 def work_calendar() -> WorkCalendar:
-    """The one working-day calendar all due dates use."""
-    return default_calendar()
+    """The one working-day calendar all due dates use: the shipped schedule
+    (gongkai/lib/data/workdays.csv) plus the years staff entered (`HolidaySchedule`).
+
+    Rebuilt when the staff-entered schedules change (checked on every call, so every process —
+    web workers and the task worker — sees a change at once, and a rolled-back change is gone).
+    """
+    global _built
+    key = _fingerprint()
+    built = _built
+    if built is not None and built[0] == key:
+        return built[1]
+    with _lock:
+        if key == (0, None, None):
+            cal = default_calendar()
+        else:
+            cal = WorkCalendar([*default_calendar().entries, *staff_entries()])
+        _built = (key, cal)
+    return cal
 
 
 def at_risk_days() -> int:
@@ -57,7 +103,12 @@ def clock_events(events: Iterable[ApplicationEvent]) -> list[ClockEvent]:
     ]
 
 
-def compute(app: Application, events: Iterable[ApplicationEvent], as_of: dt.date) -> Clock:
+def compute(
+    app: Application,
+    events: Iterable[ApplicationEvent],
+    as_of: dt.date,
+    cal: WorkCalendar | None = None,
+) -> Clock:
     """The clock as of `as_of`; raises ClockError or UnknownYear."""
     received = receipt_of(app)
     ce = clock_events(events)
@@ -66,7 +117,7 @@ def compute(app: Application, events: Iterable[ApplicationEvent], as_of: dt.date
     day = next((e.on for e in ce if e.kind is EventKind.ANSWERED), as_of)
     if received is not None:
         day = max([day, received, *(e.on for e in ce)])
-    return compute_clock(received, ce, work_calendar(), day)
+    return compute_clock(received, ce, cal or work_calendar(), day)
 
 
 STATUS_BY_PAUSE = {
@@ -93,18 +144,38 @@ class Flags:
     remaining: int | None  # working days left (negative: overdue by), None without a clock
 
 
-def flags(app: Application, today: dt.date) -> Flags:
+def flags(app: Application, today: dt.date, cal: WorkCalendar | None = None) -> Flags:
     """Overdue / at-risk from the cached due date, counted in working days as of `today`."""
     if app.is_closed or app.due_date is None:
         return Flags(False, False, None)
     overdue = today > app.due_date
+    cal = cal or work_calendar()
     try:
         remaining = (
-            -work_calendar().working_days_between(app.due_date, today)
+            -cal.working_days_between(app.due_date, today)
             if overdue
-            else work_calendar().working_days_between(today, app.due_date)
+            else cal.working_days_between(today, app.due_date)
         )
     except UnknownYear:
         return Flags(overdue, False, None)
     paused = app.status in STATUS_BY_PAUSE.values()
     return Flags(overdue, not overdue and not paused and remaining <= at_risk_days(), remaining)
+
+
+def calendar_horizon() -> tuple[int | None, dt.date | None]:
+    """The last year with a holiday schedule, and the last receipt date whose 20-working-day
+    reply period (Art. 33) still ends inside the known years: cases received later wait for
+    next year's schedule (the State Council announces it around November)."""
+    cal = work_calendar()
+    if not cal.years:
+        return None, None
+    last = max(cal.years)
+    day = dt.date(last, 12, 31)
+    while day.year == last:
+        try:
+            cal.add_working_days(day, REPLY_PERIOD)
+        except UnknownYear:
+            day -= dt.timedelta(days=1)
+            continue
+        return last, day
+    return last, None

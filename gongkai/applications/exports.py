@@ -1,4 +1,5 @@
-"""Exports of the annual report: section 三 as an XLSX worksheet laid out like the template."""
+"""Exports of the annual report: sections 三 and 四 as XLSX worksheets laid out like the template,
+and as plain text (the `gongkai annual_report --format text` output and the demo's closing note)."""
 
 import io
 from typing import Any
@@ -36,6 +37,50 @@ def xlsx_bytes(data: dict[str, Any]) -> bytes:
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 14
     ws.column_dimensions["C"].width = 40
+    s4 = data.get("section4")
+    if s4:
+        ws4 = wb.create_sheet("四、行政复议、行政诉讼情况")
+        ws4.append([s4["title"]])
+        ws4.append(["行政复议", "", "", "", "", "行政诉讼"])
+        ws4.append(["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉"])
+        ws4.append(list(s4["columns"]))
+        ws4.append(list(s4["values"]))
+        ws4.merge_cells("A2:E3")
+        ws4.merge_cells("F2:O2")
+        ws4.merge_cells("F3:J3")
+        ws4.merge_cells("K3:O3")
+        ws4["A1"].font = Font(bold=True)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 127 else 1 for ch in text)
+
+
+def text_table(data: dict[str, Any]) -> str:
+    """The tables as plain text (for a terminal or the closing note of `make run`)."""
+    s3, s4 = data["section3"], data["section4"]
+    label_width = 52
+    lines = [f"{data['org']}{data['year']}年政府信息公开工作年度报告", "", s3["title"]]
+    head = "".join(" " * (12 - _display_width(c)) + c for c in s3["columns"])
+    lines.append(" " * label_width + head)
+    for r in s3["rows"]:
+        group = r["group"].rpartition(" ")[2] if " " in r["group"] else ""
+        label = (group[:3] if group else "") + r["label"]
+        if _display_width(label) > label_width - 2:
+            while _display_width(label) > label_width - 4:
+                label = label[:-1]
+            label += "…"
+        pad = label_width - _display_width(label)
+        lines.append(label + " " * pad + "".join(f"{v:>12}" for v in r["values"]))
+    lines += ["", s4["title"]]
+    for name, start in (
+        ("行政复议", 0),
+        ("行政诉讼·未经复议直接起诉", 5),
+        ("行政诉讼·复议后起诉", 10),
+    ):
+        pairs = zip(s4["columns"][start : start + 5], s4["values"][start : start + 5], strict=True)
+        lines.append(f"{name}：" + "，".join(f"{c} {v}" for c, v in pairs))
+    return "\n".join(lines)

@@ -193,3 +193,156 @@ class ApplicationEvent(models.Model):
     @property
     def is_clock_event(self) -> bool:
         return self.kind in ClockKind.__members__.values()
+
+
+class Reminder(models.Model):
+    """One reminder about one case on one day (what the daily task told the handler).
+
+    At most one per case, kind and day, so a task that runs twice never mails twice; the
+    dashboard shows the latest. Recipients are staff accounts, never the applicant.
+    """
+
+    class Kind(models.TextChoices):
+        OVERDUE = "overdue", "已超期"
+        DUE_SOON = "due_soon", "即将到期"
+        CALENDAR = "calendar", "缺少节假日安排，无法计算期限"
+        UNCONFIRMED = "unconfirmed", "网上申请待确认收到"
+        CONSULTATION_LAPSED = "consultation_lapsed", "第三方答复期限已过"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reminders", verbose_name="申请"
+    )
+    kind = models.CharField("提醒事项", max_length=24, choices=Kind.choices)
+    on = models.DateField("提醒日期")
+    due_date = models.DateField("当时的法定答复期限", null=True, blank=True)
+    text = models.CharField("提醒内容", max_length=300)
+    recipients = models.CharField("提醒对象", max_length=500, blank=True)
+    emailed = models.BooleanField("已发送邮件", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "办理提醒"
+        verbose_name_plural = "办理提醒"
+        ordering = ["-on", "application"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind", "on"], name="one_reminder_per_case_kind_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()}"
+
+
+class CaseBoard(Application):
+    """The staff dashboard (办理看板) as an entry of the admin index; no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "办理看板"
+        verbose_name_plural = "办理看板"
+
+
+class HolidaySchedule(models.Model):
+    """A year's holiday schedule (节假日安排) entered by staff from the 国务院办公厅 notice, for
+    years after those shipped in gongkai/lib/data/workdays.csv. Used by every due date together
+    with the shipped file (`clock.work_calendar`); changed only through
+    `services.save_holiday_schedule`, which recomputes the due dates of open cases."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    source = models.CharField(
+        "依据的通知", max_length=200,
+        help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）",
+    )  # fmt: skip
+    source_url = models.URLField("通知网址", max_length=300, blank=True)
+    text = models.TextField(
+        "放假和调休安排",
+        help_text="把通知中“一、元旦：……”至“七、国庆节：……”的原文整段粘贴到这里；"
+        "括号中的星期和“共N天”会被用来核对日期。",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="录入人", editable=False,
+    )  # fmt: skip
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年节假日安排"
+
+
+class HolidayDay(models.Model):
+    """One date of a staff-entered schedule: a day off (放假) or a make-up working day (调休上班)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    schedule = models.ForeignKey(
+        HolidaySchedule, on_delete=models.CASCADE, related_name="days", verbose_name="节假日安排"
+    )
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    name = models.CharField("节日", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "放假/调休日期"
+        verbose_name_plural = "放假/调休日期"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class Remedy(models.Model):
+    """An administrative review (行政复议) or lawsuit (行政诉讼) about a case, with its outcome;
+    counted in section 四 of the annual report (Art. 50, 51). Written by the services only."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "行政复议"
+        LITIGATION_DIRECT = "litigation_direct", "行政诉讼（未经复议直接起诉）"
+        LITIGATION_AFTER_REVIEW = "litigation_after_review", "行政诉讼（复议后起诉）"
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "尚未审结"
+        UPHELD = "upheld", "维持"
+        CORRECTED = "corrected", "纠正"
+        OTHER = "other", "其他"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="remedies", verbose_name="申请"
+    )
+    kind = models.CharField("类型", max_length=24, choices=Kind.choices)
+    filed_on = models.DateField("申请复议/起诉日期")
+    body = models.CharField("复议机关/人民法院", max_length=100)
+    case_no = models.CharField("案号", max_length=60, blank=True)
+    outcome = models.CharField(
+        "结果", max_length=12, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    decided_on = models.DateField("审结日期", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="登记人",
+    )  # fmt: skip
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "行政复议/行政诉讼"
+        verbose_name_plural = "行政复议/行政诉讼"
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(outcome="pending") & models.Q(decided_on__isnull=True))
+                | (~models.Q(outcome="pending") & models.Q(decided_on__isnull=False)),
+                name="remedy_decided_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_no or self.filed_on}"

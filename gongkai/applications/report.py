@@ -140,3 +140,48 @@ def check_invariants(section: Section3) -> None:
     for r in section.rows:
         if r.values[-1] != sum(r.values[:-1]):
             raise ReportInvariantError(f"“{r.label}”行：总计 ≠ 各类申请人之和")
+
+
+# --- section 四: 行政复议 and 行政诉讼 ---------------------------------------------------------------
+
+SECTION4_TITLE = "四、政府信息公开行政复议、行政诉讼情况"
+REMEDY_KINDS = ["review", "litigation_direct", "litigation_after_review"]
+OUTCOMES = ["upheld", "corrected", "other", "pending"]
+OUTCOME_COLUMNS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+
+@dataclass(frozen=True)
+class RemedyFacts:
+    kind: str  # one of REMEDY_KINDS
+    filed_on: dt.date
+    outcome: str  # one of OUTCOMES
+    decided_on: dt.date | None = None
+
+
+def build_section4(year: int, remedies: Iterable[RemedyFacts]) -> dict[str, Any]:
+    """One row of 15 columns: 行政复议, 行政诉讼 未经复议直接起诉, 行政诉讼 复议后起诉, each
+    {维持, 纠正, 其他, 尚未审结, 总计}. Counted: records filed in `year`, with their outcome as it
+    stood on 31 December (decided later: 尚未审结), so a year's table never changes afterwards."""
+    last = dt.date(year, 12, 31)
+    values = [0] * 15
+    for r in remedies:
+        if r.filed_on.year != year:
+            continue
+        decided = r.outcome != "pending" and r.decided_on is not None and r.decided_on <= last
+        base = REMEDY_KINDS.index(r.kind) * 5
+        values[base + OUTCOMES.index(r.outcome if decided else "pending")] += 1
+        values[base + 4] += 1
+    for base in (0, 5, 10):
+        if values[base + 4] != sum(values[base : base + 4]):
+            raise ReportInvariantError(f"第四部分第 {base + 5} 列：总计 ≠ 各项结果之和")
+    return {
+        "title": SECTION4_TITLE,
+        "column_groups": [{"label": "行政复议", "span": 5}, {"label": "行政诉讼", "span": 10}],
+        "subgroups": [
+            {"label": "", "span": 5},
+            {"label": "未经复议直接起诉", "span": 5},
+            {"label": "复议后起诉", "span": 5},
+        ],
+        "columns": OUTCOME_COLUMNS * 3,
+        "values": values,
+    }

@@ -9,6 +9,7 @@ everyone else (`personal_view`). The annual report counts cases and names none.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,8 @@ from gongkai.organizations.models import Organization
 from . import clock, report
 from .codes import query_code_matches, query_digest
 from .dispositions import DISPOSITIONS, ApplicantType, Disposition
-from .models import Application, ApplicationEvent
+from .letters import Letter, letters
+from .models import Application, ApplicationEvent, Remedy, Reminder
 
 K = ApplicationEvent.Kind
 
@@ -62,6 +64,7 @@ class Progress:
     disposition_label: str
     clock_note: str
     notices: list[Notice] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)  # without personal data
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,19 +80,48 @@ class Progress:
             "disposition": self.disposition_label,
             "clock_note": self.clock_note,
             "notices": [{"on": n.on, "label": n.label, "text": n.text} for n in self.notices],
+            "letters": [
+                {"seq": lt.seq, "title": lt.title, "on": lt.on, "paragraphs": lt.paragraphs}
+                for lt in self.letters
+            ],
         }
 
 
-def progress(tracking_no: str, code: str) -> Progress | None:
-    """The applicant's view of their case, or None for a missing case or a wrong code alike."""
+def _own_case(tracking_no: str, code: str) -> Application | None:
+    """The case with this tracking number AND query code; None for a missing case or a wrong
+    code alike (the same work either way, so timing tells nothing either)."""
     tracking_no = (tracking_no or "").strip().upper()
     if not tracking_no or len(tracking_no) > 32 or not code:
         return None
     app = Application.objects.select_related("org").filter(tracking_no=tracking_no).first()
     if app is None:
-        query_digest(tracking_no, code)  # same work as a wrong code: timing tells nothing either
+        query_digest(tracking_no, code)
         return None
     if not query_code_matches(app, code):
+        return None
+    return app
+
+
+def progress_letter(tracking_no: str, code: str, seq: Any) -> Letter | None:
+    """One letter of the applicant's own case, without personal data; None like `progress`."""
+    app = _own_case(tracking_no, code)
+    if app is None or not str(seq).isdigit():
+        return None
+    events = list(app.events.filter(kind__in=APPLICANT_VISIBLE).order_by("seq"))
+    return next((lt for lt in letters(app, events, personal=False) if lt.seq == int(seq)), None)
+
+
+def staff_letter(user: Any, app: Application, seq: int) -> Letter | None:
+    """A letter for staff to send: with the applicant's name only for those who handle cases."""
+    events = list(app.events.order_by("seq"))
+    personal = may_see_personal_data(user, app)
+    return next((lt for lt in letters(app, events, personal=personal) if lt.seq == seq), None)
+
+
+def progress(tracking_no: str, code: str) -> Progress | None:
+    """The applicant's view of their case, or None for a missing case or a wrong code alike."""
+    app = _own_case(tracking_no, code)
+    if app is None:
         return None
     events = app.events.filter(kind__in=APPLICANT_VISIBLE).order_by("seq")
     notices = [
@@ -124,6 +156,7 @@ def progress(tracking_no: str, code: str) -> Progress | None:
         else "",
         clock_note=note,
         notices=notices,
+        letters=letters(app, list(events), personal=False),
     )
 
 
@@ -194,33 +227,101 @@ def staff_clock(app: Application, today: dt.date | None = None) -> Clock | None:
 
 
 @dataclass
+class BoardRow:
+    app: Application
+    flags: clock.Flags
+    paused: bool
+    reminder: str  # the latest reminder, "" when none
+
+
+@dataclass
+class OrgCounts:
+    org_id: int
+    name: str
+    open: int = 0
+    awaiting_receipt: int = 0
+    running: int = 0
+    paused: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    blocked: int = 0
+    closed_this_year: int = 0
+
+
+@dataclass
 class Dashboard:
+    """The staff dashboard (办理看板): open cases in scope with their due dates and flags."""
+
     due_soon: list[Application]
     overdue: list[Application]
     paused: list[Application]
     awaiting_receipt: list[Application]
     calendar_problems: list[Application]
+    rows: list[BoardRow] = field(default_factory=list)
+    by_org: list[OrgCounts] = field(default_factory=list)
+    missing_years: list[int] = field(default_factory=list)  # years blocking open cases
+    last_year: int | None = None  # the last year with a holiday schedule
+    horizon: dt.date | None = None  # the last receipt date whose due date can be computed
+
+
+def _row_order(row: BoardRow) -> tuple:
+    f, app = row.flags, row.app
+    rank = (
+        0 if f.overdue else 1 if f.at_risk else 2 if app.clock_error else 3 if app.due_date else 4
+    )
+    return (rank, app.due_date or dt.date.max, app.submitted_on, app.pk)
 
 
 def dashboard(user: Any, today: dt.date | None = None) -> Dashboard:
-    """Open cases in scope: due in ≤ N working days, overdue, paused, unconfirmed, no calendar."""
+    """Open cases in scope: due in ≤ N working days, overdue, paused, unconfirmed, no calendar;
+    counts by organisation (with this year's closed cases) and what the calendar is missing."""
     day = today or timezone.localdate()
-    open_cases = list(
-        staff_applications(user).exclude(status=Application.Status.CLOSED).order_by("due_date")
-    )
+    scoped = staff_applications(user)
+    open_cases = list(scoped.exclude(status=Application.Status.CLOSED).order_by("due_date", "pk"))
+    latest: dict[int, str] = {}
+    for app_id, kind_label, on in (
+        Reminder.objects.filter(application__in=[a.pk for a in open_cases])
+        .order_by("on", "pk")
+        .values_list("application_id", "kind", "on")
+    ):
+        latest[app_id] = f"{on} {Reminder.Kind(kind_label).label}"
     board = Dashboard([], [], [], [], [])
+    orgs: dict[int, OrgCounts] = {}
+    cal = clock.work_calendar()
     for app in open_cases:
-        f = clock.flags(app, day)
+        f = clock.flags(app, day, cal)
+        paused = app.status in clock.STATUS_BY_PAUSE.values()
+        counts = orgs.setdefault(app.org_id, OrgCounts(app.org_id, app.org.name))
+        counts.open += 1
         if app.clock_error:
             board.calendar_problems.append(app)
+            counts.blocked += 1
         if f.overdue:
             board.overdue.append(app)
+            counts.overdue += 1
         elif f.at_risk:
             board.due_soon.append(app)
-        if app.status in clock.STATUS_BY_PAUSE.values():
+            counts.due_soon += 1
+        if paused:
             board.paused.append(app)
-        if app.status == Application.Status.AWAITING_RECEIPT:
+            counts.paused += 1
+        elif app.status == Application.Status.AWAITING_RECEIPT:
             board.awaiting_receipt.append(app)
+            counts.awaiting_receipt += 1
+        else:
+            counts.running += 1
+        board.rows.append(BoardRow(app, f, paused, latest.get(app.pk, "")))
+    closed = scoped.filter(status=Application.Status.CLOSED, closed_on__year=day.year).values_list(
+        "org_id", "org__name"
+    )
+    for org_id, name in closed:
+        orgs.setdefault(org_id, OrgCounts(org_id, name)).closed_this_year += 1
+    board.rows.sort(key=_row_order)
+    board.by_org = sorted(orgs.values(), key=lambda c: (-c.overdue, -c.due_soon, -c.open, c.name))
+    board.missing_years = sorted(
+        {int(y) for a in board.calendar_problems for y in re.findall(r"(\d{4}) 年", a.clock_error)}
+    )
+    board.last_year, board.horizon = clock.calendar_horizon()
     return board
 
 
@@ -240,10 +341,23 @@ def report_facts(org: Organization, year: int) -> list[report.CaseFacts]:
     ]
 
 
+def remedy_facts(org: Organization, year: int) -> list[report.RemedyFacts]:
+    qs = Remedy.objects.filter(application__org=org, filed_on__year=year)
+    return [
+        report.RemedyFacts(k, f, o, d)
+        for k, f, o, d in qs.values_list("kind", "filed_on", "outcome", "decided_on")
+    ]
+
+
 def annual_report(org: Organization, year: int) -> dict[str, Any]:
-    """政府信息公开工作年度报告 data for `org` and `year`: section 三 from the cases."""
+    """政府信息公开工作年度报告 data for `org` and `year`: section 三 from the cases, section 四
+    from the review and litigation records. Counts only: nothing names a case or a person."""
     section3 = report.build_section3(year, report_facts(org, year))
-    return {"org": org.name, "org_code": org.code, "year": year, "section3": section3.as_dict()}
+    return {
+        "org": org.name, "org_code": org.code, "year": year,
+        "section3": section3.as_dict(),
+        "section4": report.build_section4(year, remedy_facts(org, year)),
+    }  # fmt: skip
 
 
 def active_org(code: str) -> Organization | None:

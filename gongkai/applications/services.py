@@ -21,32 +21,53 @@ audit entry (no personal data in the audit payload), and rewrites the cached sta
 """
 
 import datetime as dt
+import logging
 import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from gongkai.accounts import permissions
+from gongkai.accounts.models import Membership, Role
 from gongkai.accounts.permissions import SYSTEM, Action
 from gongkai.audit.services import record
 from gongkai.lib.creditcode import is_valid_credit_code
 from gongkai.lib.errors import Conflict
 from gongkai.lib.pii.checks import is_valid_id_card
 from gongkai.lib.statutory import Channel, ClockError, PauseReason
-from gongkai.lib.workdays import UnknownYear
+from gongkai.lib.workdays import (
+    CalendarDataError,
+    DayKind,
+    ScheduleEntry,
+    UnknownYear,
+    WorkCalendar,
+    default_calendar,
+)
 from gongkai.organizations.models import Organization
 
 from . import clock
 from .codes import new_query_code, query_digest
 from .dispositions import DISPOSITIONS, ORGANISATION_TYPES, ApplicantType, Disposition
-from .models import Application, ApplicationEvent
+from .holidays import ScheduleTextError, parse_schedule_text
+from .letters import answer_prefix
+from .models import (
+    Application,
+    ApplicationEvent,
+    HolidayDay,
+    HolidaySchedule,
+    Remedy,
+    Reminder,
+)
 
 K = ApplicationEvent.Kind
+log = logging.getLogger(__name__)
 APPLICANT_FIELDS = [
     "applicant_type", "name", "id_type", "id_number", "legal_rep", "contact_person", "phone",
     "email", "address", "postcode", "description", "purpose", "form", "delivery",
@@ -149,11 +170,13 @@ def _audit_view(app: Application) -> dict[str, Any]:
     }
 
 
-def _refresh(app: Application, events: list[ApplicationEvent], today: dt.date) -> None:
+def _refresh(
+    app: Application, events: list[ApplicationEvent], today: dt.date, cal: Any = None
+) -> None:
     """Rewrite the cached clock fields from the events; UnknownYear is noted, not guessed."""
     app.received_on = clock.receipt_of(app)
     try:
-        c = clock.compute(app, events, today)
+        c = clock.compute(app, events, today, cal)
     except UnknownYear as e:
         app.due_date, app.clock_error = None, str(e)
         app.status = (
@@ -466,7 +489,7 @@ def answer(
         ):  # fmt: skip
             raise ClockError("正在等待申请人补正，只能以“逾期不补正”或“其他”办结")
 
-    text = f"{info.name}。依据：{info.ground}。" + (f"{reason}" if reason else "")
+    text = answer_prefix(d) + reason  # the reply letter reads the reason back after it
     return _append(app, by=by, new=_New(K.ANSWERED, on, disposition=d.value, notice=text),
                    ip=ip, today=today, check=check)  # fmt: skip
 
@@ -506,7 +529,11 @@ def close_lapsed(today: dt.date | None = None, by: Any = SYSTEM) -> list[str]:
             (PauseReason.FEE, c.fee_payment_by, Disposition.OTHER_UNPAID),
         ):
             if reason in c.lapsed and by_day is not None:
-                answer(app, by=by, on=by_day + dt.timedelta(days=1), disposition=d, today=day)
+                try:
+                    answer(app, by=by, on=by_day + dt.timedelta(days=1), disposition=d, today=day)
+                except Conflict as e:  # closed meanwhile by staff: nothing left to do here
+                    log.info("close_lapsed %s: %s", app.tracking_no, e)
+                    break
                 closed.append(app.tracking_no)
                 break
     return closed
@@ -516,9 +543,16 @@ def close_lapsed(today: dt.date | None = None, by: Any = SYSTEM) -> list[str]:
 def recompute_open(today: dt.date | None = None, by: Any = SYSTEM) -> int:
     """After a holiday schedule changes: rewrite the due dates of open cases, logging each change."""
     day, changed = _today(today), 0
-    for app in Application.objects.select_for_update().exclude(status=Application.Status.CLOSED):
+    cal = clock.work_calendar()  # one calendar for the whole pass
+    open_cases = (
+        Application.objects.select_for_update()
+        .exclude(status=Application.Status.CLOSED)
+        .prefetch_related("events")
+        .order_by("pk")
+    )
+    for app in open_cases:
         before = _audit_view(app)
-        _refresh(app, list(app.events.all()), day)
+        _refresh(app, list(app.events.all()), day, cal)
         after = _audit_view(app)
         if after != before or app.clock_error:
             app.save()
@@ -527,3 +561,312 @@ def recompute_open(today: dt.date | None = None, by: Any = SYSTEM) -> int:
             record("application.recompute", actor=by, obj=app, org_id=app.org_id,
                    before=before, after=after)  # fmt: skip
     return changed
+
+
+# --- reminders to case handlers ----------------------------------------------------------------
+
+R = Reminder.Kind
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder a case needs today."""
+
+    app: Application
+    kind: str
+    text: str
+
+
+def reminders_due(app: Application, today: dt.date) -> list[Due]:
+    """What the handler of an open case must be told today (empty for a case on track)."""
+    if app.is_closed:
+        return []
+    if app.clock_error:
+        return [Due(app, R.CALENDAR, app.clock_error[:300])]
+    if app.status == Application.Status.AWAITING_RECEIPT:
+        if app.submitted_on < today:
+            return [Due(app, R.UNCONFIRMED, f"{app.submitted_on} 网上提交，尚未确认收到；"
+                                             "确认收到后开始计算答复期限（第三十一条）")]  # fmt: skip
+        return []
+    out: list[Due] = []
+    f = clock.flags(app, today)
+    if f.overdue:
+        late = f"已超期 {-f.remaining} 个工作日" if f.remaining is not None else "已超期"
+        out.append(
+            Due(app, R.OVERDUE, f"法定答复期限 {app.due_date}，{late}（第三十三条），请尽快答复")
+        )
+    elif f.at_risk:
+        out.append(
+            Due(app, R.DUE_SOON, f"法定答复期限 {app.due_date}，还剩 {f.remaining} 个工作日")
+        )
+    if app.status == Application.Status.CONSULTATION:
+        try:
+            c = clock.compute(app, list(app.events.all()), today)
+        except (UnknownYear, ClockError):
+            return out
+        if PauseReason.CONSULTATION in c.lapsed:
+            out.append(Due(app, R.CONSULTATION_LAPSED,
+                           f"征求第三方意见的答复期限 {c.third_party_reply_by} 已过（第三十二条），"
+                           "可依法自行决定，并登记征求意见结束"))  # fmt: skip
+    return out
+
+
+def recipients_of(app: Application) -> list[Any]:
+    """Who is reminded: the case's handler while they may still handle it, otherwise the
+    editors and administrators of the organisation. Staff accounts only, never the applicant."""
+    handler = app.handler
+    if (
+        handler is not None
+        and handler.is_active
+        and permissions.can(handler, Action.EDIT, app.org_id)
+    ):
+        return [handler]
+    members = Membership.objects.filter(
+        organization_id=app.org_id, role__in=[Role.EDITOR, Role.ADMIN], user__is_active=True
+    ).select_related("user")
+    return [m.user for m in members.order_by("user__username")]
+
+
+def platform_admins() -> list[Any]:
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk"))
+
+
+@dataclass
+class ReminderRun:
+    created: int = 0
+    emails: int = 0
+    failed: int = 0
+
+
+def send_reminders(today: dt.date | None = None, by: Any = SYSTEM) -> ReminderRun:
+    """Record today's reminders (one per case, kind and day) and mail each recipient one digest.
+
+    Writing is one transaction; mails go out after it, so a failing mail server loses no record
+    (the dashboard still shows the reminder) and a second run the same day sends nothing twice.
+    """
+    day = _today(today)
+    run = ReminderRun()
+    digests: dict[Any, tuple[Any, list[Reminder]]] = {}
+    with transaction.atomic():
+        open_cases = (
+            Application.objects.exclude(status=Application.Status.CLOSED)
+            .select_related("org", "handler")
+            .order_by("due_date", "pk")
+        )
+        for app in open_cases:
+            for due in reminders_due(app, day):
+                people = recipients_of(app)
+                if due.kind == R.CALENDAR:  # only platform administrators can enter a schedule
+                    people += [u for u in platform_admins() if u not in people]
+                reminder, created = Reminder.objects.get_or_create(
+                    application=app, kind=due.kind, on=day,
+                    defaults={"due_date": app.due_date, "text": due.text,
+                              "recipients": "、".join(str(p) for p in people)[:500]},
+                )  # fmt: skip
+                if not created:
+                    continue
+                run.created += 1
+                for person in people:
+                    if person.email:
+                        digests.setdefault(person.pk, (person, []))[1].append(reminder)
+        if run.created:
+            record("application.reminders", actor=by, object_type="applications.reminder",
+                   object_id=day.isoformat(), after={"on": day, "reminders": run.created})  # fmt: skip
+    for person, items in digests.values():
+        try:
+            send_mail(*_digest(items, day), getattr(settings, "DEFAULT_FROM_EMAIL", None),
+                      [person.email])  # fmt: skip
+        except Exception:  # the mail server is down: the reminders stay recorded and shown
+            log.exception("reminder mail to %s failed", person.username)
+            run.failed += 1
+            continue
+        run.emails += 1
+        Reminder.objects.filter(pk__in=[r.pk for r in items]).update(emailed=True)
+    return run
+
+
+def _digest(items: list[Reminder], day: dt.date) -> tuple[str, str]:
+    """Subject and body of one recipient's reminder mail: tracking numbers, never applicants."""
+    counts: dict[str, int] = {}
+    for r in items:
+        counts[r.get_kind_display()] = counts.get(r.get_kind_display(), 0) + 1
+    summary = "，".join(f"{label} {n} 件" for label, n in counts.items())
+    site = getattr(settings, "GONGKAI_SITE_URL", "").rstrip("/")
+    lines = [f"{day} 依申请公开办理提醒：{summary}。", ""]
+    for r in items:
+        app = r.application
+        lines.append(f"· {app.tracking_no}（{app.org.name}）{r.get_kind_display()}：{r.text}")
+        lines.append(f"  {site}/admin/applications/application/{app.pk}/change/")
+    lines += ["", f"办理看板：{site}/admin/applications/caseboard/",
+              "本邮件由政务公开平台自动发送。"]  # fmt: skip
+    return f"【依申请公开】{len(items)} 件申请需要办理：{summary}", "\n".join(lines)
+
+
+# --- the holiday schedule ----------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleSaved:
+    schedule: HolidaySchedule
+    holidays: int
+    workdays: int
+    recomputed: int  # open cases whose cached due date or status changed
+
+
+@transaction.atomic
+def save_holiday_schedule(
+    *, by: Any, year: int, source: str, text: str, source_url: str = "", ip: str = "",
+    today: dt.date | None = None,
+) -> ScheduleSaved:  # fmt: skip
+    """Enter or correct a year's schedule from the 国务院办公厅 notice, then recompute the due
+    dates of every open case (each change audited by `recompute_open`).
+
+    The calendar is national, so only platform administrators maintain it. Years shipped in
+    gongkai/lib/data/workdays.csv are not entered again; the text is read exactly
+    (`holidays.parse_schedule_text`) and the whole calendar must stay consistent.
+    """
+    if not permissions.is_platform_admin(by):
+        raise PermissionDenied("节假日安排全国统一，只有平台管理员可以录入或修改")
+    day = _today(today)
+    source, source_url = _text(source), _text(source_url)
+    entries = clean_holiday_schedule(year=year, source=source, text=text, today=day)
+    schedule = HolidaySchedule.objects.select_for_update().filter(year=year).first()
+    before = None
+    if schedule is None:
+        schedule = HolidaySchedule(year=year)
+    else:
+        before = _schedule_view(schedule, list(schedule.days.all()))
+    schedule.source, schedule.source_url, schedule.text = source, source_url, text.strip()
+    schedule.updated_by = by if getattr(by, "pk", None) else None
+    schedule.save()
+    schedule.days.all().delete()
+    days = HolidayDay.objects.bulk_create(
+        HolidayDay(schedule=schedule, date=e.date, kind=e.kind.value, name=e.name) for e in entries
+    )
+    record("calendar.schedule_save", actor=by, obj=schedule, ip=ip, before=before,
+           after=_schedule_view(schedule, days))  # fmt: skip
+    recomputed = recompute_open(today=day, by=by)
+    return ScheduleSaved(
+        schedule,
+        holidays=sum(e.kind is DayKind.HOLIDAY for e in entries),
+        workdays=sum(e.kind is DayKind.WORKDAY for e in entries),
+        recomputed=recomputed,
+    )
+
+
+def clean_holiday_schedule(
+    *, year: Any, source: str, text: str, today: dt.date | None = None
+) -> list[ScheduleEntry]:
+    """The schedule rows of `year` read from `text`, or ValidationError naming every problem;
+    writes nothing (the admin form shows the errors before anything is saved)."""
+    day = _today(today)
+    errors: dict[str, str] = {}
+    shipped = default_calendar().years
+    if not isinstance(year, int) or not 2004 <= year <= day.year + 2:
+        errors["year"] = f"年度应在 2004 至 {day.year + 2} 之间"
+    elif year in shipped:
+        errors["year"] = (
+            f"{year} 年的节假日安排已随系统提供（{min(shipped)}–{max(shipped)} 年），无需录入"
+        )
+    if not _text(source):
+        errors["source"] = "请填写依据的国务院办公厅通知名称和文号"
+    entries: list[ScheduleEntry] = []
+    if "year" not in errors:
+        try:
+            entries = parse_schedule_text(text, year)
+        except ScheduleTextError as e:
+            errors["text"] = str(e)
+    if entries:
+        others = [e for e in clock.staff_entries() if e.year != year]
+        try:
+            WorkCalendar([*default_calendar().entries, *others, *entries])
+        except CalendarDataError as e:
+            errors["text"] = str(e)
+    if errors:
+        raise ValidationError(errors)
+    return entries
+
+
+def _schedule_view(schedule: HolidaySchedule, days: list[HolidayDay]) -> dict[str, Any]:
+    return {
+        "year": schedule.year,
+        "source": schedule.source,
+        "holidays": [d.date.isoformat() for d in days if d.kind == HolidayDay.Kind.HOLIDAY],
+        "workdays": [d.date.isoformat() for d in days if d.kind == HolidayDay.Kind.WORKDAY],
+    }
+
+
+# --- 行政复议 and 行政诉讼 (Art. 51) ----------------------------------------------------------------
+
+
+def _remedy_view(r: Remedy) -> dict[str, Any]:
+    return {"application": r.application.tracking_no, "kind": r.kind, "filed_on": r.filed_on,
+            "body": r.body, "case_no": r.case_no, "outcome": r.outcome, "decided_on": r.decided_on}  # fmt: skip
+
+
+@transaction.atomic
+def record_remedy(
+    app: Application, *, by: Any, kind: str, filed_on: dt.date, body: str, case_no: str = "",
+    note: str = "", ip: str = "", today: dt.date | None = None,
+) -> Remedy:  # fmt: skip
+    """Register a 行政复议 or 行政诉讼 about a case (against its reply, or against no reply)."""
+    locked, _ = _locked(app)
+    permissions.require(by, Action.EDIT, locked.org_id)
+    day = _today(today)
+    errors: dict[str, str] = {}
+    if kind not in Remedy.Kind.values:
+        errors["kind"] = "请选择：行政复议、行政诉讼（未经复议直接起诉）或行政诉讼（复议后起诉）"
+    if filed_on > day:
+        errors["filed_on"] = "不能晚于今天"
+    elif filed_on < locked.submitted_on:
+        errors["filed_on"] = f"不能早于申请提交日期 {locked.submitted_on}"
+    if not _text(body):
+        errors["body"] = "请填写复议机关或受理的人民法院"
+    if errors:
+        raise ValidationError(errors)
+    if (
+        kind == Remedy.Kind.LITIGATION_AFTER_REVIEW
+        and not locked.remedies.filter(kind=Remedy.Kind.REVIEW, decided_on__lte=filed_on).exists()
+    ):
+        raise Conflict("“复议后起诉”须先有已审结的行政复议，且起诉日期不早于复议审结日期")
+    remedy = Remedy.objects.create(
+        application=locked, kind=kind, filed_on=filed_on, body=_text(body),
+        case_no=_text(case_no), note=_text(note),
+        created_by=by if getattr(by, "pk", None) else None,
+    )  # fmt: skip
+    record("application.remedy", actor=by, obj=remedy, org_id=locked.org_id, ip=ip,
+           after=_remedy_view(remedy))  # fmt: skip
+    return remedy
+
+
+@transaction.atomic
+def decide_remedy(
+    remedy: Remedy, *, by: Any, outcome: str, decided_on: dt.date, ip: str = "",
+    today: dt.date | None = None,
+) -> Remedy:  # fmt: skip
+    """Record the outcome (维持 / 纠正 / 其他) of a review or lawsuit, once."""
+    locked = Remedy.objects.select_for_update().select_related("application").get(pk=remedy.pk)
+    permissions.require(by, Action.EDIT, locked.application.org_id)
+    day = _today(today)
+    if locked.outcome != Remedy.Outcome.PENDING:
+        raise Conflict(
+            f"该{locked.get_kind_display()}已于 {locked.decided_on} 审结，不能再次登记结果"
+        )
+    errors: dict[str, str] = {}
+    if outcome not in (Remedy.Outcome.UPHELD, Remedy.Outcome.CORRECTED, Remedy.Outcome.OTHER):
+        errors["outcome"] = "审结结果应为：维持、纠正或其他"
+    if decided_on < locked.filed_on:
+        errors["decided_on"] = f"审结日期不能早于申请复议/起诉日期 {locked.filed_on}"
+    elif decided_on > day:
+        errors["decided_on"] = "不能晚于今天"
+    if errors:
+        raise ValidationError(errors)
+    before = _remedy_view(locked)
+    locked.outcome, locked.decided_on = outcome, decided_on
+    locked.save()
+    remedy.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    record("application.remedy_decided", actor=by, obj=locked,
+           org_id=locked.application.org_id, ip=ip, before=before, after=_remedy_view(locked))  # fmt: skip
+    return locked

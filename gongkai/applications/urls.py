@@ -7,6 +7,7 @@ from . import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("apply/", views.apply, name="apply"),
     path("apply/progress/", views.progress, name="apply-progress"),
+    path("apply/progress/letter/", views.progress_letter, name="apply-progress-letter"),
     path(
         "annual-report/<slug:org_code>/<int:year>/",
         views.annual_report,

@@ -80,7 +80,36 @@ def progress(request: HttpRequest) -> HttpResponse:
                    {"form": ProgressForm(initial={"tracking_no": request.POST.get("tracking_no", "")[:32]}),
                     "not_found": True}, status=404)
         )  # fmt: skip
-    return _private(render(request, "applications/progress.html", {"progress": found}))
+    code = form.cleaned_data["code"]
+    return _private(
+        render(request, "applications/progress.html", {"progress": found, "code": code})
+    )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@never_cache
+@require_http_methods(["POST"])
+def progress_letter(request: HttpRequest) -> HttpResponse:
+    """A letter of the applicant's own case as DOCX: POST, so the query code stays out of URLs."""
+    limit = int(getattr(settings, "GONGKAI_APPLICATION_LOOKUP_LIMIT", 20))
+    if rate_limited(request, "progress", limit, 600):
+        return _private(_too_many(request, "查询"))
+    form = ProgressForm(request.POST)
+    found = None
+    if form.is_valid():
+        found = selectors.progress_letter(
+            form.cleaned_data["tracking_no"], form.cleaned_data["code"], request.POST.get("seq")
+        )
+    if found is None:
+        return _private(
+            render(request, "applications/progress.html",
+                   {"form": ProgressForm(), "not_found": True}, status=404)
+        )  # fmt: skip
+    response = HttpResponse(found.docx(), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return _private(response)
 
 
 def _report_args(org_code: str, year: int) -> Any:

@@ -31,6 +31,16 @@ USERDICT = Path(__file__).parent / "data" / "userdict.txt"
 WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_HALF = {chr(c): chr(to) for c, to in WIDTH.items()}
+
+# Indexing speed (measured, bench/search.py): per-token Python work cost as much as rjieba itself,
+# so documents take a path without any: characters that are neither word characters nor the
+# symbols jieba keeps inside a word (its re_han: + # & . _ % -, also full width) become spaces
+# *before* cutting — jieba splits there anyway and those tokens were dropped — and the tokens are
+# joined by spaces as they come; only tokens made of those symbols alone are then removed.
+_NOT_WORD = re.compile(r"[^\w+#&.%\-＋＃＆．％－＿]+")
+_HAS_SYMBOL = re.compile(r"[+#&.%_\-]")
+_SYMBOLS_ONLY = re.compile(r"(?<!\S)[+#&.%_\-]+(?!\S)")
 
 _local = threading.local()
 _lock = threading.Lock()
@@ -80,11 +90,15 @@ def _traditional() -> re.Pattern[str]:
     return re.compile(f"[{re.escape(changed)}]")
 
 
+def _half(m: re.Match[str]) -> str:
+    return _HALF[m.group()]
+
+
 def normalize(text: str) -> str:
     """Half-width, lower-case, simplified. Keeps the length of text in all but rare phrases."""
     text = text or ""
-    if _FULL_WIDTH.search(text):  # translate() is slow on CJK text: only when needed
-        text = text.translate(WIDTH)
+    if _FULL_WIDTH.search(text):  # translate() walks every character: replace just these
+        text = _FULL_WIDTH.sub(_half, text)
     text = text.lower()
     if text and _traditional().search(text):
         return _converter().convert(text)
@@ -103,9 +117,19 @@ def words(text: str) -> list[str]:
     return [w for w in _jieba().cut(normalize(text)) if _keep(w)]
 
 
+def index_text(text: str, *, normalized: bool = False) -> str:
+    """`index_tokens` joined by ASCII spaces (runs of spaces may occur), as a whitespace
+    tokenizer reads them — the fast path for indexing."""
+    text = _NOT_WORD.sub(" ", text or "")
+    joined = " ".join(_jieba().cut_for_search(text if normalized else normalize(text)))
+    if _HAS_SYMBOL.search(joined):
+        joined = _SYMBOLS_ONLY.sub(" ", joined)
+    return joined
+
+
 def index_tokens(text: str, *, normalized: bool = False) -> list[str]:
     """The tokens a document is indexed under: each word preceded by its dictionary parts."""
-    return [t for t in _jieba().cut_for_search(text if normalized else normalize(text)) if _keep(t)]
+    return index_text(text, normalized=normalized).split()
 
 
 def subwords(word: str) -> list[str]:

@@ -4,7 +4,7 @@ The database is the truth, the index a copy. Callers (`gongkai.documents.service
 `index` and `remove` explicitly inside the transaction that publishes or withdraws:
 
 - `index` stores the public `Entry` and queues the key (`Pending`, an outbox row) inside a
-  savepoint: if that fails the publication still commits, and `gongkai search_reindex` repairs
+  savepoint: if that fails the publication still commits, and `gongkai search reindex` repairs
   it. `remove` deletes the entry in the same transaction and is NOT allowed to fail silently —
   a withdrawal that cannot be taken out of the search copy does not happen.
 - After commit, `flush` applies the queue to the tantivy index (one writer across processes; a
@@ -70,7 +70,7 @@ def index(entries: Sequence[SearchEntry]) -> None:
             else:
                 backend.upsert(entries)
     except Exception:
-        log.exception("检索索引更新失败（%s），可运行 gongkai search_reindex 修复", entries[0].key)
+        log.exception("检索索引更新失败（%s），可运行 gongkai search reindex 修复", entries[0].key)
         return
     transaction.on_commit(flush_soon)
 
@@ -109,12 +109,12 @@ def flush() -> int:
 
 def flush_soon(attempt: int = 0) -> None:
     """Flush now; if the writer is busy or the index fails, retry a few times in a thread.
-    Whatever is still queued is applied by the next flush or `gongkai search_reindex --flush`."""
+    Whatever is still queued is applied by the next flush or `gongkai search flush`."""
     try:
         flush()
     except Exception as e:
         if attempt >= len(RETRY_DELAYS):
-            log.warning("检索索引仍有待更新条目，稍后由下一次更新或 search_reindex --flush 处理")
+            log.warning("检索索引仍有待更新条目，稍后由下一次更新或 gongkai search flush 处理")
             return
         if not isinstance(e, IndexBusy):
             log.exception("检索索引写入失败，将重试")

@@ -48,3 +48,17 @@ def test_userdict_file_is_read_with_comments_and_frequencies(tmp_path: Path) -> 
 def test_add_words() -> None:
     segment.add_words(["测试市甲乙局"])
     assert "测试市甲乙局" in segment.words("测试市甲乙局发布通知")
+
+
+def test_fast_index_path_keeps_symbols_inside_words_and_drops_them_alone() -> None:
+    # the indexing fast path turns punctuation into spaces before cutting; it must give the very
+    # tokens the word-by-word rule gives (a letter, digit or Han character kept, nothing else)
+    text = "增长１２．５％，其中-3.2%；2023-2025年 c++ Ａ＿Ｂ _ -- ._ &&& 640100-141/2023-00003\u3000政務"
+    tokens = segment.index_tokens(text)
+    assert tokens == [
+        "增长", "12.5%", "其中", "3.2%", "2023-2025", "年", "c++", "a_b", "640100-141",
+        "2023-00003", "政务",
+    ]  # fmt: skip
+    assert segment.index_text(text).split() == tokens
+    cut = [t for t in segment._jieba().cut_for_search(segment.normalize(text)) if segment._keep(t)]
+    assert tokens == cut

@@ -33,10 +33,17 @@ def _quote(lexeme: str) -> str:
 
 
 def tsvector_literal(title: str, numbers: str, body: str) -> str:
+    return tsvector_from_tokens(
+        segment.index_tokens(title), segment.index_tokens(numbers), segment.index_tokens(body)
+    )
+
+
+def tsvector_from_tokens(title: Sequence[str], numbers: Sequence[str], body: Sequence[str]) -> str:
+    """The tsvector literal of already segmented fields (`segment.index_tokens`)."""
     positions: dict[str, list[str]] = defaultdict(list)
     pos = 1
-    for text, weight in ((title, "A"), (numbers, "B"), (body, "")):
-        for token in segment.index_tokens(text):
+    for tokens, weight in ((title, "A"), (numbers, "B"), (body, "")):
+        for token in tokens:
             if len(token.encode()) <= MAX_LEXEME_BYTES and len(positions[token]) < 256:
                 positions[token].append(f"{min(pos, MAX_POS)}{weight}")
             pos += 1
@@ -140,50 +147,54 @@ class PostgresBackend:
         exclude: Sequence[str] = (),
         facets: bool = True,
     ) -> Page:
+        """Hits, count and facets in ONE statement over one scan of the matches: testing a
+        tsvector reads it from TOAST, the dominant cost, so a query per facet cost 7× (measured
+        with bench/search.py)."""
         where, params, ranked = self._where(query, filters, any_word, exclude)
+        score = "ts_rank(%s, tsv, %s::tsquery)" if ranked else "0.0"
+        score_params = [RANK_WEIGHTS, params[0]] if ranked else []
+        parts = [
+            "(SELECT 'hit', key, '', score FROM hit "
+            "ORDER BY score DESC, published_on DESC NULLS LAST, id DESC LIMIT %s OFFSET %s)",
+            "SELECT 'count', '', '', count(*) FROM hit",
+        ]
+        part_params: list[Any] = [limit, offset]
+        if facets:
+            for name in FACETS:
+                value, label = _FACET_COLUMNS[name]
+                parts.append(
+                    f"(SELECT '{name}', {value} AS v, {label}, count(*) FROM hit "  # noqa: S608
+                    f"GROUP BY v HAVING {value} IS NOT NULL AND {value} <> '' "
+                    f"ORDER BY count(*) DESC, v LIMIT {FACET_SIZE})"
+                )
+        sql = (
+            # `where` and the columns are fixed fragments of this module; values are parameters
+            f"WITH hit AS MATERIALIZED (SELECT id, key, published_on, org_code, org_name, "  # noqa: S608
+            f"category_code, category_name, topic_codes, topic_name, validity, validity_label, "
+            f"{score}::float8 AS score FROM search_entry WHERE {where}) "
+            + " UNION ALL ".join(parts)
+        )
         page = Page()
+        out: dict[str, list[tuple[str, str, int]]] = {name: [] for name in FACETS}
         with connection.cursor() as cur:
-            if ranked:
-                cur.execute(
-                    # `where` is built from fixed fragments here; every value is a parameter
-                    f"SELECT key, ts_rank(%s, tsv, %s::tsquery) AS score FROM search_entry "  # noqa: S608
-                    f"WHERE {where} ORDER BY score DESC, published_on DESC NULLS LAST, id DESC "
-                    f"LIMIT %s OFFSET %s",
-                    [RANK_WEIGHTS, params[0], *params, limit, offset],
-                )
-            else:
-                cur.execute(
-                    f"SELECT key, 0.0 FROM search_entry WHERE {where} "  # noqa: S608
-                    f"ORDER BY published_on DESC NULLS LAST, id DESC LIMIT %s OFFSET %s",
-                    [*params, limit, offset],
-                )
-            page.hits = [(k, float(s)) for k, s in cur.fetchall()]
-            cur.execute(f"SELECT count(*) FROM search_entry WHERE {where}", params)  # noqa: S608
-            page.count = cur.fetchone()[0]
-            if facets and page.count:
-                page.facets = self._facets(cur, where, params)
+            cur.execute(sql, [*score_params, *params, *part_params])
+            for kind, value, label, n in cur.fetchall():
+                if kind == "hit":
+                    page.hits.append((value, float(n)))
+                elif kind == "count":
+                    page.count = int(n)
+                else:
+                    shown = f"{value}年" if kind == "year" else (label or value)
+                    out[kind].append((value, shown, int(n)))
+        if facets and page.count:
+            page.facets = out
         return page
 
-    def _facets(
-        self, cur: Any, where: str, params: list[Any]
-    ) -> dict[str, list[tuple[str, str, int]]]:
-        columns = {
-            "org": ("org_code", "max(org_name)"),
-            "year": ("extract(year FROM published_on)::int::text", "''"),
-            "category": ("category_code", "max(category_name)"),
-            "topic": ("split_part(topic_codes, ' ', 1)", "max(topic_name)"),
-            "validity": ("validity", "max(validity_label)"),
-        }
-        out: dict[str, list[tuple[str, str, int]]] = {}
-        for name in FACETS:
-            value, label = columns[name]
-            cur.execute(
-                f"SELECT {value} AS v, {label}, count(*) FROM search_entry WHERE {where} "  # noqa: S608
-                f"GROUP BY v HAVING {value} IS NOT NULL AND {value} <> '' "
-                f"ORDER BY count(*) DESC, v LIMIT {FACET_SIZE}",
-                params,
-            )
-            out[name] = [
-                (v, f"{v}年" if name == "year" else (lab or v), n) for v, lab, n in cur.fetchall()
-            ]
-        return out
+
+_FACET_COLUMNS = {
+    "org": ("org_code", "max(org_name)"),
+    "year": ("extract(year FROM published_on)::int::text", "''"),
+    "category": ("category_code", "max(category_name)"),
+    "topic": ("split_part(topic_codes, ' ', 1)", "max(topic_name)"),
+    "validity": ("validity", "max(validity_label)"),
+}

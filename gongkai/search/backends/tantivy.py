@@ -1,7 +1,8 @@
 """The embedded default backend: a tantivy index in a directory beside the database.
 
-- Text fields hold `segment.index_tokens` joined by spaces under a whitespace analyzer, so the
-  index and the query use the very same segmentation (and phrase positions line up).
+- Text fields hold `segment.index_text` (the index tokens, space-separated) under a whitespace
+  analyzer, so the index and the query use the very same segmentation (and phrase positions
+  line up).
 - Field weights: title × 3 above 文号 × 2 above body × 1 (BM25 per field); recency multiplies the
   score by at most ~1 %, which breaks ties in favour of the newer item.
 - One writer per index across all processes (tantivy's lock file): `upsert`/`delete` raise
@@ -67,15 +68,15 @@ def _facet_value(code: str, label: str) -> str:
     return f"{code}{_SEP}{label}"
 
 
-def _fields(e: SearchEntry) -> dict[str, Any]:
+def fields_of(e: SearchEntry) -> dict[str, Any]:
     """The index fields of an entry (segmentation happens here; picklable for worker processes)."""
-    numbers = " ".join(segment.index_tokens(f"{e.doc_number} {e.index_no}"))
+    numbers = segment.index_text(f"{e.doc_number} {e.index_no}")
     days = (e.published_on - _EPOCH).days if e.published_on else 0
     doc: dict[str, Any] = {
         "key": e.key,
-        "title": " ".join(segment.index_tokens(e.title)),
+        "title": segment.index_text(e.title),
         "numbers": numbers,
-        "body": " ".join(segment.index_tokens(e.body)),
+        "body": segment.index_text(e.body),
         "ids": [v for v in (e.doc_number, e.index_no) if v],
         "org": e.org_code,
         "f_org": _facet_value(e.org_code, e.org_name),
@@ -110,7 +111,7 @@ class TantivyBackend:
 
     # --- writing ---------------------------------------------------------------------------
     def _document(self, e: SearchEntry) -> tantivy.Document:
-        return tantivy.Document.from_dict(_fields(e), self.schema)
+        return tantivy.Document.from_dict(fields_of(e), self.schema)
 
     def _writer(self, heap: int = 50_000_000, threads: int = 1) -> Any:
         try:
@@ -149,27 +150,39 @@ class TantivyBackend:
         workers: int | None = None,
     ) -> int:
         """Replace the whole index by `batches`, committed as one; returns the count. Segmenting
-        runs in `workers` processes (default: one per CPU), the writer in this one."""
+        (nine tenths of the work) runs in `workers` processes (default: one per CPU), the writer
+        in this one; one big writer heap and a single commit keep tantivy's part small."""
         workers = workers or os.cpu_count() or 1
         pool = ProcessPoolExecutor(workers, mp_context=get_context("fork")) if workers > 1 else None
+        try:
+            fields = (
+                f
+                for batch in batches
+                for f in (
+                    pool.map(fields_of, batch, chunksize=64) if pool else map(fields_of, batch)
+                )
+            )
+            return self.rebuild_from_fields(fields, heap=heap)
+        finally:
+            if pool:
+                pool.shutdown()
+
+    def rebuild_from_fields(self, fields: Iterable[dict[str, Any]], heap: int = 400_000_000) -> int:
+        """`rebuild` from already segmented entries (`fields_of`), e.g. shared by a benchmark."""
         n = 0
         with self._write_lock:
             writer = self._writer(heap=heap, threads=0)
             try:
                 writer.delete_all_documents()
-                for batch in batches:
-                    fields = pool.map(_fields, batch, chunksize=64) if pool else map(_fields, batch)
-                    for f in fields:
-                        writer.add_document(tantivy.Document.from_dict(f, self.schema))
-                    n += len(batch)
+                for f in fields:
+                    writer.add_document(tantivy.Document.from_dict(f, self.schema))
+                    n += 1
                 writer.commit()
             except BaseException:
                 writer.rollback()
                 raise
             finally:
                 writer.wait_merging_threads()
-                if pool:
-                    pool.shutdown()
         self.index.reload()
         return n
 

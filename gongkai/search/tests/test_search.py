@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 import pytest
+from django.core.management import CommandError
 from django.db import transaction
 
 from gongkai.search import selectors, services
@@ -219,3 +220,39 @@ def test_search_page_works_without_javascript(corpus: None, client: Any) -> None
     assert client.get("/search/").status_code == 200
     assert "年份应为四位数字" in client.get("/search/", {"q": "x", "year": "20x"}).content.decode()
     assert client.get("/search/", {"q": '"NEAR(', "page": "-3"}).status_code == 200
+
+
+def test_search_command_reindex_check_flush(
+    backend: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    # an entry no public document stands behind: drift, which reindex repairs
+    put(django_capture_on_commit_callbacks, entry(7, body="漂移检查专用词"))
+    out = StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("search", "check", stdout=out)
+    assert exited.value.code == 1 and "已不公开但仍有检索条目：1" in out.getvalue()
+    out = StringIO()
+    call_command("search", "reindex", stdout=out)
+    assert "已重建全文检索索引：0 条公开信息" in out.getvalue()
+    assert keys("漂移检查专用词") == [] and not Entry.objects.exists()
+    out = StringIO()
+    call_command("search", "check", stdout=out)
+    assert "索引与数据库一致" in out.getvalue()
+    out = StringIO()
+    call_command("search", "flush", stdout=out)
+    assert "已应用" in out.getvalue()
+    call_command("search_reindex", "--check", stdout=StringIO())  # the old name still works
+    with pytest.raises(CommandError):
+        call_command("search", "nonsense")
+
+
+def test_search_command_help_names_the_subcommands(capsys: Any) -> None:
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit):
+        call_command("search", "--help")
+    assert "reindex" in capsys.readouterr().out
