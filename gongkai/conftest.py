@@ -66,6 +66,8 @@ def make_document(org: Organization, state: str = "published", **data: Any) -> D
         "written_on": dt.date(2020, 3, 1),
     }
     base.update(data)
+    if base.get("disclosure_attribute") in ("on_request", "withheld"):
+        base.setdefault("disclosure_ground", "process")  # 依申请公开/不予公开 cite a legal ground
     doc = documents.create_document(by=SYSTEM, org=org, data=base)
     if state in ("pending", "published", "withdrawn"):
         documents.submit(doc, by=SYSTEM)
@@ -80,6 +82,15 @@ def make_document(org: Organization, state: str = "published", **data: Any) -> D
 @pytest.fixture(autouse=True)
 def fast_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings: Any) -> None:
+    # tests serve static files by their plain names, whatever a local collectstatic left behind
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)

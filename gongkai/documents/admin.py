@@ -1,5 +1,11 @@
 """Back office for government information: scoped by organisation through `permissions`,
-with the lifecycle actions calling the same service functions as the API."""
+with the lifecycle actions calling the same service functions as the API.
+
+The review page (`<id>/review/`, 先审查、后公开) shows each personal-information finding
+highlighted in its context with mask / keep-with-reason actions, the attachments and whether
+they could be read, the 公开属性 decision with its legal ground and the 保密审查 confirmation,
+and a publish button; a refused publication says why.
+"""
 
 import json
 from typing import Any
@@ -10,7 +16,9 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from gongkai.accounts import permissions
@@ -19,8 +27,11 @@ from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import Action
 from gongkai.lib.errors import Conflict
 from gongkai.lib.uploads import UploadRejected, check_upload
+from gongkai.review import selectors as review_selectors
+from gongkai.review.models import KeepReason, LegalGround, NegativeListEntry
+from gongkai.review.services import TYPE_LABELS
 
-from . import services
+from . import selectors, services
 from .models import (
     Attachment,
     DirectoryItem,
@@ -120,6 +131,31 @@ def _editable(request: HttpRequest, doc: Document) -> bool:
     )
 
 
+class SignForm(forms.Form):
+    """The reviewer's decision (一事一审): 公开属性, legal ground, negative-list entry, 保密审查."""
+
+    attribute = forms.ChoiceField(label="公开属性", choices=Document.Attribute.choices)
+    ground = forms.ChoiceField(
+        label="法律依据（依申请公开、不予公开必填）",
+        choices=[("", "——"), *LegalGround.choices],
+        required=False,
+    )
+    entry = forms.ModelChoiceField(
+        label="负面清单事项", queryset=NegativeListEntry.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+    secrecy_confirmed = forms.BooleanField(
+        label="已完成保密审查（一事一审），确认公开内容不涉及国家秘密", required=True
+    )
+
+    def __init__(self, *args: Any, doc: Document, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        entries = review_selectors.applicable_entries(doc.org)
+        self.fields["entry"].queryset = entries  # type: ignore[attr-defined]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
 
@@ -141,7 +177,9 @@ class DocumentAdmin(ScopedAdmin):
     search_fields = ["title", "doc_number", "index_no", "keywords"]
     date_hierarchy = "published_on"
     list_select_related = ["org", "category"]
-    readonly_fields = ["status", "index_no", "version", "created_by", "first_published_at"]
+    readonly_fields = [
+        "status", "index_no", "version", "created_by", "first_published_at", "review_link",
+    ]  # fmt: skip
     actions = ["submit_selected", "publish_selected", "withdraw_selected", "return_selected"]
     fieldsets = [
         (
@@ -149,6 +187,7 @@ class DocumentAdmin(ScopedAdmin):
             {
                 "fields": [
                     "status",
+                    "review_link",
                     "index_no",
                     "version",
                     "org",
@@ -178,6 +217,8 @@ class DocumentAdmin(ScopedAdmin):
             {
                 "fields": [
                     "disclosure_attribute",
+                    "disclosure_ground",
+                    "negative_list_entry",
                     "disclosure_reason",
                     "disclosure_method",
                     "disclosure_scope",
@@ -190,6 +231,10 @@ class DocumentAdmin(ScopedAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "org":
             kwargs["queryset"] = self.allowed_orgs(request, Action.EDIT)
+        if db_field.name == "negative_list_entry":
+            kwargs["queryset"] = NegativeListEntry.objects.filter(is_active=True).select_related(
+                "org"
+            )
         if db_field.name == "directory_item":
             ids = permissions.org_ids(request.user, Action.EDIT)
             qs = DirectoryItem.objects.select_related("org")
@@ -200,6 +245,87 @@ class DocumentAdmin(ScopedAdmin):
         if obj is not None:
             return _editable(request, obj)
         return super().has_change_permission(request, obj)
+
+    @admin.display(description="审查")
+    def review_link(self, obj: Document) -> str:
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:documents_document_review", args=[obj.pk])
+        open_count = review_selectors.blocking_findings(obj).count()
+        label = f"审查（{open_count} 处个人信息待处理）" if open_count else "审查与发布"
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    # --- the review page ---------------------------------------------------------------------------
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.review_view)
+        return [
+            path("<int:doc_id>/review/", view, name="documents_document_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, doc_id: int) -> HttpResponse:
+        doc = selectors.staff_document(request.user, doc_id)  # 404 outside the user's scope
+        sign_form = SignForm(doc=doc, initial={
+            "attribute": doc.disclosure_attribute, "ground": doc.disclosure_ground,
+            "entry": doc.negative_list_entry_id, "reason": doc.disclosure_reason,
+        })  # fmt: skip
+        if request.method == "POST":
+            done = self._review_action(request, doc)
+            if isinstance(done, SignForm):
+                sign_form = done  # invalid: shown again with its errors
+            else:
+                return redirect(request.path)
+            doc.refresh_from_db()
+        findings = list(review_selectors.findings(doc))
+        for f in findings:
+            f.label = TYPE_LABELS.get(f.kind, f.kind)  # type: ignore[attr-defined]
+        scans = review_selectors.scans([a.pk for a in doc.attachments.all()])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"审查：{doc.title}", "doc": doc, "opts": self.model._meta,
+            "findings": findings, "keep_reasons": KeepReason.choices,
+            "attachments": [(a, scans.get(a.pk)) for a in doc.attachments.all()],
+            "record": review_selectors.current_record(doc), "sign_form": sign_form,
+            "can_review": permissions.can(request.user, Action.REVIEW, doc.org_id),
+            "pending": doc.status == Document.Status.PENDING,
+            "blocking": sum(1 for f in findings if f.blocks),
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/documents/review.html", context)
+
+    def _review_action(self, request: HttpRequest, doc: Document) -> Any:
+        op, ip, post = request.POST.get("op", ""), client_ip(request), request.POST
+        try:
+            if op in ("mask", "keep"):
+                finding = int(post.get("finding", "0") or 0)
+                services.resolve_finding(
+                    doc, finding, by=request.user, action=op, reason=post.get("reason", ""),
+                    note=post.get("note", ""), ip=ip,
+                )  # fmt: skip
+                self.message_user(request, "已遮盖" if op == "mask" else "已保留并记录理由")
+            elif op == "withhold_attachment":
+                att = doc.attachments.get(pk=int(post.get("attachment", "0") or 0))
+                services.set_attachment_public(att, by=request.user, is_public=False, ip=ip)
+                self.message_user(request, f"附件《{att.name}》已设为不公开")
+            elif op == "sign":
+                form = SignForm(post, doc=doc)
+                if not form.is_valid():
+                    return form
+                data = form.cleaned_data
+                services.sign_review(
+                    doc, by=request.user, attribute=data["attribute"], ground=data["ground"],
+                    entry=data["entry"], reason=data["reason"], secrecy_confirmed=True, ip=ip,
+                )  # fmt: skip
+                self.message_user(request, "已签署审查意见")
+            elif op == "publish":
+                services.publish(doc, by=request.user, ip=ip)
+                self.message_user(request, "已发布")
+            else:
+                self.message_user(request, "未知的操作", level=messages.ERROR)
+        except (Conflict, PermissionDenied, ValidationError, ValueError, Attachment.DoesNotExist,
+                permissions.NotFound) as e:  # fmt: skip
+            msg = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
+            self.message_user(request, msg or "操作无效", level=messages.ERROR)
+        return None
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None:

@@ -3,6 +3,11 @@
 Public: GET /documents (published 主动公开 and the public version of 删减后公开 only) and
 GET /documents/{id}. Staff, with a token: create, update, submit, return, publish, withdraw,
 attach, and read their own organisations' documents under /staff/documents.
+
+Review (先审查、后公开): GET /staff/documents/{id}/findings lists the personal information found
+(staff of the organisation only); POST /documents/{id}/findings/{finding}/resolve masks one or
+keeps it with a reason; POST /documents/{id}/review signs the 公开属性, legal ground and the
+保密审查. Public: GET /negative-list, the 政务公开负面清单 — the matters, never an item's content.
 """
 
 import datetime as dt
@@ -18,6 +23,10 @@ from gongkai.accounts.api import token_auth
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import NotFound
 from gongkai.organizations.models import Organization
+from gongkai.organizations.selectors import public_organizations
+from gongkai.review import selectors as review_selectors
+from gongkai.review.models import Finding, NegativeListEntry
+from gongkai.review.services import TYPE_LABELS
 
 from . import selectors, services
 from .models import Attachment, DirectoryItem, Document
@@ -108,7 +117,13 @@ class StaffDocumentOut(DocumentOut):
     status_label: str
     version: int
     disclosure_reason: str
+    disclosure_ground: str
+    negative_list_entry: int | None
     public_body_html: str
+
+    @staticmethod
+    def resolve_negative_list_entry(obj: Document) -> int | None:
+        return obj.negative_list_entry_id
 
     @staticmethod
     def resolve_body_html(obj: Document) -> str:
@@ -152,6 +167,8 @@ class DocumentIn(Schema):
     effective_on: dt.date | None = None
     expires_on: dt.date | None = None
     directory_item: int | None = None
+    disclosure_ground: str | None = None
+    negative_list_entry: int | None = None
 
 
 class ReasonIn(Schema):
@@ -225,6 +242,12 @@ def _resolve(data: dict[str, Any], org: Organization | None) -> dict[str, Any]:
                 {"directory_item": f"本机构没有编号为 {item_id} 的主动公开基本目录事项"}
             )
         out["directory_item"] = item
+    if "negative_list_entry" in out:
+        entry_id = out.pop("negative_list_entry")
+        entry = NegativeListEntry.objects.filter(pk=entry_id).first() if entry_id else None
+        if entry_id and entry is None:
+            raise ValidationError({"negative_list_entry": f"没有编号为 {entry_id} 的负面清单事项"})
+        out["negative_list_entry"] = entry
     return out
 
 
@@ -317,3 +340,121 @@ def upload_attachment(
         doc, by=request.user, upload=file, is_public=is_public, ip=client_ip(request)
     )
     return Status(201, attachment)
+
+
+# --- review -----------------------------------------------------------------------------------
+class OccurrenceOut(Schema):
+    field: str
+    label: str
+    before: str = ""
+    text: str = ""
+    after: str = ""
+    message: str = ""
+
+
+class FindingOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    value: str
+    confidence: float
+    status: str
+    status_label: str
+    present: bool
+    reason: str
+    note: str
+    occurrences: list[OccurrenceOut]
+
+    @staticmethod
+    def resolve_kind_label(obj: Finding) -> str:
+        return TYPE_LABELS.get(obj.kind, obj.kind)
+
+    @staticmethod
+    def resolve_status_label(obj: Finding) -> str:
+        return obj.get_status_display()
+
+
+class ResolveIn(Schema):
+    action: str  # mask | keep
+    reason: str = ""
+    note: str = ""
+
+
+class ReviewIn(Schema):
+    disclosure_attribute: Document.Attribute
+    disclosure_ground: str = ""
+    negative_list_entry: int | None = None
+    disclosure_reason: str = ""
+    secrecy_confirmed: bool = False
+
+
+@router.get(
+    "/staff/documents/{int:doc_id}/findings",
+    response=list[FindingOut],
+    auth=token_auth,
+    summary="个人信息发现项（审查）",
+)
+def list_findings(request: HttpRequest, doc_id: int) -> list[Finding]:
+    doc = selectors.staff_document(request.user, doc_id)
+    return list(review_selectors.findings(doc))
+
+
+@router.post(
+    "/documents/{int:doc_id}/findings/{int:finding_id}/resolve",
+    response=FindingOut,
+    auth=token_auth,
+    summary="处理发现项：遮盖或说明理由后保留",
+)
+def resolve_finding(
+    request: HttpRequest, doc_id: int, finding_id: int, payload: ResolveIn
+) -> Finding:
+    doc = selectors.staff_document(request.user, doc_id)
+    return services.resolve_finding(
+        doc, finding_id, by=request.user, action=payload.action, reason=payload.reason,
+        note=payload.note, ip=client_ip(request),
+    )  # fmt: skip
+
+
+@router.post(
+    "/documents/{int:doc_id}/review",
+    response=StaffDocumentOut,
+    auth=token_auth,
+    summary="签署审查意见：公开属性、法律依据、保密审查",
+)
+def sign_review(request: HttpRequest, doc_id: int, payload: ReviewIn) -> Document:
+    doc = selectors.staff_document(request.user, doc_id)
+    data = _resolve({"negative_list_entry": payload.negative_list_entry}, doc.org)
+    return services.sign_review(
+        doc, by=request.user, attribute=payload.disclosure_attribute,
+        ground=payload.disclosure_ground, entry=data["negative_list_entry"],
+        reason=payload.disclosure_reason, secrecy_confirmed=payload.secrecy_confirmed,
+        ip=client_ip(request),
+    )  # fmt: skip
+
+
+class NegativeListItem(Schema):
+    id: int
+    org: OrgRef
+    matter: str
+    ground: str
+    ground_label: str
+    basis: str
+    scope: str
+    review_on: dt.date
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_ground_label(obj: NegativeListEntry) -> str:
+        return obj.get_ground_display()
+
+
+@router.get("/negative-list", response=list[NegativeListItem], summary="政务公开负面清单")
+def negative_list(request: HttpRequest, org: str | None = None) -> list[NegativeListEntry]:
+    """Matters not disclosed, by organisation; for `org`, the entries that apply to it (its own
+    and those of every organisation above it). Never the content of a withheld item."""
+    target = None
+    if org:
+        target = public_organizations().filter(code=org).first()
+        if target is None:
+            raise ValidationError({"org": f"未知的机构“{org}”"})
+    return list(review_selectors.public_negative_list(target))

@@ -8,6 +8,8 @@ Metadata follows 《政府信息公开目录系统实施指引（试行）》 (s
 from django.conf import settings
 from django.db import models
 
+from gongkai.review.models import LegalGround
+
 
 class TopicCategory(models.Model):
     """主题分类 — the State Council subject categories, e.g. 综合政务\\政务公开."""
@@ -126,6 +128,15 @@ class Document(models.Model):
         "公开属性", max_length=16, choices=Attribute.choices, default=Attribute.ACTIVE
     )
     disclosure_reason = models.TextField("不予主动公开的理由", blank=True)
+    disclosure_ground = models.CharField(
+        "法律依据", max_length=20, choices=LegalGround.choices, blank=True,
+        help_text="依申请公开、不予公开须注明（条例第十四至十六条）",
+    )  # fmt: skip
+    negative_list_entry = models.ForeignKey(
+        "review.NegativeListEntry", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="documents", verbose_name="负面清单事项",
+        help_text="属于本机构或上级机构负面清单事项的，须引用该事项",
+    )  # fmt: skip
     disclosure_method = models.CharField("公开方式", max_length=100, default="政府网站")
     disclosure_scope = models.CharField(
         "公开范围", max_length=16, choices=DisclosureScope.choices, default=DisclosureScope.PUBLIC

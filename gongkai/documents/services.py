@@ -10,6 +10,15 @@
 - Search (`gongkai.search`) is told explicitly: `publish` and `lapse_validity` index the public
   version only (主动公开, or for 删减后公开 its `public_body_html`); `withdraw` removes it in the
   same transaction. An index failure never undoes a publication (`gongkai search_reindex`).
+- Review (`gongkai.review`) is told explicitly, 先审查、后公开 and 一事一审: `submit` opens a
+  review record and scans what the public would see (title, summary, keywords, public body,
+  public attachments) for personal information; the reviewer masks each finding or keeps it with
+  a reason (`resolve_finding`; masking makes the item 删减后公开 and writes the masks into its
+  public text, the original staying internal) and signs the decision with the 保密审查
+  confirmation (`sign_review`). `publish` re-reads the final public text and refuses while any
+  finding is unresolved or any public attachment is unread (the detector is a gate, not a hint).
+- 依申请公开/不予公开 cite a legal ground (条例 Art. 14–16) and, where one applies, an entry of
+  the organisation's negative list (政务公开负面清单) or of a higher organisation's.
 """
 
 import datetime as dt
@@ -32,6 +41,10 @@ from gongkai.lib.errors import Conflict
 from gongkai.lib.richtext import html_to_text, sanitize_html
 from gongkai.lib.uploads import UploadRejected, check_upload
 from gongkai.organizations.models import Organization
+from gongkai.review import selectors as review_selectors
+from gongkai.review import services as review
+from gongkai.review.models import Finding
+from gongkai.review.text import apply_masks, public_pieces
 from gongkai.search import services as search
 from gongkai.search.interface import SearchEntry
 
@@ -44,7 +57,7 @@ EDITABLE_FIELDS = [
     "title", "body_html", "public_body_html", "department", "doc_number", "written_on",
     "published_on", "topic", "category", "keywords", "summary", "disclosure_attribute",
     "disclosure_reason", "disclosure_method", "disclosure_scope", "validity", "effective_on",
-    "expires_on", "directory_item", "interprets",
+    "expires_on", "directory_item", "interprets", "disclosure_ground", "negative_list_entry",
 ]  # fmt: skip
 EDITABLE_STATES = (S.DRAFT, S.WITHDRAWN)
 
@@ -91,6 +104,14 @@ def clean(doc: Document) -> None:
         )
     if doc.disclosure_attribute == A.REDACTED and not doc.public_body_html:
         errors["public_body_html"] = "删减后公开须提供删减后的公开正文"
+    if doc.disclosure_attribute == A.ACTIVE:
+        doc.disclosure_ground, doc.negative_list_entry = "", None  # nothing withheld, no ground
+    elif doc.disclosure_attribute in A.values:
+        errors.update(
+            review.check_ground(
+                doc.org, doc.disclosure_attribute, doc.disclosure_ground, doc.negative_list_entry
+            )
+        )
     if doc.validity and doc.validity not in Document.Validity.values:
         errors["validity"] = "效力状态应为：有效、失效、废止、已修改"
     if doc.category_id and doc.category.is_normative and not doc.validity:
@@ -214,6 +235,8 @@ def submit(document: Document, *, by: Any, ip: str = "") -> Document:
         )
     clean(doc)
     _transition(doc, by=by, to=S.PENDING, action="document.submit", ip=ip)
+    review.open_round(doc, by=by)
+    _rescan(doc, by=by)
     return doc
 
 
@@ -249,14 +272,39 @@ def assign_index_no(org: Organization, on: dt.date) -> str:
     return candidate
 
 
-@transaction.atomic
 def publish(document: Document, *, by: Any, ip: str = "", today: dt.date | None = None) -> Document:
-    """待审核 → 已发布 (先审查、后公开). Assigns the 索引号 at first publication."""
+    """待审核 → 已发布 (先审查、后公开). Assigns the 索引号 at first publication.
+
+    The findings are refreshed first in their own transaction, so that a refused publication
+    still shows the reviewer what stopped it; then the final public text passes the gate.
+    """
+    _refresh_review(document, by=by)
+    return _publish(document, by=by, ip=ip, today=today)
+
+
+@transaction.atomic
+def _refresh_review(document: Document, *, by: Any) -> None:
+    doc = _locked(document)
+    permissions.require(by, Action.REVIEW, doc.org_id)
+    if doc.status == S.PENDING:
+        _rescan(doc, by=by)
+
+
+@transaction.atomic
+def _publish(document: Document, *, by: Any, ip: str, today: dt.date | None) -> Document:
     doc = _locked(document)
     permissions.require(by, Action.REVIEW, doc.org_id)
     if doc.status != S.PENDING:
         raise Conflict(f"只有待审核的信息可以发布，当前状态为“{doc.get_status_display()}”")
+    _apply_masks(doc)
     clean(doc)
+    problems = review.gate_problems(doc, public_pieces(doc), _public_attachments(doc))
+    if problems:
+        raise Conflict("不能发布，个人信息审查未完成：" + "；".join(problems))
+    current = review_selectors.current_record(doc)
+    if current is None or not current.signed or current.attribute != doc.disclosure_attribute:
+        # publishing is the reviewer's signature when the decision was not signed separately
+        review.sign(doc, by=by, secrecy_confirmed=True, summary=review.findings_summary(doc))
     today = today or timezone.localdate()
     if doc.published_on is None:
         doc.published_on = today
@@ -266,6 +314,128 @@ def publish(document: Document, *, by: Any, ip: str = "", today: dt.date | None 
     _transition(doc, by=by, to=S.PUBLISHED, action="document.publish", ip=ip)
     _sync_search(doc)
     return doc
+
+
+# --- review: findings, masks, the signed decision -------------------------------------------------
+def _public_attachments(doc: Document) -> list[Attachment]:
+    if doc.disclosure_attribute not in (A.ACTIVE, A.REDACTED):
+        return []
+    return [a for a in doc.attachments.all() if a.is_public]
+
+
+def _rescan(doc: Document, *, by: Any) -> dict[str, int]:
+    return review.scan(doc, public_pieces(doc), _public_attachments(doc), by=by)
+
+
+def _apply_masks(doc: Document) -> bool:
+    """Write the masked findings into the public text; True when something changed.
+
+    A 主动公开 item with a masked finding becomes 删减后公开: the public gets the masked version
+    and the original body stays internal (条例 Art. 15, 37)."""
+    masked = review_selectors.masked_values(doc)
+    if not masked or doc.disclosure_attribute not in (A.ACTIVE, A.REDACTED):
+        return False
+    before = (doc.disclosure_attribute, doc.title, doc.summary, doc.keywords, doc.department,
+              doc.public_body_html)  # fmt: skip
+    if doc.disclosure_attribute == A.ACTIVE:
+        doc.disclosure_attribute = A.REDACTED
+        doc.public_body_html = doc.body_html
+        if not doc.disclosure_reason.strip():
+            doc.disclosure_reason = "依法对个人信息作去标识化处理后公开（条例第十五条）"
+    for name in ("title", "summary", "keywords", "department"):
+        setattr(doc, name, apply_masks(getattr(doc, name), masked))
+    doc.public_body_html = apply_masks(doc.public_body_html, masked)
+    return before != (doc.disclosure_attribute, doc.title, doc.summary, doc.keywords,
+                      doc.department, doc.public_body_html)  # fmt: skip
+
+
+def _review_target(document: Document, by: Any) -> Document:
+    doc = _locked(document)
+    permissions.require(by, Action.REVIEW, doc.org_id)
+    if doc.status != S.PENDING:
+        raise Conflict("只有待审核的信息可以审查")
+    return doc
+
+
+@transaction.atomic
+def resolve_finding(
+    document: Document, finding: Finding | int, *, by: Any, action: str, reason: str = "",
+    note: str = "", ip: str = "",
+) -> Finding:  # fmt: skip
+    """Mask a finding or keep it with a reason; a mask is written into the public text at once."""
+    doc = _review_target(document, by)
+    finding_id = finding if isinstance(finding, int) else finding.pk
+    row = Finding.objects.filter(pk=finding_id, document=doc).first()
+    if row is None:
+        raise permissions.NotFound("未找到该发现项")
+    row = review.resolve(row, by=by, action=action, reason=reason, note=note)
+    before = snapshot(doc)
+    if _apply_masks(doc):
+        clean(doc)
+        doc.save()
+        _write_version(doc, by, "个人信息去标识化")
+        b, a = changes(before, snapshot(doc))
+        record("document.redact", actor=by, obj=doc, org_id=doc.org_id, before=b, after=a, ip=ip)
+        _rescan(doc, by=by)
+    return row
+
+
+@transaction.atomic
+def sign_review(
+    document: Document, *, by: Any, attribute: str, ground: str = "", entry: Any = None,
+    reason: str = "", secrecy_confirmed: bool = False, ip: str = "",
+) -> Document:  # fmt: skip
+    """The reviewer sets and signs the 公开属性 with its legal ground and confirms the 保密审查."""
+    doc = _review_target(document, by)
+    if not secrecy_confirmed:
+        raise ValidationError({"secrecy_confirmed": "请确认已完成保密审查"})
+    before = snapshot(doc)
+    if attribute == A.ACTIVE and review_selectors.masked_values(doc):
+        raise ValidationError(
+            {"disclosure_attribute": "已有遮盖的个人信息：公开属性应为删减后公开，原文不公开"}
+        )
+    if attribute == A.REDACTED and not doc.public_body_html:
+        doc.public_body_html = doc.body_html  # to be masked below; the original stays internal
+    doc.disclosure_attribute = attribute
+    doc.disclosure_ground = ground or ""
+    doc.negative_list_entry = entry
+    doc.disclosure_reason = reason if reason.strip() else doc.disclosure_reason
+    _apply_masks(doc)
+    clean(doc)
+    doc.save()
+    b, a = changes(before, snapshot(doc))
+    if a:
+        _write_version(doc, by, "审查确定公开属性")
+        record("document.review", actor=by, obj=doc, org_id=doc.org_id, before=b, after=a, ip=ip)
+    _rescan(doc, by=by)
+    review.sign(doc, by=by, secrecy_confirmed=True, summary=review.findings_summary(doc))
+    return doc
+
+
+@transaction.atomic
+def set_attachment_public(
+    attachment: Attachment, *, by: Any, is_public: bool, ip: str = ""
+) -> Attachment:
+    """During review an attachment may be withheld from the public (e.g. it holds personal data
+    that cannot be masked in the file); the document is scanned again."""
+    doc = _locked(attachment.document)
+    editable = doc.status in EDITABLE_STATES
+    permissions.require(by, Action.EDIT if editable else Action.REVIEW, doc.org_id)
+    if not editable and doc.status != S.PENDING:
+        raise Conflict("已发布的信息请先撤回再调整附件")
+    att = Attachment.objects.select_for_update().get(pk=attachment.pk, document=doc)
+    if att.is_public == is_public:
+        return att
+    att.is_public = is_public
+    att.save(update_fields=["is_public"])
+    _write_version(doc, by, f"附件{'公开' if is_public else '不公开'} {att.name}")
+    record(
+        "document.attachment_visibility", actor=by, obj=doc, org_id=doc.org_id,
+        after={"attachment": att.name, "is_public": is_public}, ip=ip,
+    )  # fmt: skip
+    if doc.status == S.PENDING:
+        _rescan(doc, by=by)
+    return att
 
 
 @transaction.atomic
@@ -372,3 +542,51 @@ def save_directory_item(item: DirectoryItem, *, by: Any, ip: str = "") -> Direct
         after={"name": item.name, "time_limit": item.time_limit, "scope": item.scope}, ip=ip,
     )  # fmt: skip
     return item
+
+
+@transaction.atomic
+def import_published(
+    *, by: Any, org: Organization, data: dict[str, Any], index_no: str = "",
+    published_on: dt.date, ip: str = "", source: dict[str, Any] | None = None,
+) -> Document:  # fmt: skip
+    """Bring in an item already published on an agency's old site (`gongkai.imports`): created
+    directly as 已发布 on its original 发布日期, keeping its original 索引号 — checked with
+    `lib.indexno.validate_index_no`; one already held by another item raises Conflict and is
+    never overwritten — or, for a page that showed none, taking the organisation's next one.
+    Needs the rights to draft and to publish there. Writes a version and an audit entry (with
+    `source`: the original URL and the hash of the page) and indexes it for search like `publish`.
+    The page was published before; personal information found in it is flagged by the importer
+    for follow-up, not a gate here."""
+    from django.db import IntegrityError
+
+    permissions.require(by, Action.EDIT, org.pk)
+    permissions.require(by, Action.REVIEW, org.pk)
+    doc = Document(org=org, created_by=by if getattr(by, "pk", None) else None)
+    _apply(doc, data)
+    doc.published_on = published_on
+    index_no = (index_no or "").strip()
+    if index_no:
+        try:
+            indexno.validate_index_no(index_no)
+        except indexno.IndexFormatError as e:
+            raise ValidationError({"index_no": str(e)}) from e
+        holder = Document.objects.filter(index_no=index_no).values_list("pk", flat=True).first()
+        if holder is not None:
+            raise Conflict(f"索引号“{index_no}”已被另一条政府信息（编号 {holder}）使用，未覆盖")
+    clean(doc)
+    doc.index_no = index_no or assign_index_no(org, published_on)
+    doc.status = S.PUBLISHED
+    doc.first_published_at = timezone.now()
+    try:
+        with transaction.atomic():
+            doc.save()
+    except IntegrityError as e:  # another writer took the same 索引号 meanwhile
+        raise Conflict(f"索引号“{doc.index_no}”已被另一条政府信息使用，未覆盖") from e
+    _write_version(doc, by, "导入已发布信息")
+    record(
+        "document.import", actor=by, obj=doc, org_id=org.pk, ip=ip,
+        after={"status": doc.status, "index_no": doc.index_no, "title": doc.title,
+               "published_on": published_on.isoformat(), **(source or {})},
+    )  # fmt: skip
+    _sync_search(doc)
+    return doc

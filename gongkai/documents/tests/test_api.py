@@ -208,6 +208,16 @@ def test_token_writes_through_the_whole_lifecycle(org: Any, topic: Any) -> None:
     _error(client.post(f"/api/v1/documents/{doc['id']}/publish", **auth), 403)
     _error(client.post(f"/api/v1/documents/{doc['id']}/submit", **auth), 409)
     rclient, rauth = token_client(reviewer)
+    # a PDF's text cannot be read here: a person must review it before it goes public
+    refused = _error(rclient.post(f"/api/v1/documents/{doc['id']}/publish", **rauth), 409)
+    assert "日程.pdf" in refused["message"] and "人工审阅" in refused["message"]
+    findings = rclient.get(f"/api/v1/staff/documents/{doc['id']}/findings", **rauth).json()
+    assert [f["kind"] for f in findings] == ["unreadable"]
+    kept = rclient.post(
+        f"/api/v1/documents/{doc['id']}/findings/{findings[0]['id']}/resolve",
+        {"action": "keep", "reason": "checked_by_hand"}, content_type="application/json", **rauth,
+    )  # fmt: skip
+    assert kept.json()["status"] == "kept"
     published = rclient.post(f"/api/v1/documents/{doc['id']}/publish", **rauth).json()
     assert published["status"] == "published" and published["index_no"].startswith("640100-141/")
     attachment = Client().get(f"/api/v1/documents/{doc['id']}").json()["attachments"][0]
