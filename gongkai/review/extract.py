@@ -1,10 +1,11 @@
 """Text of an attachment, for the personal-information scan before publication.
 
 Read: TXT/CSV (UTF-8, GBK/GB18030, via `decode_text`), DOCX (the XML inside the ZIP: body,
-headers, footers, notes, comments), XLSX (openpyxl, every cell of every sheet). Anything else —
-PDF (no PDF text library is installed), OFD, old binary DOC/XLS/WPS, images, archives — and
-any file that fails to open is reported unreadable, so the reviewer must look at it by hand:
-an attachment is never passed silently. Compressed members are size-checked before inflating.
+headers, footers, notes, comments), XLSX (openpyxl, every cell of every sheet), PDF (pypdf, the
+text layer of every page). Anything else — a PDF without a text layer (a scan), OFD, old binary
+DOC/XLS/WPS, images, archives — and any file that fails to open is reported unreadable, so the
+reviewer must look at it by hand: an attachment is never passed silently. Compressed members are
+size-checked before inflating.
 """
 
 import html
@@ -45,15 +46,38 @@ def extract_text(name: str, data: bytes) -> Extracted:
             return _docx(data)
         if ext == "xlsx":
             return _xlsx(data)
+        if ext == "pdf":
+            return _pdf(data)
     except UndecodableText as e:
         return _unreadable(f"无法读取文字：{e}")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         return _unreadable(f"文件已损坏或格式不符，无法读取文字（{type(e).__name__}）")
-    if ext == "pdf":
-        return _unreadable("系统未安装 PDF 文字提取组件，请人工审阅该 PDF 附件")
     if ext in ("jpg", "jpeg", "png", "gif"):
         return _unreadable("图片中的文字无法自动检测，请人工审阅")
     return _unreadable(f"不支持自动读取 .{ext or '（无扩展名）'} 文件的文字，请人工审阅")
+
+
+def _pdf(data: bytes) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            return _unreadable("PDF 已加密，无法读取文字，请人工审阅")
+        parts, size = [], 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            parts.append(text)
+            size += len(text)
+            if size > MAX_CHARS:
+                break
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as e:
+        return _unreadable(f"PDF 已损坏或格式不符，无法读取文字（{type(e).__name__}）")
+    text = "\n".join(parts)[:MAX_CHARS]
+    if not text.strip():
+        return _unreadable("PDF 没有可提取的文字（可能是扫描件），请人工审阅")
+    return Extracted(text)
 
 
 def _check_sizes(archive: zipfile.ZipFile) -> None:

@@ -1,5 +1,6 @@
-"""Attachment text for the scan: DOCX, XLSX, TXT in GBK are read; PDF, images and broken files
-are reported unreadable (a person must look), never passed as empty."""
+"""Attachment text for the scan: DOCX, XLSX, TXT in GBK and PDF text layers are read; scanned or
+broken PDFs, images and other files are reported unreadable (a person must look), never passed
+as empty."""
 
 import io
 import zipfile
@@ -47,3 +48,40 @@ def test_txt_in_gbk_and_unreadable_files() -> None:
         got = extract_text(name, data)
         assert not got.readable and got.text is None and got.message, name
     assert "PDF" in extract_text("x.pdf", b"%PDF").message
+
+
+def _text_pdf(line: str) -> bytes:
+    """A minimal one-page PDF with a text layer (Helvetica, ASCII)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({line}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def test_pdf_text_layer_is_read_and_a_scan_is_flagged() -> None:
+    from gongkai.lib.pii import detect
+    from gongkai.review.extract import extract_text
+
+    found = extract_text("通知.pdf", _text_pdf("Contact 13800138000 for details"))
+    assert found.readable and "13800138000" in (found.text or "")
+    assert [f.type for f in detect(found.text or "")] == ["mobile"]
+    blank = extract_text("扫描件.pdf", _text_pdf(""))
+    assert not blank.readable and "扫描件" in blank.message
+    broken = extract_text("坏.pdf", b"%PDF-1.4 not really")
+    assert not broken.readable
