@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from gongkai.accounts import permissions
 from gongkai.accounts.admin_scoping import ScopedAdmin
 from gongkai.accounts.backends import client_ip
+from gongkai.accounts.permissions import Action
 from gongkai.lib.errors import Conflict
 
 from . import services
-from .models import Dataset, Resource, ResourceVersion
+from .models import AccessRequest, ApiRequest, Dataset, InventoryItem, Resource, ResourceVersion
 
 
 class ResourceInline(admin.TabularInline):
@@ -86,4 +88,88 @@ class ResourceVersionAdmin(ScopedAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(InventoryItem)
+class InventoryItemAdmin(ScopedAdmin):
+    """数据资源清单与开放计划: entries of the organisations the user edits."""
+
+    list_display = ["title", "org", "open_level", "planned_open_on", "dataset", "opened"]
+    list_filter = ["open_level", "org"]
+    search_fields = ["title"]
+    fields = ["org", *services.INVENTORY_FIELDS]
+
+    @admin.display(boolean=True, description="已开放")
+    def opened(self, obj: InventoryItem) -> bool:
+        return obj.is_opened
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "org":
+            kwargs["queryset"] = self.allowed_orgs(request)
+        if db_field.name == "dataset":
+            kwargs["queryset"] = Dataset.objects.filter(org__in=self.allowed_orgs(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: InventoryItem, form: Any, change: bool) -> None:
+        data = {
+            k: form.cleaned_data[k] for k in services.INVENTORY_FIELDS if k in form.cleaned_data
+        }
+        target = InventoryItem.objects.get(pk=obj.pk) if change else InventoryItem(org=obj.org)
+        saved = services.save_inventory_item(
+            target, by=request.user, data=data, ip=client_ip(request)
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(ScopedAdmin):
+    """有条件开放申请: 审核 of the 提供方 approve (for the requested term) or refuse with the
+    reason typed in 审核意见; the decision goes through the services and is audited."""
+
+    org_field = "dataset__org"
+    change_action = Action.REVIEW
+    list_display = ["tracking_no", "dataset", "applicant_name", "applicant_org", "status",
+                    "created_at", "expires_at"]  # fmt: skip
+    list_filter = ["status"]
+    search_fields = ["tracking_no", "applicant_name", "applicant_org"]
+    readonly_fields = ("tracking_no", "dataset", "applicant_name", "applicant_org", "email",
+                       "phone", "purpose", "days", "status", "reason", "decided_by",
+                       "decided_at", "expires_at", "user", "created_at")  # fmt: skip
+    fields = readonly_fields
+    actions = ["approve"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="批准所选申请（按申请的使用期限）")
+    def approve(self, request: HttpRequest, queryset: QuerySet[AccessRequest]) -> None:
+        for req in queryset:
+            try:
+                services.approve_access(req, by=request.user, ip=client_ip(request))
+                messages.success(request, f"{req.tracking_no}：已批准")
+            except (Conflict, PermissionDenied, ValidationError) as e:
+                messages.error(request, f"{req.tracking_no}：{e}")
+
+
+@admin.register(ApiRequest)
+class ApiRequestAdmin(admin.ModelAdmin):
+    """The data API's request log, read-only, for platform administrators."""
+
+    list_display = ["at", "endpoint", "status", "duration_ms", "resource_id", "access"]
+    list_filter = ["endpoint", "status"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return permissions.is_platform_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return permissions.is_platform_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

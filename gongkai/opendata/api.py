@@ -7,6 +7,7 @@ upload a table (ingested in the background) and follow its progress.
 """
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -177,33 +178,49 @@ def query_data(
     limit: int = 100,
     offset: int = 0,
 ) -> dict[str, Any]:
-    res = selectors.public_resource(resource_id)
-    if res is None:
-        raise NotFound("未找到该资源")
-    if not selectors.data_allowed(res):
-        raise PermissionDenied("有条件开放数据须经申请授权后访问")
-    table = selectors.table_for(res)
-    if table is None:
-        raise NotFound("该资源没有可查询的数据")
+    """有条件开放 rows need the key of an approved application (Authorization: Bearer …)."""
+    started, status, access = time.perf_counter(), 500, None
     try:
-        result = datastore.search(
-            table, selectors.base_dir(), filters=filters, q=q, fields=fields, sort=sort,
-            limit=limit, offset=offset,
+        res = selectors.public_resource(resource_id)
+        if res is None:
+            raise NotFound("未找到该资源")
+        if not selectors.data_allowed(res):
+            access = selectors.access_for_key(request.headers.get("Authorization", ""), res.dataset)
+            if access is None or res.dataset.open_level != Dataset.OpenLevel.CONDITIONAL:
+                raise PermissionDenied("有条件开放数据须经申请授权后访问")
+        table = selectors.table_for(res)
+        if table is None:
+            raise NotFound("该资源没有可查询的数据")
+        try:
+            result = datastore.search(
+                table, selectors.base_dir(), filters=filters, q=q, fields=fields, sort=sort,
+                limit=limit, offset=offset,
+            )  # fmt: skip
+        except datastore.QueryError as e:
+            raise ValidationError({e.field: str(e)}) from e
+        names = [c[0] for c in result.columns]
+        status = 200
+        return {
+            "resource_id": str(res.pk),
+            "fields": [
+                {"id": n, "type": t, "notes": res.column_descriptions.get(n, "")}
+                for n, t in result.columns
+            ],
+            "records": [
+                dict(zip(names, map(datastore.jsonable, r), strict=True)) for r in result.rows
+            ],
+            "total": result.total,
+            "limit": limit,
+            "offset": offset,
+        }
+    except (NotFound, PermissionDenied, ValidationError) as e:
+        status = 404 if isinstance(e, NotFound) else 403 if isinstance(e, PermissionDenied) else 422
+        raise
+    finally:
+        services.log_api_request(
+            "v1:data", status=status, resource_id=resource_id, access=access,
+            duration_ms=int((time.perf_counter() - started) * 1000),
         )  # fmt: skip
-    except datastore.QueryError as e:
-        raise ValidationError({e.field: str(e)}) from e
-    names = [c[0] for c in result.columns]
-    return {
-        "resource_id": str(res.pk),
-        "fields": [
-            {"id": n, "type": t, "notes": res.column_descriptions.get(n, "")}
-            for n, t in result.columns
-        ],
-        "records": [dict(zip(names, map(datastore.jsonable, r), strict=True)) for r in result.rows],
-        "total": result.total,
-        "limit": limit,
-        "offset": offset,
-    }
 
 
 # --- staff ----------------------------------------------------------------------------------------

@@ -364,12 +364,32 @@ def tag_list(request: HttpRequest, params: dict[str, Any]) -> list[Any]:
 
 
 # --- DataStore ----------------------------------------------------------------------------------------
-def readable_table(resource_id: str) -> tuple[Resource, datastore.Table]:
+def api_key(request: HttpRequest) -> str:
+    """The caller's key as CKAN clients send it: `Authorization: <key>` (ckanapi), `Bearer`,
+    or the older X-CKAN-API-Key header."""
+    return request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key") or ""
+
+
+def readable_table(
+    resource_id: str, request: HttpRequest | None = None
+) -> tuple[Resource, datastore.Table]:
     res = selectors.public_resource(resource_id)
     if res is None:
         raise not_found(f"未找到资源“{resource_id}”")
+    if request is not None:
+        request.opendata_resource_id = res.pk  # type: ignore[attr-defined]
     if not selectors.data_allowed(res):
-        raise CkanError(403, "Authorization Error", "有条件开放数据须经申请授权后访问")
+        access = (
+            selectors.access_for_key(api_key(request), res.dataset)
+            if request is not None and res.dataset.open_level == Dataset.OpenLevel.CONDITIONAL
+            else None
+        )
+        if access is None:
+            raise CkanError(
+                403, "Authorization Error",
+                "有条件开放数据须经申请授权后访问：请在数据集页面申请，获批后以接口密钥调用",
+            )  # fmt: skip
+        request.opendata_access = access  # type: ignore[union-attr]
     table = selectors.table_for(res)
     if table is None:
         raise not_found(f"资源“{resource_id}”没有可查询的数据（尚未导入或不是表格）")
@@ -402,7 +422,7 @@ def datastore_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, 
     resource_id = str(params.get("resource_id") or params.get("id") or "")
     if not resource_id:
         raise invalid("resource_id", "缺少该参数")
-    res, table = readable_table(resource_id)
+    res, table = readable_table(resource_id, request)
     limit = _int(params, "limit", 100, 0, datastore.ROWS_MAX)
     offset = _int(params, "offset", 0)
     include_total = _bool(params, "include_total", True)
@@ -452,7 +472,7 @@ def datastore_search_sql(request: HttpRequest, params: dict[str, Any]) -> dict[s
     sql = _required(params, "sql")
     try:
         _, names = datastore.check_sql(sql, None)
-        tables = [readable_table(name)[1] for name in sorted(names)]
+        tables = [readable_table(name, request)[1] for name in sorted(names)]
         if not tables:
             raise invalid("sql", "请在 FROM 中使用资源 id 作为表名")
         result, truncated = datastore.run_sql(sql, tables)

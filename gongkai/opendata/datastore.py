@@ -11,11 +11,18 @@ Rules:
 - Full-text `q`: every query term must match. A term found in the index uses its postings; an
   unknown term falls back to its single characters' postings checked by substring, or for
   non-CJK text a scan; results are exact either way.
+- Fast paths (same results as the general query, which the tests compare): without filters,
+  a `q` whose terms are all in the index takes its total and its page of row numbers from the
+  postings alone; a sort on one column reads the page's row numbers from that column's
+  pre-sorted index (`tabular.build_sort_indexes`) by position. Only the page's rows are then
+  read from the table, by row number. Everything else is one DuckDB query on the Parquet file.
 """
 
 import contextlib
+import csv
 import datetime as dt
 import decimal
+import io
 import json
 import re
 import threading
@@ -30,6 +37,7 @@ import duckdb
 from .tabular import _CJK, ident, query_terms, sql_str
 
 ROWS_MAX = 32000  # CKAN's ckan.datastore.search.rows_max default
+SORT_WINDOW_MIN = 8192
 SQL_TIMEOUT_S = 5.0
 
 
@@ -48,6 +56,10 @@ class Table:
     terms: Path | None
     schema: tuple[tuple[str, str, str], ...]  # (id, ckan type, duckdb type)
     row_count: int
+    sorts: tuple[tuple[str, Path], ...] = ()  # (column, its pre-sorted index file)
+
+    def sort_index(self, name: str) -> Path | None:
+        return next((p for c, p in self.sorts if c == name), None)
 
     @property
     def columns(self) -> list[str]:
@@ -200,6 +212,144 @@ def _posting(table: Table, con: duckdb.DuckDBPyConnection, term: str) -> tuple[s
     return f"SELECT _id FROM {_src(table.terms)} WHERE token = ?", [term]
 
 
+def _postings_only(table: Table, q: Any) -> tuple[str, list[Any]] | None:
+    """(SQL of the _ids matching every term, its parameters) for a plain-text `q`, to be
+    answered from the index alone; None when the general query must answer."""
+    if table.terms is None or not isinstance(q, str) or q.strip().startswith("{"):
+        return None
+    terms = query_terms(q)
+    if not terms or len(terms) > 8:
+        return None
+    sql = " INTERSECT ".join(f"SELECT _id FROM {_src(table.terms)} WHERE token = ?" for _ in terms)
+    return sql, list(terms)
+
+
+def _all_indexed(table: Table, con: duckdb.DuckDBPyConnection, terms: list[Any]) -> bool:
+    """Every term has postings. An unknown term may still match by substring, which only the
+    general query checks, so an empty answer from the index is trusted only after this."""
+    if table.terms is None:
+        return False
+    terms_src = _src(table.terms)
+    return all(
+        con.execute(f"SELECT 1 FROM {terms_src} WHERE token = ? LIMIT 1", [t]).fetchone()
+        for t in terms
+    )
+
+
+def _fetch(
+    con: duckdb.DuckDBPyConnection, src: Path, key: str, cols: list[str], keys: list[int]
+) -> list[tuple[Any, ...]]:
+    """The rows whose `key` (_id in the table, a position in a sorted copy) is in `keys`, in
+    that order. Both files are stored in `key` order, so the BETWEEN lets DuckDB skip every row
+    group outside the page by its statistics."""
+    if not keys:
+        return []
+    select = ", ".join(ident(c) for c in cols)
+    rows = con.execute(
+        f"SELECT {key}, {select} FROM {_src(src)} WHERE {key} BETWEEN ? AND ?"
+        f" AND {key} IN (SELECT unnest(CAST(? AS BIGINT[])))",
+        [min(keys), max(keys), keys],
+    ).fetchall()
+    by_key = {r[0]: r[1:] for r in rows}
+    return [by_key[k] for k in keys if k in by_key]
+
+
+def _fast(
+    table: Table,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    cols: list[str],
+    order: list[tuple[str, str]],
+    q: Any,
+    limit: int,
+    offset: int,
+    include_total: bool,
+) -> Result | None:
+    """The page from the indexes, or None when this query needs the general path."""
+    if "_id" not in table.columns or len(order) > 1:
+        return None
+    copy = None  # the table pre-sorted by the sort column
+    if order and order[0][0] != "_id":
+        copy = table.sort_index(order[0][0])
+        if copy is None:
+            return None
+    postings = _postings_only(table, q) if q else None
+    if q and postings is None:
+        return None
+    desc = bool(order) and order[0][1] == "DESC"
+    pos = "_pd" if desc else "_pos"
+    n = table.row_count
+    total: int | None = n
+    if copy is not None:
+        if postings is None:
+            keys = list(range(offset, min(offset + limit, n)))
+        else:
+            total = con.execute(f"SELECT count(*) FROM ({postings[0]})", postings[1]).fetchone()[0]  # type: ignore[index]
+            if not total and not _all_indexed(table, con, postings[1]):
+                return None
+            keys = _matching_positions(con, copy, pos, postings, n, limit, offset, total)
+        rows = _fetch(con, copy, pos, cols, keys)
+    else:
+        if postings is not None:
+            # the total and the page in one pass over the postings
+            found = con.execute(
+                f"SELECT count(*) OVER (), _id FROM ({postings[0]})"
+                f" ORDER BY _id{' DESC' if desc else ''} LIMIT ? OFFSET ?",
+                [*postings[1], max(limit, 1), offset],
+            ).fetchall()
+            if found:
+                total, ids = found[0][0], [r[1] for r in found][:limit]
+            else:
+                if not _all_indexed(table, con, postings[1]):
+                    return None
+                total = con.execute(
+                    f"SELECT count(*) FROM ({postings[0]})", postings[1]
+                ).fetchone()[0]  # type: ignore[index]
+                ids = []
+        elif desc:  # by _id, the row number 1…n: the page is arithmetic
+            ids = list(range(n - offset, max(n - offset - limit, 0), -1))
+        elif order:
+            ids = list(range(offset + 1, min(offset + limit, n) + 1))
+        else:
+            return None  # the plain range read of the general path is already direct
+        rows = _fetch(con, table.data, "_id", cols, ids)
+    columns = [(c, table.column(c, "fields")[1]) for c in cols]
+    return Result(columns=columns, rows=rows, total=total if include_total else None)
+
+
+def _matching_positions(
+    con: duckdb.DuckDBPyConnection,
+    copy: Path,
+    pos: str,
+    postings: tuple[str, list[Any]],
+    n: int,
+    limit: int,
+    offset: int,
+    total: int | None,
+) -> list[int]:
+    """Sort positions of the matching rows on the page. The matches are looked for in a window
+    of the first `window` positions, grown until it holds the page: a common term fills the
+    page within a few row groups instead of joining the whole table."""
+    sql, params = postings
+    need = offset + limit
+    if need == 0 or total == 0:
+        return []
+    share = (total or n) / max(n, 1)  # the share of rows that match (an estimate without total)
+    window = min(n, int(need / max(share, 1e-9) * 2) + SORT_WINDOW_MIN)
+    while True:
+        found = [
+            r[0]
+            for r in con.execute(
+                f"SELECT {pos} FROM {_src(copy)} WHERE {pos} < ? AND _id IN ({sql})"
+                f" ORDER BY {pos} LIMIT ?",
+                [window, *params, need],
+            ).fetchall()
+        ]
+        if len(found) >= need or window >= n:
+            return found[offset:]
+        window = min(n, window * 4)
+
+
 def search(
     table: Table,
     base_dir: Path,
@@ -212,7 +362,9 @@ def search(
     offset: int = 0,
     include_total: bool = True,
     distinct: bool = False,
+    fast: bool = True,
 ) -> Result:
+    """`fast=False` answers with the general query only (the tests compare the two)."""
     if not 0 <= limit <= ROWS_MAX:
         raise QueryError("limit", f"limit 应在 0–{ROWS_MAX} 之间")
     if offset < 0:
@@ -221,6 +373,13 @@ def search(
     try:
         cols = parse_fields(table, fields)
         order = parse_sort(table, sort)
+        if fast and not filters and not distinct and (q or order):
+            found = _fast(
+                table, con, cols=cols, order=order, q=q, limit=limit, offset=offset,
+                include_total=include_total,
+            )  # fmt: skip
+            if found is not None:
+                return found
         w1, p1 = _filters_sql(table, filters)
         w2, p2 = _q_sql(table, q, con)
         where, params = w1 + w2, p1 + p2
@@ -270,6 +429,139 @@ def search(
 
 def _first_line(e: Exception) -> str:
     return str(e).splitlines()[0][:200]
+
+
+# --- streamed export ----------------------------------------------------------------------------
+EXPORT_BATCH = 20000
+
+
+def export(
+    table: Table,
+    base_dir: Path,
+    fmt: str,
+    *,
+    filters: Any = None,
+    q: Any = None,
+    fields: Any = None,
+    sort: Any = None,
+) -> Iterator[bytes]:
+    """Every row of a query as CSV (UTF-8 with BOM, for Excel) or JSON, in batches from a
+    streaming DuckDB result: memory stays flat whatever the table's size. Parameters are
+    checked before the first byte, so a bad one is a clear error rather than a cut file."""
+    if fmt not in ("csv", "json"):
+        raise QueryError("format", "导出格式应为 csv 或 json")
+    con = connection(base_dir).cursor()
+    try:
+        cols = parse_fields(table, fields)
+        order = parse_sort(table, sort)
+        w1, p1 = _filters_sql(table, filters)
+        w2, p2 = _q_sql(table, q, con)
+        where, params = w1 + w2, p1 + p2
+        order_sql = ", ".join(f"{ident(n)} {d} NULLS LAST" for n, d in order)
+        if "_id" in table.columns:
+            order_sql = f"{order_sql}, _id" if order_sql else "_id"
+        sql = (
+            f"SELECT {', '.join(ident(c) for c in cols)} FROM {_src(table.data)}"
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + (f" ORDER BY {order_sql}" if order_sql else "")
+        )
+        try:
+            cur = con.execute(sql, params)
+            first = cur.fetchmany(EXPORT_BATCH)
+        except (duckdb.ConversionException, duckdb.InvalidInputException) as e:
+            raise QueryError("filters", f"筛选值与字段类型不符：{_first_line(e)}") from e
+    except BaseException:
+        con.close()
+        raise
+    return _stream(con, cur, first, cols, fmt)
+
+
+def _stream(
+    con: duckdb.DuckDBPyConnection, cur: Any, batch: list[tuple], cols: list[str], fmt: str
+) -> Iterator[bytes]:
+    try:
+        if fmt == "csv":
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\r\n")
+            w.writerow(cols)
+            yield ("\ufeff" + buf.getvalue()).encode()
+        else:
+            yield b'{"fields": ' + json.dumps(cols, ensure_ascii=False).encode() + b', "records": ['
+        first = True
+        while batch:
+            if fmt == "csv":
+                buf = io.StringIO()
+                w = csv.writer(buf, lineterminator="\r\n")
+                w.writerows(batch)
+                yield buf.getvalue().encode()
+            else:
+                parts = [
+                    json.dumps(dict(zip(cols, map(jsonable, r), strict=True)), ensure_ascii=False)
+                    for r in batch
+                ]
+                yield (("" if first else ",") + ",".join(parts)).encode()
+            first = False
+            batch = cur.fetchmany(EXPORT_BATCH)
+        if fmt == "json":
+            yield b"]}"
+    finally:
+        con.close()
+
+
+# --- chart data -------------------------------------------------------------------------------------
+CHART_BINS = 10
+CHART_TOP = 12
+
+
+def column_summary(table: Table, base_dir: Path, column: str) -> list[tuple[str, int]]:
+    """(label, count) pairs to chart one column: the most frequent values of a text column,
+    counts per year (or month within one year) of a date, equal-width bins of a number."""
+    name, kind, _ = table.column(column, "column")
+    col = ident(name)
+    src = _src(table.data)
+    con = connection(base_dir).cursor()
+    try:
+        if kind in ("int", "numeric"):
+            lo, hi = con.execute(f"SELECT min({col}), max({col}) FROM {src}").fetchone()  # type: ignore[misc]
+            if lo is None:
+                return []
+            if lo == hi:
+                n = con.execute(f"SELECT count({col}) FROM {src}").fetchone()[0]  # type: ignore[index]
+                return [(_num(lo), int(n))]
+            width = (float(hi) - float(lo)) / CHART_BINS
+            rows = con.execute(
+                f"SELECT least(CAST(floor((CAST({col} AS DOUBLE) - ?) / ?) AS INTEGER), ?) AS b,"
+                f" count(*) FROM {src} WHERE {col} IS NOT NULL GROUP BY b ORDER BY b",
+                [float(lo), width, CHART_BINS - 1],
+            ).fetchall()
+            counts = dict(rows)
+            return [
+                (f"{_num(float(lo) + i * width)}–{_num(float(lo) + (i + 1) * width)}",
+                 int(counts.get(i, 0)))
+                for i in range(CHART_BINS)
+            ]  # fmt: skip
+        if kind in ("date", "timestamp"):
+            years = con.execute(
+                f"SELECT count(DISTINCT year({col})) FROM {src} WHERE {col} IS NOT NULL"
+            ).fetchone()[0]  # type: ignore[index]
+            fmt = "%Y-%m" if years <= 1 else "%Y"
+            rows = con.execute(
+                f"SELECT strftime({col}, '{fmt}') AS p, count(*) FROM {src}"
+                f" WHERE {col} IS NOT NULL GROUP BY p ORDER BY p"
+            ).fetchall()
+            return [(str(p), int(c)) for p, c in rows[-24:]]
+        rows = con.execute(
+            f"SELECT CAST({col} AS VARCHAR) AS v, count(*) AS c FROM {src}"
+            f" WHERE {col} IS NOT NULL GROUP BY v ORDER BY c DESC, v LIMIT {CHART_TOP}"
+        ).fetchall()
+        return [(str(v)[:40], int(c)) for v, c in rows]
+    finally:
+        con.close()
+
+
+def _num(value: Any) -> str:
+    v = float(value)
+    return str(int(v)) if v.is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
 # --- datastore_search_sql --------------------------------------------------------------------------

@@ -217,3 +217,126 @@ class ResourceVersion(models.Model):
 def version_dir(version: ResourceVersion) -> Path:
     """The folder of one uploaded version: its source file, data.parquet and terms.parquet."""
     return opendata_dir() / str(version.resource_id) / str(version.pk)
+
+
+class InventoryItem(models.Model):
+    """One entry of an organisation's 数据资源清单 (data resource inventory, seed 001 §10) and
+    its place in the 开放计划 (opening plan): the 开放属性 and the planned opening date.
+
+    The public sees the entries planned to open (无条件开放/有条件开放) and their progress; an
+    entry is 已开放 once it is linked to a published public dataset. 不予开放 entries stay in
+    the inventory for staff only, never on a public page."""
+
+    org = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="data_inventory",
+        verbose_name="数据提供方",
+    )  # fmt: skip
+    title = models.CharField("数据资源名称", max_length=200)
+    description = models.TextField("资源摘要", blank=True)
+    domain = models.CharField("数据领域", max_length=40, blank=True)
+    open_level = models.CharField(
+        "开放属性", max_length=16, choices=Dataset.OpenLevel.choices,
+        default=Dataset.OpenLevel.UNCONDITIONAL,
+    )  # fmt: skip
+    planned_open_on = models.DateField("计划开放日期", null=True, blank=True)
+    dataset = models.ForeignKey(
+        Dataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="inventory_items",
+        verbose_name="对应数据集", help_text="开放后关联已发布的数据集",
+    )  # fmt: skip
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "数据资源清单条目"
+        verbose_name_plural = "数据资源清单与开放计划"
+        ordering = ["org", "planned_open_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_opened(self) -> bool:
+        return self.dataset is not None and self.dataset.is_public
+
+
+class AccessRequest(models.Model):
+    """A 有条件开放 data-use application (数据使用申请): the applicant states a purpose, the
+    提供方 approves with an expiry or refuses with a reason. Approval makes the applicant a
+    (non-staff) user whose personal API token (`accounts.services.issue_token`), collected
+    with the tracking number and 查询码, unlocks the rows of this one dataset until expiry."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "未予批准"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tracking_no = models.CharField("申请编号", max_length=24, unique=True, editable=False)
+    query_digest = models.CharField(max_length=64, editable=False)
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.PROTECT, related_name="access_requests", verbose_name="数据集"
+    )
+    applicant_name = models.CharField("申请人", max_length=50)
+    applicant_org = models.CharField("申请单位", max_length=100, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    phone = models.CharField("联系电话", max_length=30)
+    purpose = models.TextField("使用用途")
+    days = models.PositiveSmallIntegerField("申请使用期限（天）", default=180)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
+    )
+    reason = models.TextField("审核意见", blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False, verbose_name="审核人",
+    )  # fmt: skip
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField("授权到期", null=True, blank=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False, verbose_name="授权用户",
+    )  # fmt: skip
+    token = models.ForeignKey(
+        "accounts.ApiToken", null=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False, verbose_name="接口密钥",
+    )  # fmt: skip
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "有条件开放申请"
+        verbose_name_plural = "有条件开放申请"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_no} {self.applicant_name}"
+
+    def is_active(self, now: dt.datetime | None = None) -> bool:
+        return (
+            self.status == self.Status.APPROVED
+            and self.expires_at is not None
+            and self.expires_at > (now or timezone.now())
+        )
+
+
+class ApiRequest(models.Model):
+    """The platform's own log of data API requests (CKAN datastore actions, the native data
+    API, exports): 接口可用率 (seed 002 §三.(五)) is the share answered without a server error,
+    and every use of a 有条件开放 key is kept here with its application."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    endpoint = models.CharField("接口", max_length=40)
+    resource_id = models.UUIDField("数据资源", null=True, blank=True)
+    status = models.PositiveSmallIntegerField("状态码")
+    duration_ms = models.PositiveIntegerField("耗时（毫秒）", default=0)
+    access = models.ForeignKey(
+        AccessRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="uses",
+        verbose_name="授权申请",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "接口请求记录"
+        verbose_name_plural = "接口请求记录"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.endpoint} {self.status}"

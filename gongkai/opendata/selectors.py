@@ -1,18 +1,33 @@
 """Reads on the open-data catalogue. Public reads apply visibility here and nowhere else:
 only 已发布 datasets that are 无条件开放 or 有条件开放 ever leave `public_*`; 不予开放 and drafts
-never do. Rows of a 有条件开放 dataset are not served to the public (`data_allowed`)."""
+never do. Rows of a 有条件开放 dataset are not served to the public (`data_allowed`), only to the
+holder of an approved application's key (`access_for_key`). The 开放计划 shows only entries
+planned to open, and counts a dataset as opened only while it is public."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
+from gongkai.accounts.services import TOKEN_PREFIX, authenticate_token
 from gongkai.organizations.models import Organization
 
 from . import datastore, tabular
-from .models import PUBLIC_LEVELS, Dataset, Resource, ResourceVersion, opendata_dir, version_dir
+from .models import (
+    PUBLIC_LEVELS,
+    AccessRequest,
+    ApiRequest,
+    Dataset,
+    InventoryItem,
+    Resource,
+    ResourceVersion,
+    opendata_dir,
+    version_dir,
+)
 
 
 @dataclass(frozen=True)
@@ -133,12 +148,18 @@ def table_for(resource: Resource) -> datastore.Table | None:
     d = version_dir(v)
     schema = tuple((c["id"], c["type"], c.get("native", "VARCHAR")) for c in v.schema)
     terms = d / tabular.TERMS_FILE
+    sorts = tuple(
+        (c[0], path)
+        for i, c in enumerate(schema)
+        if (path := tabular.sort_index_path(d, i)).exists()
+    )
     return datastore.Table(
         name=str(resource.pk),
         data=d / tabular.DATA_FILE,
         terms=terms if terms.exists() else None,
         schema=schema,
         row_count=v.row_count or 0,
+        sorts=sorts,
     )
 
 
@@ -215,4 +236,128 @@ def staff_version(user: Any, version_id: Any) -> ResourceVersion:
         Action.VIEW,
         org_field="resource__dataset__org",
         pk=version_id,
+    )
+
+
+# --- 开放计划, dashboard ----------------------------------------------------------------------------
+@dataclass
+class PlanRow:
+    org: Organization
+    planned: int  # entries planned to open (无条件/有条件开放)
+    opened: int  # …of which linked to a published public dataset
+    on_time: int  # …opened no later than planned
+    late: int  # planned date passed, not opened yet
+    items: list[InventoryItem]
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.opened / self.planned) if self.planned else 0
+
+
+def public_plan(today: dt.date | None = None) -> list[PlanRow]:
+    """The 开放计划 by organisation: only entries planned to open; 不予开放 never appears."""
+    today = today or timezone.localdate()
+    items = (
+        InventoryItem.objects.filter(open_level__in=PUBLIC_LEVELS, org__is_active=True)
+        .select_related("org", "dataset")
+        .order_by("org__code", "planned_open_on", "title")
+    )
+    rows: dict[int, PlanRow] = {}
+    for item in items:
+        if item.dataset is not None and not item.dataset.is_public:
+            item.dataset = None  # a draft or withdrawn dataset is not shown, nor counted
+        row = rows.setdefault(item.org_id, PlanRow(item.org, 0, 0, 0, 0, []))
+        row.planned += 1
+        row.items.append(item)
+        if item.dataset is not None:
+            row.opened += 1
+            opened_on = timezone.localdate(item.dataset.published_at or timezone.now())
+            if item.planned_open_on is None or opened_on <= item.planned_open_on:
+                row.on_time += 1
+        elif item.planned_open_on and item.planned_open_on < today:
+            row.late += 1
+    return list(rows.values())
+
+
+def overdue_datasets(now: dt.datetime | None = None) -> list[Dataset]:
+    """Public datasets whose stated update frequency was missed (更新频率 not kept)."""
+    now = now or timezone.now()
+    candidates = (
+        _public_base()
+        .exclude(frequency=Dataset.Frequency.IRREGULAR)
+        .select_related("org")
+        .order_by("org__code", "title")
+    )
+    return [ds for ds in candidates if ds.is_overdue(now)]
+
+
+@dataclass
+class Availability:
+    total: int
+    failed: int  # answered with a server error (5xx)
+    days: list[tuple[dt.date, int, int]]  # (day, requests, failed)
+
+    @property
+    def rate(self) -> float | None:
+        """接口可用率 in %: requests answered without a server error; None without requests."""
+        return round(100 * (self.total - self.failed) / self.total, 2) if self.total else None
+
+
+def api_availability(days: int = 30, now: dt.datetime | None = None) -> Availability:
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=days)
+    per_day: dict[dt.date, list[int]] = {}
+    for at, status in ApiRequest.objects.filter(at__gte=since).values_list("at", "status"):
+        counts = per_day.setdefault(timezone.localdate(at), [0, 0])
+        counts[0] += 1
+        counts[1] += status >= 500
+    total = sum(c[0] for c in per_day.values())
+    failed = sum(c[1] for c in per_day.values())
+    return Availability(total, failed, [(d, c[0], c[1]) for d, c in sorted(per_day.items())])
+
+
+# --- 有条件开放 ---------------------------------------------------------------------------------------
+def access_for_key(raw_key: str, dataset: Dataset) -> AccessRequest | None:
+    """The approved, unexpired application whose key this is, for this dataset; else None.
+
+    The key is a personal token from `accounts.services.issue_token`; it was issued for one
+    application, so it opens only that application's dataset."""
+    raw_key = (raw_key or "").strip()
+    if raw_key.lower().startswith("bearer "):
+        raw_key = raw_key[7:].strip()
+    user = authenticate_token(raw_key)
+    if user is None:
+        return None
+    prefix = raw_key[len(TOKEN_PREFIX) :].split("_", 1)[0]
+    req = (
+        AccessRequest.objects.select_related("dataset")
+        .filter(token__prefix=prefix, user=user, dataset=dataset)
+        .first()
+    )
+    return req if req is not None and req.is_active() else None
+
+
+def access_request(tracking_no: str) -> AccessRequest | None:
+    return (
+        AccessRequest.objects.select_related("dataset__org")
+        .filter(tracking_no=(tracking_no or "").strip().upper())
+        .first()
+    )
+
+
+def staff_access_requests(user: Any) -> QuerySet[AccessRequest]:
+    return permissions.scope(
+        AccessRequest.objects.select_related("dataset__org"), user, Action.REVIEW, "dataset__org"
+    )
+
+
+def staff_access_request(user: Any, request_id: Any) -> AccessRequest:
+    if not _is_uuid(str(request_id)):
+        raise permissions.NotFound("未找到该申请")
+    return permissions.get_scoped(
+        AccessRequest.objects.select_related("dataset__org"),
+        user,
+        Action.VIEW,
+        org_field="dataset__org",
+        pk=request_id,
     )

@@ -7,12 +7,22 @@
 - An upload becomes a new ResourceVersion stored under the open-data directory; ingestion
   (run by tasks.ingest_version) switches `Resource.current` only when it succeeds, so a
   failed ingestion leaves the previous version serving. 最近更新 follows each success.
+- 数据资源清单/开放计划 (inventory and opening plan): editors keep their organisation's entries;
+  a 不予开放 entry has no planned opening date.
+- 有条件开放 (conditional opening): anyone applies with a purpose and gets a tracking number and
+  查询码; 审核 of the 提供方 approves (with an expiry) or refuses (with a reason); the approved
+  applicant collects a personal key (`accounts.services.issue_token`, expiring with the
+  approval) that unlocks this one dataset's rows. Uses are kept in the request log.
 - Every change is audited in the same transaction (`audit.services.record`).
 """
 
+import datetime as dt
 import hashlib
+import math
 import re
+import secrets
 import shutil
+import uuid
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,15 +31,26 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from gongkai.accounts import permissions
+from gongkai.accounts import services as accounts
+from gongkai.accounts.models import ApiToken, User
 from gongkai.accounts.permissions import Action
 from gongkai.audit.services import changes, record
 from gongkai.lib.errors import Conflict
 from gongkai.organizations.models import Organization
 
 from . import tabular
-from .models import Dataset, Resource, ResourceVersion, version_dir
+from .models import (
+    AccessRequest,
+    ApiRequest,
+    Dataset,
+    InventoryItem,
+    Resource,
+    ResourceVersion,
+    version_dir,
+)
 
 L = Dataset.OpenLevel
 ST = Dataset.State
@@ -307,6 +328,7 @@ def _fail(version: ResourceVersion, message: str) -> ResourceVersion:
         )  # fmt: skip
     for name in (tabular.DATA_FILE, tabular.TERMS_FILE):
         (version_dir(v) / name).unlink(missing_ok=True)
+    shutil.rmtree(version_dir(v) / tabular.SORT_DIR, ignore_errors=True)
     return v
 
 
@@ -332,3 +354,231 @@ def set_column_descriptions(
 
 def count_download(resource: Resource) -> None:
     Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
+
+
+# --- 数据资源清单 and 开放计划 --------------------------------------------------------------------
+INVENTORY_FIELDS = ["title", "description", "domain", "open_level", "planned_open_on", "dataset"]
+
+
+def _inventory_snapshot(item: InventoryItem) -> dict[str, Any]:
+    return {
+        "title": item.title, "domain": item.domain, "open_level": item.open_level,
+        "planned_open_on": item.planned_open_on.isoformat() if item.planned_open_on else None,
+        "dataset": str(item.dataset_id) if item.dataset_id else None,
+    }  # fmt: skip
+
+
+def save_inventory_item(
+    item: InventoryItem, *, by: Any, data: dict[str, Any] | None = None, ip: str = ""
+) -> InventoryItem:
+    """Create or change an inventory entry of the editor's organisation (编辑 or above)."""
+    with transaction.atomic():
+        before: dict[str, Any] = {}
+        if item.pk:
+            item = InventoryItem.objects.select_for_update().get(pk=item.pk)
+            before = _inventory_snapshot(item)
+        permissions.require(by, Action.EDIT, item.org_id)
+        for key, value in (data or {}).items():
+            if key not in INVENTORY_FIELDS:
+                raise ValidationError({key: "该字段不可修改"})
+            setattr(item, key, value)
+        errors: dict[str, str] = {}
+        item.title = (item.title or "").strip()
+        if not item.title:
+            errors["title"] = "数据资源名称不能为空"
+        if item.open_level not in L.values:
+            errors["open_level"] = "开放属性应为：无条件开放、有条件开放、不予开放"
+        elif item.open_level == L.CLOSED and item.planned_open_on:
+            errors["planned_open_on"] = "不予开放的数据资源不列入开放计划，请清空计划开放日期"
+        if item.dataset_id:
+            ds = Dataset.objects.filter(pk=item.dataset_id).first()
+            if ds is None or ds.org_id != item.org_id:
+                errors["dataset"] = "只能关联本机构的数据集"
+        if errors:
+            raise ValidationError(errors)
+        item.full_clean(exclude=["org", "dataset"])
+        item.save()
+        after = _inventory_snapshot(item)
+        b, a = changes(before, after)
+        if a or not before:
+            record(
+                "opendata.inventory.update" if before else "opendata.inventory.create",
+                actor=by, obj=item, org_id=item.org_id, before=b or None, after=a, ip=ip,
+            )  # fmt: skip
+    return item
+
+
+# --- 有条件开放: applications, decisions, keys -------------------------------------------------------
+QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
+_QUERY_SALT = "gongkai.opendata.access_query_code"
+MAX_ACCESS_DAYS = 366  # the longest personal token accounts.issue_token grants
+
+
+def access_digest(tracking_no: str, code: str, secret: str | None = None) -> str:
+    cleaned = re.sub(r"[\s-]", "", code or "").upper()
+    value = f"{tracking_no}:{cleaned}"
+    return salted_hmac(_QUERY_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+
+
+def access_code_matches(req: AccessRequest, code: str) -> bool:
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        constant_time_compare(req.query_digest, access_digest(req.tracking_no, code, k))
+        for k in keys
+    )
+
+
+def apply_for_access(
+    dataset: Dataset, *, data: dict[str, Any], ip: str = ""
+) -> tuple[AccessRequest, str]:
+    """A public application for a 有条件开放 dataset; returns it and its 查询码 (shown once)."""
+    ds = Dataset.objects.filter(pk=dataset.pk).first()
+    if ds is None or not ds.is_public:
+        raise permissions.NotFound("未找到该数据集")
+    if ds.open_level != L.CONDITIONAL:
+        raise Conflict("该数据集无条件开放，无需申请，可直接下载或调用接口")
+    req = AccessRequest(dataset=ds)
+    fields = ["applicant_name", "applicant_org", "email", "phone", "purpose", "days"]
+    for key in fields:
+        value = data.get(key, "")
+        setattr(
+            req, key, value.strip() if isinstance(value, str) else "" if value is None else value
+        )
+    errors: dict[str, str] = {}
+    if not req.applicant_name:
+        errors["applicant_name"] = "请填写申请人姓名"
+    if not req.phone:
+        errors["phone"] = "请填写联系电话"
+    if not req.purpose or len(req.purpose) < 5:
+        errors["purpose"] = "请说明数据的使用用途（不少于 5 个字）"
+    try:
+        req.days = int(req.days or 180)
+    except (TypeError, ValueError):
+        errors["days"] = "使用期限应为天数"
+    else:
+        if not 1 <= req.days <= MAX_ACCESS_DAYS:
+            errors["days"] = f"使用期限应为 1–{MAX_ACCESS_DAYS} 天"
+    if errors:
+        raise ValidationError(errors)
+    req.full_clean(exclude=["dataset", "tracking_no", "query_digest"])
+    code = "".join(secrets.choice(QUERY_ALPHABET) for _ in range(10))
+    with transaction.atomic():
+        req.tracking_no = f"SJ{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
+        while AccessRequest.objects.filter(tracking_no=req.tracking_no).exists():
+            req.tracking_no = f"SJ{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
+        req.query_digest = access_digest(req.tracking_no, code)
+        req.save()
+        record(
+            "opendata.access.apply", actor=None, obj=req, org_id=ds.org_id,
+            after={"dataset": ds.name, "tracking_no": req.tracking_no, "days": req.days}, ip=ip,
+        )  # fmt: skip
+    return req, code
+
+
+def _locked_request(req: AccessRequest) -> AccessRequest:
+    return AccessRequest.objects.select_for_update().select_related("dataset").get(pk=req.pk)
+
+
+@transaction.atomic
+def approve_access(
+    req: AccessRequest, *, by: Any, days: int | None = None, reason: str = "", ip: str = ""
+) -> AccessRequest:
+    """审核 of the 提供方 approves: the applicant becomes a non-staff user, whose key (collected
+    with the 查询码) reads this dataset until the expiry."""
+    r = _locked_request(req)
+    permissions.require(by, Action.REVIEW, r.dataset.org_id)
+    if r.status != AccessRequest.Status.PENDING:
+        raise Conflict("该申请已审核")
+    days = int(days or r.days)
+    if not 1 <= days <= MAX_ACCESS_DAYS:
+        raise ValidationError({"days": f"授权期限应为 1–{MAX_ACCESS_DAYS} 天"})
+    user = User(
+        username=f"data-{r.tracking_no.lower()}", full_name=r.applicant_name[:50],
+        email=r.email, is_staff=False,
+    )  # fmt: skip
+    user.set_unusable_password()  # the key is the only way in, and only to the data API
+    accounts.save_user(by=by, user=user, ip=ip)
+    r.status, r.user = AccessRequest.Status.APPROVED, user
+    r.decided_by = by if getattr(by, "pk", None) else None
+    r.decided_at = timezone.now()
+    r.expires_at = r.decided_at + dt.timedelta(days=days)
+    r.reason = reason.strip()
+    r.save()
+    record(
+        "opendata.access.approve", actor=by, obj=r, org_id=r.dataset.org_id,
+        before={"status": AccessRequest.Status.PENDING},
+        after={"status": r.status, "expires_at": r.expires_at.isoformat(), "user": user.username},
+        ip=ip,
+    )  # fmt: skip
+    return r
+
+
+@transaction.atomic
+def reject_access(req: AccessRequest, *, by: Any, reason: str, ip: str = "") -> AccessRequest:
+    r = _locked_request(req)
+    permissions.require(by, Action.REVIEW, r.dataset.org_id)
+    if r.status != AccessRequest.Status.PENDING:
+        raise Conflict("该申请已审核")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写不予批准的理由"})
+    r.status, r.reason = AccessRequest.Status.REJECTED, reason.strip()
+    r.decided_by = by if getattr(by, "pk", None) else None
+    r.decided_at = timezone.now()
+    r.save()
+    record(
+        "opendata.access.reject", actor=by, obj=r, org_id=r.dataset.org_id,
+        before={"status": AccessRequest.Status.PENDING},
+        after={"status": r.status, "reason": r.reason}, ip=ip,
+    )  # fmt: skip
+    return r
+
+
+def collect_key(tracking_no: str, code: str, *, ip: str = "") -> tuple[AccessRequest, str]:
+    """The applicant collects the key of an approved application (shown once). Collecting again
+    revokes the earlier key and issues a new one (a lost key is replaced, never shown twice)."""
+    with transaction.atomic():
+        r = (
+            AccessRequest.objects.select_for_update(of=("self",))
+            .select_related("dataset", "user", "token")
+            .filter(tracking_no=(tracking_no or "").strip().upper())
+            .first()
+        )
+        if r is None or not access_code_matches(r, code):
+            raise permissions.NotFound("申请编号或查询码不正确")
+        if not r.is_active() or r.user is None:
+            raise Conflict("该申请未获批准或授权已到期，不能领取接口密钥")
+        if r.token is not None:
+            accounts.revoke_token(by=r.user, token=r.token)
+        remaining = (r.expires_at - timezone.now()).total_seconds() / 86400  # type: ignore[operator]
+        token, raw = accounts.issue_token(
+            by=r.user, user=r.user, name=f"有条件开放：{r.dataset.name}"[:100],
+            days=max(1, min(MAX_ACCESS_DAYS, math.ceil(remaining))),
+        )  # fmt: skip
+        # the key lasts no longer than the approval
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=r.expires_at)
+        r.token = token
+        r.save(update_fields=["token"])
+        record(
+            "opendata.access.key", actor=r.user, obj=r, org_id=r.dataset.org_id,
+            after={"token_prefix": token.prefix}, ip=ip,
+        )  # fmt: skip
+    return r, raw
+
+
+def log_api_request(
+    endpoint: str, *, status: int, duration_ms: int, resource_id: Any = None,
+    access: AccessRequest | None = None,
+) -> None:  # fmt: skip
+    """One line of the data API's request log (not audited: it records use, not changes)."""
+    rid = resource_id if resource_id and _uuid_or_none(str(resource_id)) else None
+    ApiRequest.objects.create(
+        endpoint=endpoint[:40], status=status, duration_ms=max(0, int(duration_ms)),
+        resource_id=rid, access=access,
+    )  # fmt: skip
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("data/", views.catalogue, name="catalogue"),
     path("data/catalog.jsonld", views.dcat_jsonld, name="dcat_jsonld"),
     path("data/catalog.ttl", views.dcat_turtle, name="dcat_turtle"),
+    path("data/plan/", views.plan, name="plan"),
+    path("data/dashboard/", views.dashboard, name="dashboard"),
     path("data/download/<str:resource_id>/", views.download, name="download"),
     path("data/<slug:name>/", views.dataset, name="dataset"),
 ]

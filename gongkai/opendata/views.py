@@ -4,6 +4,7 @@ through `selectors.public_*`."""
 
 import json
 import mimetypes
+import time
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from . import ckan, datastore, dcat, selectors, services
@@ -32,7 +34,23 @@ def _ckan_response(
 
 @csrf_exempt
 def ckan_action(request: HttpRequest, name: str) -> HttpResponse:
-    """/api/3/action/<name>: GET parameters or a POST JSON (or form) body, as CKAN accepts."""
+    """/api/3/action/<name>: GET parameters or a POST JSON (or form) body, as CKAN accepts.
+    Every call goes to the request log (接口可用率, uses of 有条件开放 keys)."""
+    started = time.perf_counter()
+    response = HttpResponse(status=500)
+    try:
+        response = _ckan_action(request, name)
+        return response
+    finally:
+        services.log_api_request(
+            f"ckan:{name}"[:40], status=response.status_code,
+            duration_ms=int((time.perf_counter() - started) * 1000),
+            resource_id=getattr(request, "opendata_resource_id", None),
+            access=getattr(request, "opendata_access", None),
+        )  # fmt: skip
+
+
+def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
     action = ckan.ACTIONS.get(name)
     if action is None:
         err = ckan.CkanError(400, "Bad request", f"没有名为“{name}”的接口（Action）")
@@ -156,4 +174,31 @@ def dcat_jsonld(request: HttpRequest) -> HttpResponse:
 def dcat_turtle(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         dcat.to_turtle(dcat.build(request)), content_type="text/turtle; charset=utf-8"
+    )
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    """数据资源清单与开放计划: planned vs opened, by organisation."""
+    rows = selectors.public_plan()
+    totals = {
+        "planned": sum(r.planned for r in rows),
+        "opened": sum(r.opened for r in rows),
+        "late": sum(r.late for r in rows),
+    }
+    return render(
+        request,
+        "opendata/plan.html",
+        {"rows": rows, "totals": totals, "today": timezone.localdate()},
+    )
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """运行监测: datasets behind their stated update frequency, and 接口可用率 from the log."""
+    return render(
+        request,
+        "opendata/dashboard.html",
+        {
+            "overdue": selectors.overdue_datasets(),
+            "availability": selectors.api_availability(30),
+        },
     )
