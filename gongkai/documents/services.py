@@ -555,8 +555,9 @@ def import_published(
     never overwritten — or, for a page that showed none, taking the organisation's next one.
     Needs the rights to draft and to publish there. Writes a version and an audit entry (with
     `source`: the original URL and the hash of the page) and indexes it for search like `publish`.
-    The page was published before; personal information found in it is flagged by the importer
-    for follow-up, not a gate here."""
+    Nothing imported skips the personal-information review: a page in which the scan finds an
+    unresolved identifier is held as 待审核 (its 索引号 reserved) until a reviewer resolves it and
+    publishes it; only a clean page goes public at once."""
     from django.db import IntegrityError
 
     permissions.require(by, Action.EDIT, org.pk)
@@ -575,18 +576,27 @@ def import_published(
             raise Conflict(f"索引号“{index_no}”已被另一条政府信息（编号 {holder}）使用，未覆盖")
     clean(doc)
     doc.index_no = index_no or assign_index_no(org, published_on)
-    doc.status = S.PUBLISHED
+    doc.status = S.PENDING  # public only once the review scan below finds nothing unresolved
     doc.first_published_at = timezone.now()
     try:
         with transaction.atomic():
             doc.save()
     except IntegrityError as e:  # another writer took the same 索引号 meanwhile
         raise Conflict(f"索引号“{doc.index_no}”已被另一条政府信息使用，未覆盖") from e
-    _write_version(doc, by, "导入已发布信息")
+    review.open_round(doc, by=by)
+    _rescan(doc, by=by)
+    held = review.gate_problems(doc, public_pieces(doc), _public_attachments(doc))
+    if not held:
+        review.sign(doc, by=by, secrecy_confirmed=True, summary=review.findings_summary(doc))
+        doc.status = S.PUBLISHED
+        doc.save(update_fields=["status", "updated_at"])
+    _write_version(doc, by, "导入已发布信息" if not held else "导入：待个人信息审查")
     record(
-        "document.import", actor=by, obj=doc, org_id=org.pk, ip=ip,
+        "document.import" if not held else "document.import_held", actor=by, obj=doc,
+        org_id=org.pk, ip=ip,
         after={"status": doc.status, "index_no": doc.index_no, "title": doc.title,
-               "published_on": published_on.isoformat(), **(source or {})},
+               "published_on": published_on.isoformat(), "held_for_review": held, **(source or {})},
     )  # fmt: skip
-    _sync_search(doc)
+    if not held:
+        _sync_search(doc)
     return doc

@@ -192,7 +192,30 @@ def test_user_needs_rights_to_draft_and_publish(org: Any, other_org: Any, corpus
     report = run_json(str(corpus), "--org", org.code, "--user", admin.username)
     assert report["imported"] == 2
     assert Document.objects.filter(created_by=admin).count() == 2
-    assert AuditEntry.objects.filter(action="document.import", actor=admin.username).count() == 2
+    imports = AuditEntry.objects.filter(action__in=["document.import", "document.import_held"])
+    assert imports.filter(actor=admin.username).count() == 2
+
+
+def test_nothing_imported_skips_the_personal_information_review(org: Any, tmp_path: Path) -> None:
+    from django.test import Client
+
+    folder = write_pages(
+        tmp_path,
+        {
+            "clean.html": gov_page(index_no="640100-141/2020-00001", body=("关于做好防汛工作的通知正文。",)),
+            "pii.html": gov_page(index_no="640100-141/2020-00002",
+                                 body=("申请人张某，身份证号11010519491231002X，联系电话13800138000。",)),
+        },
+    )  # fmt: skip
+    run(str(folder), "--org", org.code)
+    clean = Document.objects.get(index_no="640100-141/2020-00001")
+    held = Document.objects.get(index_no="640100-141/2020-00002")
+    assert clean.status == "published" and held.status == "pending"  # 索引号 kept, not public
+    client = Client()
+    assert client.get(f"/documents/{held.pk}/").status_code == 404
+    listing = client.get("/api/v1/documents?page_size=100").content.decode()
+    assert "11010519491231002X" not in listing and "13800138000" not in listing
+    assert AuditEntry.objects.filter(action="document.import_held", object_id=str(held.pk)).exists()
 
 
 def test_mapping_html_and_hostile_input(org: Any, tmp_path: Path) -> None:
