@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -160,6 +160,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
 
 
+def linkable_policies(user: Any) -> Any:
+    from . import selectors
+
+    visible = selectors.staff_documents(user).values("pk")
+    public = selectors.public_documents().values("pk")
+    return Document.objects.filter(category__is_interpretation=False).filter(
+        Q(pk__in=visible) | Q(pk__in=public)
+    )
+
+
 @admin.register(Document)
 class DocumentAdmin(ScopedAdmin):
     form = DocumentForm
@@ -181,6 +191,7 @@ class DocumentAdmin(ScopedAdmin):
         "status", "index_no", "version", "created_by", "first_published_at", "review_link",
     ]  # fmt: skip
     actions = ["submit_selected", "publish_selected", "withdraw_selected", "return_selected"]
+    raw_id_fields = ["interprets"]
     fieldsets = [
         (
             None,
@@ -195,6 +206,8 @@ class DocumentAdmin(ScopedAdmin):
                     "category",
                     "topic",
                     "directory_item",
+                    "interprets",
+                    "interpretation_form",
                 ]
             },
         ),
@@ -239,6 +252,9 @@ class DocumentAdmin(ScopedAdmin):
             ids = permissions.org_ids(request.user, Action.EDIT)
             qs = DirectoryItem.objects.select_related("org")
             kwargs["queryset"] = qs if ids is None else qs.filter(org_id__in=ids)
+        if db_field.name == "interprets":
+            # a public policy, or one of the user's own organisations (never another's draft)
+            kwargs["queryset"] = linkable_policies(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

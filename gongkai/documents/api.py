@@ -92,8 +92,17 @@ class DocumentOut(DocumentListItem):
     effective_on: dt.date | None
     expires_on: dt.date | None
     directory_item: int | None
+    interprets: int | None
+    interpretation_form: str
     body_html: str
     attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_interprets(obj: Document) -> int | None:
+        """The interpreted policy, only when the public may see it."""
+        if obj.interprets_id is None:
+            return None
+        return obj.interprets_id if selectors.public_document(obj.interprets_id) else None
 
     @staticmethod
     def resolve_body_html(obj: Document) -> str:
@@ -169,6 +178,8 @@ class DocumentIn(Schema):
     directory_item: int | None = None
     disclosure_ground: str | None = None
     negative_list_entry: int | None = None
+    interprets: int | None = None
+    interpretation_form: Document.InterpretationForm | None = None
 
 
 class ReasonIn(Schema):
@@ -219,7 +230,7 @@ def get_document(request: HttpRequest, doc_id: int) -> Document:
 
 
 # --- staff, token-authenticated --------------------------------------------------------------
-def _resolve(data: dict[str, Any], org: Organization | None) -> dict[str, Any]:
+def _resolve(data: dict[str, Any], org: Organization | None, user: Any = None) -> dict[str, Any]:
     """Turn codes in the payload into objects, naming the field that is wrong."""
     out = dict(data)
     if "category" in out:
@@ -242,6 +253,17 @@ def _resolve(data: dict[str, Any], org: Organization | None) -> dict[str, Any]:
                 {"directory_item": f"本机构没有编号为 {item_id} 的主动公开基本目录事项"}
             )
         out["directory_item"] = item
+    if "interprets" in out:
+        policy_id = out.pop("interprets")
+        policy = None
+        if policy_id:
+            # only a policy the caller may see: a public one or one of their own organisations'
+            policy = selectors.public_documents().filter(pk=policy_id).first()
+            if policy is None and user is not None:
+                policy = selectors.staff_documents(user).filter(pk=policy_id).first()
+            if policy is None:
+                raise ValidationError({"interprets": f"没有编号为 {policy_id} 的可关联政策文件"})
+        out["interprets"] = policy
     if "negative_list_entry" in out:
         entry_id = out.pop("negative_list_entry")
         entry = NegativeListEntry.objects.filter(pk=entry_id).first() if entry_id else None
@@ -261,7 +283,7 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Status[Documen
     if org is None:
         raise ValidationError({"org": f"未知的机构“{org_code}”" if org_code else "请指定机构"})
     doc = services.create_document(
-        by=request.user, org=org, data=_resolve(data, org), ip=client_ip(request)
+        by=request.user, org=org, data=_resolve(data, org, request.user), ip=client_ip(request)
     )
     return Status(201, doc)
 
@@ -285,7 +307,7 @@ def update_document(request: HttpRequest, doc_id: int, payload: DocumentIn) -> D
     if "org" in data and data.pop("org") != doc.org.code:
         raise ValidationError({"org": "不能修改发布机构"})
     return services.update_document(
-        doc, by=request.user, data=_resolve(data, doc.org), ip=client_ip(request)
+        doc, by=request.user, data=_resolve(data, doc.org, request.user), ip=client_ip(request)
     )
 
 

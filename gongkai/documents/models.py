@@ -148,6 +148,16 @@ class Document(models.Model):
         DirectoryItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents",
         verbose_name="主动公开基本目录",
     )  # fmt: skip
+
+    class InterpretationForm(models.TextChoices):
+        TEXT = "text", "文字解读"
+        GRAPHIC = "graphic", "图解"
+        QA = "qa", "问答"
+        VIDEO = "video", "视频链接"
+
+    interpretation_form = models.CharField(
+        "解读形式", max_length=16, choices=InterpretationForm.choices, blank=True
+    )
     interprets = models.ForeignKey(
         "self",
         null=True,

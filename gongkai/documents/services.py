@@ -57,7 +57,7 @@ EDITABLE_FIELDS = [
     "title", "body_html", "public_body_html", "department", "doc_number", "written_on",
     "published_on", "topic", "category", "keywords", "summary", "disclosure_attribute",
     "disclosure_reason", "disclosure_method", "disclosure_scope", "validity", "effective_on",
-    "expires_on", "directory_item", "interprets", "disclosure_ground", "negative_list_entry",
+    "expires_on", "directory_item", "interprets", "interpretation_form", "disclosure_ground", "negative_list_entry",
 ]  # fmt: skip
 EDITABLE_STATES = (S.DRAFT, S.WITHDRAWN)
 
@@ -128,6 +128,8 @@ def clean(doc: Document) -> None:
         errors["interprets"] = "只有“政策解读”类信息可以关联所解读的政策文件"
     elif doc.interprets_id and doc.interprets_id == doc.pk:
         errors["interprets"] = "不能解读自身"
+    if doc.interpretation_form and not (doc.category_id and doc.category.is_interpretation):
+        errors["interpretation_form"] = "只有“政策解读”类信息才有解读形式"
     if errors:
         raise ValidationError(errors)
     doc.full_clean(exclude=["created_by"])

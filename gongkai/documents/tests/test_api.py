@@ -306,3 +306,26 @@ def test_openapi_describes_the_api(db: Any) -> None:
         and "/api/v1/documents/{doc_id}/publish" in spec["paths"]
     )
     assert Client().get("/api/v1/docs").status_code == 200
+
+
+def test_an_interpretation_links_its_policy_and_names_its_form(org: Any, other_org: Any) -> None:
+    policy = make_document(org, title="示范市数据开放管理办法", category="normative")
+    foreign_draft = make_document(other_org, state="draft", title=SECRET, category="normative")
+    client, auth = token_client(staff(org, Role.EDITOR))
+    base = {"org": "fgw", "title": "《示范市数据开放管理办法》图解", "category": "interpretation"}
+    refused = client.post("/api/v1/documents", {**base, "interprets": foreign_draft.pk},
+                          content_type="application/json", **auth)  # fmt: skip
+    assert "interprets" in _error(refused, 422)["fields"]
+    wrong = client.post("/api/v1/documents", {**base, "category": "notice", "interpretation_form": "graphic"},
+                        content_type="application/json", **auth)  # fmt: skip
+    assert "interpretation_form" in _error(wrong, 422)["fields"]
+    created = client.post("/api/v1/documents", {**base, "interprets": policy.pk, "interpretation_form": "graphic"},
+                          content_type="application/json", **auth)  # fmt: skip
+    assert created.status_code == 201, created.content
+    doc = Document.objects.get(pk=created.json()["id"])
+    services.submit(doc, by=SYSTEM)
+    services.publish(doc, by=SYSTEM)
+    body = Client().get(f"/api/v1/documents/{doc.pk}").json()
+    assert body["interprets"] == policy.pk and body["interpretation_form"] == "graphic"
+    page = Client().get(f"/documents/{doc.pk}/").content.decode()
+    assert "政策解读（图解）" in page and "示范市数据开放管理办法" in page
