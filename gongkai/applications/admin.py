@@ -27,8 +27,10 @@ from gongkai.lib.errors import Conflict
 from gongkai.lib.workdays import default_calendar
 
 from . import clock, letters, selectors, services
+from .guard import FIRST_REPORT_YEAR
 from .models import (
     DISPOSITION_CHOICES,
+    AnnualReportEntry,
     Application,
     ApplicationEvent,
     CaseBoard,
@@ -487,3 +489,86 @@ class RemedyAdmin(ScopedAdmin):
             "form": form, "app": remedy.application, "opts": self.model._meta,
         }  # fmt: skip
         return TemplateResponse(request, "admin/applications/act.html", context)
+
+
+class ReportEntryForm(forms.ModelForm):
+    class Meta:
+        model = AnnualReportEntry
+        fields = ["org", "year", *services.REPORT_FIGURES, "fees_amount", *services.REPORT_TEXTS,
+                  "is_published"]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        fields = [*services.REPORT_FIGURES, "fees_amount", *services.REPORT_TEXTS, "is_published"]
+        try:
+            services.clean_report_entry({f: data.get(f) for f in fields if f in data})
+        except ValidationError as e:
+            for field, msgs in e.message_dict.items():
+                self.add_error(field if field in self.fields else None, msgs)
+        year = data.get("year")
+        if (
+            year
+            and "year" in self.fields
+            and not FIRST_REPORT_YEAR <= year <= timezone.localdate().year
+        ):
+            self.add_error(
+                "year", f"年度应在 {FIRST_REPORT_YEAR} 至 {timezone.localdate().year} 之间"
+            )
+        return data
+
+
+@admin.register(AnnualReportEntry)
+class AnnualReportEntryAdmin(ScopedAdmin):
+    """年度报告填报内容: per organisation and year, the section 二 figures the platform cannot count
+    and the text of sections 一、五、六, written through `services.save_report_entry` (audited).
+    The computed tables are shown beside the form so the text can quote them."""
+
+    form = ReportEntryForm
+    list_display = ["org", "year", "is_published", "updated_by", "updated_at", "report_link"]
+    list_filter = ["year", "is_published"]
+    list_select_related = ["org", "updated_by"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["figures"] if obj is None else ["org", "year", "figures", "updated_by",
+                                                "updated_at"]  # fmt: skip
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        edit = [*services.REPORT_FIGURES, "fees_amount", *services.REPORT_TEXTS, "is_published"]
+        return ["org", "year", *edit] if obj is None else ["org", "year", "figures", *edit,
+                                                           "updated_by", "updated_at"]  # fmt: skip
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kw: Any) -> Any:
+        if db_field.name == "org":
+            kw["queryset"] = self.allowed_orgs(request)
+        return super().formfield_for_foreignkey(db_field, request, **kw)
+
+    @admin.display(description="可引用的统计数字")
+    def figures(self, obj: AnnualReportEntry) -> str:
+        if obj is None or obj.pk is None:
+            return "保存后显示"
+        data = selectors.annual_report(obj.org, obj.year, include_draft=True)
+        s3 = {r["key"]: r["values"][-1] for r in data["section3"]["rows"]}
+        docs = data["section2"]["tables"][0]["rows"]
+        s4 = data["section4"]["values"]
+        return format_html(
+            "本年新收申请 {} 件，上年结转 {} 件，本年办结 {} 件（予以公开 {} 件、部分公开 {} 件），"
+            "结转下年度 {} 件；行政复议 {} 件，行政诉讼 {} 件；规章 本年制发 {} / 废止 {} / 现行有效 {}，"
+            "行政规范性文件 本年制发 {} / 废止 {} / 现行有效 {}。",
+            s3["new"], s3["carried_in"], s3["total"], s3["disclosed"], s3["partial"],
+            s3["carried_out"], s4[4], s4[9] + s4[14], *docs[0]["values"], *docs[1]["values"],
+        )  # fmt: skip
+
+    @admin.display(description="报告")
+    def report_link(self, obj: AnnualReportEntry) -> str:
+        return format_html(
+            '<a href="{}">查看</a>', reverse("annual-report", args=[obj.org.code, obj.year])
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        fields = [*services.REPORT_FIGURES, "fees_amount", *services.REPORT_TEXTS, "is_published"]
+        org = obj.org
+        saved = services.save_report_entry(
+            by=request.user, org=org, year=obj.year, ip=client_ip(request),
+            data={f: form.cleaned_data.get(f) for f in fields},
+        )  # fmt: skip
+        obj.pk = saved.pk

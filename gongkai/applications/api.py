@@ -2,9 +2,10 @@
 
 Public: POST /applications/progress (tracking number + query code in the body, never in the URL;
 a wrong code answers 404 like a missing case; rate-limited) and GET /annual-reports/{org}/{year}
-(section 三 of the annual report: counts only). Staff, with a token: register a case, read the
-cases of their organisations (personal data masked for roles that do not handle cases), and
-every lifecycle step, each calling the same service as the back office.
+(the annual report: counts, and the staff-written part only once published). Staff, with a
+token: register a case, read the cases of their organisations (personal data masked for roles
+that do not handle cases), and every lifecycle step, each calling the same service as the back
+office.
 """
 
 import datetime as dt
@@ -76,7 +77,9 @@ def application_progress(request: HttpRequest, payload: ProgressIn) -> dict[str,
     return found.as_dict()
 
 
-@router.get("/annual-reports/{org_code}/{int:year}", summary="政府信息公开工作年度报告（第三部分）")
+@router.get(
+    "/annual-reports/{org_code}/{int:year}", summary="政府信息公开工作年度报告（第一至六部分）"
+)
 def annual_report(request: HttpRequest, org_code: str, year: int) -> dict[str, Any]:
     from django.utils import timezone
 

@@ -1,5 +1,7 @@
 """Exports of the annual report: sections 三 and 四 as XLSX worksheets laid out like the template,
-and as plain text (the `gongkai annual_report --format text` output and the demo's closing note)."""
+as plain text (the `gongkai annual_report --format text` output and the demo's closing note), and
+the whole report, sections 一 to 六, as DOCX (the minimal writer of `docx.py` has paragraphs only,
+so each table row is a line: label, then every column with its value)."""
 
 import io
 from typing import Any
@@ -84,3 +86,49 @@ def text_table(data: dict[str, Any]) -> str:
         pairs = zip(s4["columns"][start : start + 5], s4["values"][start : start + 5], strict=True)
         lines.append(f"{name}：" + "，".join(f"{c} {v}" for c, v in pairs))
     return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    return "未填报" if value is None else str(value)
+
+
+def docx_bytes(data: dict[str, Any]) -> bytes:
+    """The report, sections 一 to 六 in the template's order, as a .docx file."""
+    from .docx import TITLE_FONT, TITLE_SIZE, Para, document_bytes
+
+    def heading(text: str) -> Para:
+        return Para(text, align="left", bold=True, indent=False)
+
+    def text(section: dict[str, Any]) -> list[Para]:
+        lines = [ln.strip() for ln in section["text"].splitlines() if ln.strip()]
+        return [heading(section["title"]), *(Para(ln) for ln in lines or ["（尚未填写）"])]
+
+    title = f"{data['org']}{data['year']}年政府信息公开工作年度报告"
+    out = [Para(title, align="center", size=TITLE_SIZE, font=TITLE_FONT, indent=False)]
+    out += text(data["section1"])
+    out.append(heading(data["section2"]["title"]))
+    for t in data["section2"]["tables"]:
+        out.append(Para(t["item"], bold=True))
+        for r in t["rows"]:
+            pairs = zip(t["columns"][1:], r["values"], strict=True)
+            out.append(Para(f"{r['label']}：" + "，".join(f"{c} {_cell(v)}" for c, v in pairs)))
+    s3 = data["section3"]
+    out.append(heading(s3["title"]))
+    for r in s3["rows"]:
+        group = r["group"].rpartition(" ")[2] if " " in r["group"] else ""
+        pairs = zip(s3["columns"], r["values"], strict=True)
+        label = f"{group[:3] if group else ''}{r['label']}"
+        out.append(Para(f"{label}：" + "，".join(f"{c} {v}" for c, v in pairs), indent=False))
+    out.append(Para(s3["note"], indent=False))
+    s4 = data["section4"]
+    out.append(heading(s4["title"]))
+    for name, start in (
+        ("行政复议", 0),
+        ("行政诉讼·未经复议直接起诉", 5),
+        ("行政诉讼·复议后起诉", 10),
+    ):
+        pairs = zip(s4["columns"][start : start + 5], s4["values"][start : start + 5], strict=True)
+        out.append(Para(f"{name}：" + "，".join(f"{c} {v}" for c, v in pairs)))
+    out += text(data["section5"])
+    out += text(data["section6"])
+    return document_bytes(out)

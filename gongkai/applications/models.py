@@ -346,3 +346,59 @@ class Remedy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_no or self.filed_on}"
+
+
+class AnnualReportEntry(models.Model):
+    """What staff write into one organisation's 政府信息公开工作年度报告 (annual report, Art. 49-50;
+    format of 国办公开办函〔2021〕30号) for one year: the section 二 figures the platform cannot count
+    (第二十条第（五）（六）（八）项: 行政许可, 行政处罚, 行政强制 decisions and 行政事业性收费 in 万元)
+    and the text of sections 一 (总体情况), 五 (存在的主要问题及改进情况) and 六 (其他需要报告的事项).
+
+    Nothing here is public until `is_published` (定稿公开): before that, the public report shows
+    the computed tables only. A figure left empty is "未填报", never 0. Written by the services only.
+    """
+
+    org = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="annual_reports",
+        verbose_name="机构",
+    )  # fmt: skip
+    year = models.PositiveSmallIntegerField("年度")
+    licensing_decisions = models.PositiveIntegerField(
+        "行政许可 本年处理决定数量", null=True, blank=True
+    )
+    penalty_decisions = models.PositiveIntegerField(
+        "行政处罚 本年处理决定数量", null=True, blank=True
+    )
+    enforcement_decisions = models.PositiveIntegerField(
+        "行政强制 本年处理决定数量", null=True, blank=True
+    )
+    fees_amount = models.DecimalField(
+        "行政事业性收费 本年收费金额（万元）", max_digits=14, decimal_places=4, null=True,
+        blank=True,
+    )  # fmt: skip
+    overview = models.TextField("一、总体情况", blank=True)
+    problems = models.TextField("五、存在的主要问题及改进情况", blank=True)
+    other_matters = models.TextField("六、其他需要报告的事项", blank=True)
+    is_published = models.BooleanField(
+        "定稿公开", default=False, help_text="勾选后，以上数字和文字在公开的年度报告中显示"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="填报人", editable=False,
+    )  # fmt: skip
+    updated_at = models.DateTimeField("填报时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "年度报告填报内容"
+        verbose_name_plural = "年度报告填报内容"
+        ordering = ["-year", "org"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year"], name="annual_report_entry_org_year"),
+            models.CheckConstraint(
+                condition=models.Q(fees_amount__isnull=True) | models.Q(fees_amount__gte=0),
+                name="annual_report_entry_fees_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org}{self.year}年政府信息公开工作年度报告"

@@ -185,3 +185,81 @@ def build_section4(year: int, remedies: Iterable[RemedyFacts]) -> dict[str, Any]
         "columns": OUTCOME_COLUMNS * 3,
         "values": values,
     }
+
+
+# --- section 二: 主动公开政府信息情况 (Art. 20) ---------------------------------------------------------
+
+SECTION2_TITLE = "二、主动公开政府信息情况"
+DOC_KINDS = {"regulation": "规章", "normative": "行政规范性文件"}
+DOC_COLUMNS = ["本年制发件数", "本年废止件数", "现行有效件数"]
+DECISION_COLUMN = "本年处理决定数量"
+FEES_COLUMN = "本年收费金额（单位：万元）"
+
+
+@dataclass(frozen=True)
+class DocFacts:
+    """One published 规章 (`regulation`) or 行政规范性文件 (`normative`) document.
+
+    `ended_on`: the day it stopped being in force, None while it is; `repealed`: it ended by
+    废止 (repeal), not by 失效 (lapse) — only repeals are counted in 本年废止件数."""
+
+    kind: str  # a key of DOC_KINDS
+    published_on: dt.date
+    ended_on: dt.date | None = None
+    repealed: bool = False
+
+
+@dataclass(frozen=True)
+class StaffFigures:
+    """第二十条第（五）（六）（八）项, entered by staff; None = 未填报 (not entered), never 0."""
+
+    licensing: int | None = None
+    penalty: int | None = None
+    enforcement: int | None = None
+    fees: str | None = None  # 万元, a decimal as text so JSON keeps it exact
+
+
+def build_section2(
+    year: int, docs: Iterable[DocFacts], figures: StaffFigures | None = None
+) -> dict[str, Any]:
+    """Section 二 for `year`, four tables as in the template. For the documents (第二十条第（一）项):
+    本年制发 = published in `year`; 本年废止 = repealed (废止) with its end date in `year`;
+    现行有效 = published on or before 31 December and not ended on or before that day."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    counts = {k: [0, 0, 0] for k in DOC_KINDS}
+    for d in docs:
+        row = counts[d.kind]
+        if d.published_on > last:
+            continue
+        if d.published_on >= first:
+            row[0] += 1
+        if d.ended_on is not None and d.repealed and first <= d.ended_on <= last:
+            row[1] += 1
+        if d.ended_on is None or d.ended_on > last:
+            row[2] += 1
+    f = figures or StaffFigures()
+
+    def table(item: str, columns: list[str], rows: list[tuple[str, list]]) -> dict[str, Any]:
+        return {
+            "item": item, "columns": ["信息内容", *columns],
+            "rows": [{"label": label, "values": values} for label, values in rows],
+        }  # fmt: skip
+
+    return {
+        "title": SECTION2_TITLE,
+        "tables": [
+            table("第二十条第（一）项", DOC_COLUMNS,
+                  [(label, counts[k]) for k, label in DOC_KINDS.items()]),
+            table("第二十条第（五）项", [DECISION_COLUMN], [("行政许可", [f.licensing])]),
+            table("第二十条第（六）项", [DECISION_COLUMN],
+                  [("行政处罚", [f.penalty]), ("行政强制", [f.enforcement])]),
+            table("第二十条第（八）项", [FEES_COLUMN], [("行政事业性收费", [f.fees])]),
+        ],
+    }  # fmt: skip
+
+
+TEXT_SECTIONS = {
+    "section1": "一、总体情况",
+    "section5": "五、存在的主要问题及改进情况",
+    "section6": "六、其他需要报告的事项",
+}

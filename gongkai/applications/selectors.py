@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
+from gongkai.documents.models import Document
+from gongkai.documents.selectors import DocumentFilters, public_documents
 from gongkai.lib.pii.masking import DEFAULT_POLICY, MaskRule, mask_value
 from gongkai.lib.statutory import Clock, ClockError
 from gongkai.lib.workdays import UnknownYear
@@ -27,9 +29,10 @@ from . import clock, report
 from .codes import query_code_matches, query_digest
 from .dispositions import DISPOSITIONS, ApplicantType, Disposition
 from .letters import Letter, letters
-from .models import Application, ApplicationEvent, Remedy, Reminder
+from .models import AnnualReportEntry, Application, ApplicationEvent, Remedy, Reminder
 
 K = ApplicationEvent.Kind
+REGULATION_CATEGORY = "regulation"  # 规章: no such InfoCategory in the reference data yet
 
 # Events the applicant is told of, and shown on the progress page; the rest stay internal.
 APPLICANT_VISIBLE = {
@@ -349,14 +352,70 @@ def remedy_facts(org: Organization, year: int) -> list[report.RemedyFacts]:
     ]
 
 
-def annual_report(org: Organization, year: int) -> dict[str, Any]:
-    """政府信息公开工作年度报告 data for `org` and `year`: section 三 from the cases, section 四
-    from the review and litigation records. Counts only: nothing names a case or a person."""
+def document_facts(org: Organization, year: int) -> list[report.DocFacts]:
+    """规章 and 行政规范性文件 of `org` for section 二 (第二十条第（一）项), from the platform's own
+    public documents only (`public_documents()`: a draft, withdrawn or non-public item never counts).
+
+    Kinds: 规章 = documents whose InfoCategory code is "regulation" — the reference data has no such
+    category yet, so this is 0 until one is added; 行政规范性文件 = categories flagged `is_normative`.
+    End of force, by 效力状态 (validity): 废止 (repealed) or 失效 (expired) end on `expires_on`, or,
+    without one, on the local date the document was last changed (`updated_at`, when the status was
+    set); any other document with an `expires_on` ends on that day. Only 废止 counts as 本年废止;
+    both take a document out of 现行有效."""
+    V = Document.Validity
+    qs = public_documents(DocumentFilters(org=org.code)).filter(
+        Q(category__code=REGULATION_CATEGORY) | Q(category__is_normative=True),
+        published_on__lte=dt.date(year, 12, 31),
+    )
+    facts = []
+    for code, published, validity, expires, updated in qs.values_list(
+        "category__code", "published_on", "validity", "expires_on", "updated_at"
+    ):
+        if published is None:  # excluded by the filter already; here for the type checker
+            continue
+        ended = validity in (V.REPEALED, V.EXPIRED)
+        ended_on = (expires or timezone.localdate(updated)) if ended else expires
+        kind = "regulation" if code == REGULATION_CATEGORY else "normative"
+        facts.append(report.DocFacts(kind, published, ended_on, validity == V.REPEALED))
+    return facts
+
+
+def report_entry(org: Organization, year: int, *, include_draft: bool = False) -> Any:
+    """The staff-written part of the report; an unpublished one only when `include_draft`."""
+    qs = AnnualReportEntry.objects.filter(org=org, year=year)
+    return qs.first() if include_draft else qs.filter(is_published=True).first()
+
+
+def annual_report(org: Organization, year: int, *, include_draft: bool = False) -> dict[str, Any]:
+    """政府信息公开工作年度报告 data for `org` and `year`: section 二 from the public documents and
+    the figures staff entered, section 三 from the cases, section 四 from the review and litigation
+    records, sections 一、五、六 as staff wrote them. Counts only: nothing names a case or a person.
+    The staff-written part appears only once published (定稿公开), unless `include_draft` (staff)."""
+    entry = report_entry(org, year, include_draft=include_draft)
+    figures = (
+        report.StaffFigures(
+            entry.licensing_decisions,
+            entry.penalty_decisions,
+            entry.enforcement_decisions,
+            None if entry.fees_amount is None else f"{entry.fees_amount.normalize():f}",
+        )
+        if entry
+        else None
+    )
     section3 = report.build_section3(year, report_facts(org, year))
+
+    def text(key: str, value: str) -> dict[str, str]:
+        return {"title": report.TEXT_SECTIONS[key], "text": value if entry else ""}
+
     return {
         "org": org.name, "org_code": org.code, "year": year,
+        "published": bool(entry and entry.is_published),
+        "section1": text("section1", entry.overview if entry else ""),
+        "section2": report.build_section2(year, document_facts(org, year), figures),
         "section3": section3.as_dict(),
         "section4": report.build_section4(year, remedy_facts(org, year)),
+        "section5": text("section5", entry.problems if entry else ""),
+        "section6": text("section6", entry.other_matters if entry else ""),
     }  # fmt: skip
 
 

@@ -58,6 +58,7 @@ from .dispositions import DISPOSITIONS, ORGANISATION_TYPES, ApplicantType, Dispo
 from .holidays import ScheduleTextError, parse_schedule_text
 from .letters import answer_prefix
 from .models import (
+    AnnualReportEntry,
     Application,
     ApplicationEvent,
     HolidayDay,
@@ -870,3 +871,99 @@ def decide_remedy(
     record("application.remedy_decided", actor=by, obj=locked,
            org_id=locked.application.org_id, ip=ip, before=before, after=_remedy_view(locked))  # fmt: skip
     return locked
+
+
+# --- the staff-written part of the annual report (Art. 49-50) ----------------------------------
+
+REPORT_FIGURES = ["licensing_decisions", "penalty_decisions", "enforcement_decisions"]
+REPORT_TEXTS = ["overview", "problems", "other_matters"]
+MAX_REPORT_TEXT = 30000  # characters per section: a long report, never an unbounded one
+MAX_FEES = Decimal("9999999999")  # 万元, what the column holds
+
+
+def _entry_view(e: AnnualReportEntry) -> dict[str, Any]:
+    return {
+        **{f: getattr(e, f) for f in REPORT_FIGURES},
+        "fees_amount": None if e.fees_amount is None else str(e.fees_amount),
+        **{f: getattr(e, f) for f in REPORT_TEXTS},
+        "is_published": e.is_published,
+    }
+
+
+def clean_report_entry(data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - {*REPORT_FIGURES, *REPORT_TEXTS, "fees_amount", "is_published"}
+    if unknown:
+        raise ValidationError({k: "不能填写该字段" for k in sorted(unknown)})
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    for f in REPORT_FIGURES:
+        if f not in data:
+            continue
+        v = data[f]
+        if v in (None, ""):
+            out[f] = None  # 未填报
+            continue
+        try:
+            n = int(str(v).strip())
+        except ValueError:
+            errors[f] = "请填写不小于 0 的整数（件），未统计的请留空"
+            continue
+        if n < 0 or n > 2_000_000_000:
+            errors[f] = "请填写不小于 0 的整数（件），未统计的请留空"
+        out[f] = n
+    if "fees_amount" in data:
+        v = data["fees_amount"]
+        if v in (None, ""):
+            out["fees_amount"] = None
+        else:
+            try:
+                amount = Decimal(str(v).strip())
+            except ArithmeticError:
+                amount = Decimal("NaN")
+            if not amount.is_finite() or amount < 0 or amount > MAX_FEES:
+                errors["fees_amount"] = "请填写不小于 0 的金额（万元），未收费的填 0"
+            elif amount.as_tuple().exponent < -4:  # type: ignore[operator]
+                errors["fees_amount"] = "金额最多保留四位小数（万元）"
+            out["fees_amount"] = amount
+    for f in REPORT_TEXTS:
+        if f in data:
+            out[f] = _text(data[f]).replace("\r\n", "\n")
+            if len(out[f]) > MAX_REPORT_TEXT:
+                errors[f] = f"不能超过 {MAX_REPORT_TEXT} 字"
+    if "is_published" in data:
+        out["is_published"] = bool(data["is_published"])
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+@transaction.atomic
+def save_report_entry(
+    *, by: Any, org: Organization, year: int, data: dict[str, Any], ip: str = "",
+    today: dt.date | None = None,
+) -> AnnualReportEntry:  # fmt: skip
+    """Create or change what staff write into `org`'s annual report for `year` (section 二 figures,
+    sections 一、五、六). Only the fields in `data` change; concurrent savers are serialised on the
+    organisation's row, so neither loses the other's fields."""
+    from .guard import FIRST_REPORT_YEAR
+
+    permissions.require(by, Action.EDIT, org.pk)
+    if not FIRST_REPORT_YEAR <= year <= _today(today).year:
+        raise ValidationError(
+            {"year": f"年度应在 {FIRST_REPORT_YEAR} 至 {_today(today).year} 之间"}
+        )
+    clean = clean_report_entry(data)
+    Organization.objects.select_for_update().filter(pk=org.pk).first()
+    entry = AnnualReportEntry.objects.filter(org_id=org.pk, year=year).first()
+    before = _entry_view(entry) if entry else None
+    if entry is None:
+        entry = AnnualReportEntry(org_id=org.pk, year=year)
+    for k, v in clean.items():
+        setattr(entry, k, v)
+    entry.updated_by = by if getattr(by, "pk", None) else None
+    entry.save()
+    after = _entry_view(entry)
+    if before != after:
+        record("applications.annual_report_entry", actor=by, obj=entry, org_id=org.pk, ip=ip,
+               before=before, after=after)  # fmt: skip
+    return entry

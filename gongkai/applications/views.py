@@ -4,7 +4,8 @@
   a honeypot; the progress page needs the tracking number AND the query code, sent by POST so
   the code never lands in a URL or a log, and a wrong code answers exactly like a missing case.
 - Nothing personal is ever rendered on a public page: the progress page shows status, dates,
-  the statutory due date and the notices sent, and the annual report only counts.
+  the statutory due date and the notices sent, and the annual report counts (its staff-written
+  part appears only once published, 定稿公开).
 """
 
 from typing import Any
