@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("negative-list/", views.negative_list, name="negative_list"),
+    path("staff/review/archive/", views.archive_audit, name="archive_audit"),
 ]
