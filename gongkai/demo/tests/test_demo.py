@@ -42,4 +42,7 @@ def test_demo_is_realistic_idempotent_and_has_no_default_password(settings: Any)
     call_command("load_demo", stdout=again)
     assert "已存在" in again.getvalue() and "密码：" not in again.getvalue()
     assert (Organization.objects.count(), Document.objects.count()) == counts
+    from gongkai.opendata.models import Dataset
+
+    assert Dataset.objects.filter(state="published").count() == 4  # open data is alive too
     assert verify_chain()[1] == []
