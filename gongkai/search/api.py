@@ -48,6 +48,7 @@ class SearchPage(Schema):
     count: int
     next: str | None
     facets: dict[str, list[FacetOut]]
+    facets_estimated: bool  # counts taken on a sample of a very large result, then scaled
     message: str
 
 
@@ -98,5 +99,6 @@ def search(
             name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
             for name, values in results.facets.items()
         },
+        "facets_estimated": results.facets_estimated,
         "message": results.message,
     }

@@ -82,6 +82,7 @@ class Results:
     page: int = 1
     page_size: int = 20
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    facets_estimated: bool = False  # counted on a sample of a very large result, then scaled
     message: str = ""  # a notice for the reader, e.g. that the query was shortened
 
     @property

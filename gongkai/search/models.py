@@ -51,3 +51,26 @@ class Pending(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Checkpoint(models.Model):
+    """Where an unfinished `gongkai search reindex` stands (at most one row; gone when done).
+
+    Stage `entries`: the caller's batches are stored in order, `source_cursor` after each
+    committed batch. Stage `index`: the index is rebuilt from `Entry` in id order and
+    `index_cursor` is the last entry id the index has committed. A re-run continues from here.
+    """
+
+    started_at = models.DateTimeField("开始时间")
+    stage = models.CharField("阶段", max_length=16, default="entries")
+    source_cursor = models.BigIntegerField("已写入的来源位置", default=0)
+    index_cursor = models.BigIntegerField("已索引的条目位置", default=0)
+    stored = models.PositiveIntegerField("已写入条目", default=0)
+    last_pending = models.BigIntegerField("开始时最后的待更新编号", default=0)
+
+    class Meta:
+        verbose_name = "重建检查点"
+        verbose_name_plural = "重建检查点"
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.source_cursor}/{self.index_cursor}"

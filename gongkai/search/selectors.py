@@ -124,6 +124,7 @@ def search(
         name: [FacetValue(v, label, n) for v, label, n in found.facets.get(name, [])]
         for name in FACETS
     }
+    results.facets_estimated = found.facets_estimated
     if results.count == 0:
         notes.append("没有找到相关结果，请检查用字或减少检索词")
     results.message = "；".join(notes)

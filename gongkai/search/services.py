@@ -16,7 +16,7 @@ The database is the truth, the index a copy. Callers (`gongkai.documents.service
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -26,11 +26,12 @@ from django.utils import timezone
 from . import backends
 from .backends.base import IndexBusy
 from .interface import SearchEntry
-from .models import Entry, Pending
+from .models import Checkpoint, Entry, Pending
 
 log = logging.getLogger(__name__)
 
 FLUSH_BATCH = 1000
+INDEX_BATCH = 2000  # entries read per batch when the index is rebuilt from them
 RETRY_DELAYS = (0.5, 2.0, 10.0)  # seconds, when another process holds the index writer
 _FIELDS = [f.name for f in Entry._meta.concrete_fields if f.name not in ("id", "key", "updated_at")]
 
@@ -130,34 +131,76 @@ def _retry(attempt: int) -> None:
         close_old_connections()
 
 
-def rebuild(batches: Iterable[Sequence[SearchEntry]], progress: Any = None) -> int:
-    """Replace the search copy by `batches` (all public information): entries not given are
-    dropped, the index is rebuilt from the entries. Returns the number of entries."""
-    started = timezone.now()
-    last_pending = Pending.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    stored = 0
-    for batch in batches:
-        with transaction.atomic():
-            _store(batch)
-        stored += len(batch)
+def rebuild(
+    source: Callable[[int], Iterable[tuple[int, Sequence[SearchEntry]]]],
+    progress: Any = None,
+    *,
+    resume: bool = True,
+) -> int:
+    """Replace the search copy by all public information; returns the number of entries.
+
+    `source(after)` yields (cursor, entries) batches in cursor order, starting after `after`
+    (0: from the beginning). Resumable (`Checkpoint`): stage 1 stores the batches as entries,
+    the cursor saved in each batch's transaction; stage 2 rebuilds the index from the entries
+    in id order, the backend checkpointing what it has committed. A re-run (resume=True)
+    continues where the last one stopped; entries not written since that rebuild started are
+    dropped at the end of stage 1."""
+    state = Checkpoint.objects.order_by("id").first() if resume else None
+    if state is None:
+        Checkpoint.objects.all().delete()
+        state = Checkpoint.objects.create(
+            started_at=timezone.now(),
+            last_pending=Pending.objects.order_by("-id").values_list("id", flat=True).first() or 0,
+        )
+    if state.stage == "entries":
         if progress:
-            progress("entries", stored)
-    Entry.objects.filter(updated_at__lt=started).delete()
+            progress("entries", state.stored)
+        for cursor, batch in source(state.source_cursor):
+            with transaction.atomic():
+                _store(batch)
+                state.source_cursor = cursor
+                state.stored += len(batch)
+                state.save(update_fields=["source_cursor", "stored"])
+            if progress:
+                progress("entries", state.stored)
+        with transaction.atomic():
+            Entry.objects.filter(updated_at__lt=state.started_at).delete()
+            state.stage = "index"
+            state.save(update_fields=["stage"])
+
+    def saved(cursor: int) -> None:
+        Checkpoint.objects.filter(id=state.id).update(index_cursor=cursor)
+
+    before = Entry.objects.filter(id__lte=state.index_cursor).count() if state.index_cursor else 0
     backend = backends.current()
-    done = backend.rebuild(_entry_batches(progress))
-    Pending.objects.filter(id__lte=last_pending).delete()
+    done = before + backend.rebuild(
+        _entry_batches(state.index_cursor, progress),
+        resume=state.index_cursor > 0,
+        checkpoint=saved,
+    )
+    Pending.objects.filter(id__lte=state.last_pending).delete()
+    state.delete()
     return done
 
 
-def _entry_batches(progress: Any = None, size: int = 2000) -> Iterator[list[SearchEntry]]:
-    last = 0
-    done = 0
-    while rows := list(Entry.objects.filter(id__gt=last).order_by("id")[:size]):
-        last = rows[-1].id
+def checkpoint() -> str:
+    """Where an unfinished rebuild stands, in words; empty when there is none."""
+    state = Checkpoint.objects.order_by("id").first()
+    if state is None:
+        return ""
+    if state.stage == "entries":
+        return f"已写入 {state.stored} 条检索条目"
+    return f"检索条目已写完，索引已提交至条目 {state.index_cursor}"
+
+
+def _entry_batches(after: int = 0, progress: Any = None) -> Iterator[tuple[int, list[SearchEntry]]]:
+    done = Entry.objects.filter(id__lte=after).count() if after else 0
+    while rows := list(Entry.objects.filter(id__gt=after).order_by("id")[:INDEX_BATCH]):
+        after = rows[-1].id
         done += len(rows)
         if progress:
             progress("index", done)
-        yield [to_entry(r) for r in rows]
+        yield after, [to_entry(r) for r in rows]
 
 
 def check(expected: set[str]) -> dict[str, list[str]]:

@@ -1,7 +1,7 @@
 """What a search backend implements. An Elasticsearch/OpenSearch backend would be one more
 module with these five methods (see ARCHITECTURE.md, "Search backends")."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,6 +22,7 @@ class Page:
     count: int = 0
     # facet -> [(value, label, count)], most frequent first
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    facets_estimated: bool = False  # counted on a sample of a very large result, then scaled
 
 
 class Backend(Protocol):
@@ -33,7 +34,15 @@ class Backend(Protocol):
 
     def delete(self, keys: Sequence[str]) -> None: ...
 
-    def rebuild(self, batches: Iterable[Sequence[SearchEntry]]) -> int: ...
+    # batches of (cursor, entries); `checkpoint(cursor)` once a batch is durably in the index;
+    # resume=True continues an interrupted rebuild (see TantivyBackend.rebuild)
+    def rebuild(
+        self,
+        batches: Iterable[tuple[int, Sequence[SearchEntry]]],
+        *,
+        resume: bool = False,
+        checkpoint: Callable[[int], None] | None = None,
+    ) -> int: ...
 
     def keys(self) -> set[str]: ...
 

@@ -5,17 +5,24 @@
   Chinese, so no text-search configuration or extension is needed.
 - Queries are tsquery literals built the same way: words ANDed (a word also matches as all its
   parts), quoted phrases with exact distances (`<N>`), exclusions with `!`.
-- Ranking: `ts_rank` with weights title 1.0, 文号 0.6, body 0.3, then newer first.
+- Ranking: `ts_rank` with weights title 1.0, 文号 0.6, body 0.3, then newer first — computed
+  for a bounded candidate set only (RANK_CANDIDATES). `ts_rank` must read each row's whole
+  tsvector from TOAST, which for a common two-word query over most of the table was nearly all
+  of the time (measured, bench/search.py). The candidates are the matches whose small inline
+  `tsv_head` (title and 文号/索引号 only, migration 0004) holds all the words, then any of
+  them, then the newest; body-only matches enter by recency. Count and facets still cover
+  every match: matching is done by the GIN index (a bitmap scan, which never reads the
+  tsvectors; the planner is kept from the sequential scan it prefers for common words).
 - Being in the same database, updates happen in the publishing transaction (`deferred = False`):
   no outbox, no drift, several application servers share it.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from gongkai.lib import segment
 
@@ -26,16 +33,11 @@ from .base import FACET_SIZE, FACETS, Page
 MAX_POS = 16383  # PostgreSQL's largest tsvector position
 MAX_LEXEME_BYTES = 2046
 RANK_WEIGHTS = "{0.3, 0.2, 0.6, 1.0}"  # D (body), C, B (文号), A (title)
+RANK_CANDIDATES = 200  # matches ranked by ts_rank (at least the page asked for)
 
 
 def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def tsvector_literal(title: str, numbers: str, body: str) -> str:
-    return tsvector_from_tokens(
-        segment.index_tokens(title), segment.index_tokens(numbers), segment.index_tokens(body)
-    )
 
 
 def tsvector_from_tokens(title: Sequence[str], numbers: Sequence[str], body: Sequence[str]) -> str:
@@ -78,12 +80,19 @@ class PostgresBackend:
     deferred = False
 
     def _write(self, entries: Sequence[SearchEntry]) -> None:
-        rows = [
-            (tsvector_literal(e.title, f"{e.doc_number} {e.index_no}", e.body), e.key)
-            for e in entries
-        ]
+        rows = []
+        for e in entries:
+            title = segment.index_tokens(e.title)
+            numbers = segment.index_tokens(f"{e.doc_number} {e.index_no}")
+            body = segment.index_tokens(e.body)
+            full = tsvector_from_tokens(title, numbers, body)
+            rows.append((full, tsvector_from_tokens(title, numbers, ()), e.key))
         with connection.cursor() as cur:
-            cur.executemany("UPDATE search_entry SET tsv = %s::tsvector WHERE key = %s", rows)
+            cur.executemany(
+                "UPDATE search_entry SET tsv = %s::tsvector, tsv_head = %s::tsvector "
+                "WHERE key = %s",
+                rows,
+            )
 
     def upsert(self, entries: Sequence[SearchEntry]) -> None:
         self._write(entries)
@@ -91,10 +100,21 @@ class PostgresBackend:
     def delete(self, keys: Sequence[str]) -> None:
         """Nothing to do: the entry row, and with it its tsvector, is already gone."""
 
-    def rebuild(self, batches: Iterable[Sequence[SearchEntry]]) -> int:
+    def rebuild(
+        self,
+        batches: Iterable[tuple[int, Sequence[SearchEntry]]],
+        *,
+        resume: bool = False,
+        checkpoint: Callable[[int], None] | None = None,
+    ) -> int:
+        """Write the tsvector of every entry given, each batch in one transaction with its
+        checkpoint (an entry's row already is its index: nothing else to drop or resume)."""
         n = 0
-        for batch in batches:
-            self._write(batch)
+        for cursor, batch in batches:
+            with transaction.atomic():
+                self._write(batch)
+                if checkpoint:
+                    checkpoint(cursor)
             n += len(batch)
         return n
 
@@ -147,18 +167,31 @@ class PostgresBackend:
         exclude: Sequence[str] = (),
         facets: bool = True,
     ) -> Page:
-        """Hits, count and facets in ONE statement over one scan of the matches: testing a
-        tsvector reads it from TOAST, the dominant cost, so a query per facet cost 7× (measured
-        with bench/search.py)."""
+        """Hits, count and facets in ONE statement over one scan of the matches (a query per
+        facet cost 7×, measured with bench/search.py); `ts_rank`, which reads the whole
+        tsvector from TOAST, only for the RANK_CANDIDATES best matches by `tsv_head`."""
         where, params, ranked = self._where(query, filters, any_word, exclude)
-        score = "ts_rank(%s, tsv, %s::tsquery)" if ranked else "0.0"
-        score_params = [RANK_WEIGHTS, params[0]] if ranked else []
-        parts = [
-            "(SELECT 'hit', key, '', score FROM hit "
-            "ORDER BY score DESC, published_on DESC NULLS LAST, id DESC LIMIT %s OFFSET %s)",
-            "SELECT 'count', '', '', count(*) FROM hit",
-        ]
-        part_params: list[Any] = [limit, offset]
+        if ranked:
+            # 2: the title/文号 hold every word, 1: some of them, 0: the body alone
+            head = "(tsv_head @@ %s::tsquery)::int * 2 + (tsv_head @@ %s::tsquery)::int"
+            head_params = [params[0], tsquery_literal(query, any_word=True)]
+            hits = (
+                "(SELECT 'hit', c.key, '', ts_rank(%s, e.tsv, %s::tsquery)::float8 AS score "
+                "FROM (SELECT id, key, published_on FROM hit "
+                "ORDER BY head DESC, published_on DESC NULLS LAST, id DESC LIMIT %s) c "
+                "JOIN search_entry e ON e.id = c.id "
+                "ORDER BY score DESC, c.published_on DESC NULLS LAST, c.id DESC LIMIT %s OFFSET %s)"
+            )
+            hit_params = [RANK_WEIGHTS, params[0], max(RANK_CANDIDATES, offset + limit)]
+        else:
+            head, head_params = "0", []
+            hits = (
+                "(SELECT 'hit', key, '', 0.0::float8 FROM hit "
+                "ORDER BY published_on DESC NULLS LAST, id DESC LIMIT %s OFFSET %s)"
+            )
+            hit_params = []
+        parts = [hits, "SELECT 'count', '', '', count(*) FROM hit"]
+        part_params: list[Any] = [*hit_params, limit, offset]
         if facets:
             for name in FACETS:
                 value, label = _FACET_COLUMNS[name]
@@ -171,13 +204,17 @@ class PostgresBackend:
             # `where` and the columns are fixed fragments of this module; values are parameters
             f"WITH hit AS MATERIALIZED (SELECT id, key, published_on, org_code, org_name, "  # noqa: S608
             f"category_code, category_name, topic_codes, topic_name, validity, validity_label, "
-            f"{score}::float8 AS score FROM search_entry WHERE {where}) "
-            + " UNION ALL ".join(parts)
+            f"{head} AS head FROM search_entry WHERE {where}) " + " UNION ALL ".join(parts)
         )
         page = Page()
         out: dict[str, list[tuple[str, str, int]]] = {name: [] for name in FACETS}
-        with connection.cursor() as cur:
-            cur.execute(sql, [*score_params, *params, *part_params])
+        with transaction.atomic(), connection.cursor() as cur:
+            if ranked:
+                # the planner prefers a sequential scan once most rows match, and then tests
+                # every row's tsvector read from TOAST (measured: 30× the buffers); the GIN
+                # index answers the match exactly without reading a single tsvector
+                cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute(sql, [*head_params, *params, *part_params])
             for kind, value, label, n in cur.fetchall():
                 if kind == "hit":
                     page.hits.append((value, float(n)))

@@ -246,6 +246,9 @@ def test_search_command_reindex_check_flush(
     call_command("search", "flush", stdout=out)
     assert "已应用" in out.getvalue()
     call_command("search_reindex", "--check", stdout=StringIO())  # the old name still works
+    out = StringIO()
+    call_command("search", "reindex", "--restart", stdout=out)
+    assert "已重建全文检索索引：0 条公开信息" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("search", "nonsense")
 
@@ -256,3 +259,100 @@ def test_search_command_help_names_the_subcommands(capsys: Any) -> None:
     with pytest.raises(SystemExit):
         call_command("search", "--help")
     assert "reindex" in capsys.readouterr().out
+
+
+def test_an_interrupted_rebuild_resumes_from_its_checkpoint_without_duplicates(
+    backend: str, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Interrupted once while storing entries and once while indexing, each after one batch:
+    each re-run goes on from the checkpoint, and the end result is complete and single."""
+    from gongkai.search.backends import tantivy as tantivy_backend
+    from gongkai.search.models import Checkpoint
+
+    monkeypatch.setattr(tantivy_backend, "COMMIT_SECONDS", 0.0)  # commit after every batch
+    monkeypatch.setattr(tantivy_backend, "WORKERS", 1)
+    monkeypatch.setattr(services, "INDEX_BATCH", 2)
+    put(django_capture_on_commit_callbacks, entry(99, body="续建测试词 已不公开"))
+    docs = [entry(n, body=f"续建测试词 第{n}条") for n in range(1, 11)]
+    asked: list[int] = []
+    fail = {"entries": True, "index": True}
+
+    def source(after: int) -> Any:
+        asked.append(after)
+        for start in range(after, len(docs), 2):  # the cursor is the number of docs given
+            yield start + 2, docs[start : start + 2]
+            if fail["entries"] and start == 0:
+                raise RuntimeError("注入的故障：写入第一批后中断")
+
+    def progress(stage: str, done: int) -> None:
+        if fail["index"] and stage == "index" and done > 2:
+            raise RuntimeError("注入的故障：索引第一批后中断")
+
+    with pytest.raises(RuntimeError, match="写入第一批后"):
+        services.rebuild(source, progress)
+    assert Checkpoint.objects.get().source_cursor == 2 and "已写入 2 条" in services.checkpoint()
+    fail["entries"] = False
+    with pytest.raises(RuntimeError, match="索引第一批后"):
+        services.rebuild(source, progress)
+    assert asked == [0, 2]  # the second run went on after the first batch
+    state = Checkpoint.objects.get()
+    assert state.stage == "index" and state.index_cursor > 0  # the first index batch is kept
+    assert not Entry.objects.filter(key="t:99").exists()
+    fail["index"] = False
+    assert services.rebuild(source, progress) == 10
+    assert asked == [0, 2]  # the entries were not read again
+    assert not Checkpoint.objects.exists() and services.checkpoint() == ""
+    found = selectors.search("续建测试词")
+    assert found.count == 10  # each entry once: nothing doubled, the withdrawn one gone
+    assert services.check({e.key for e in docs}) == {
+        "missing_entries": [], "extra_entries": [], "missing_in_index": [],
+        "extra_in_index": [], "pending": [],
+    }  # fmt: skip
+    if backend == "tantivy":
+        from gongkai.search.backends import index_dir
+
+        assert tantivy_backend.open_index(index_dir()).index.searcher().num_docs == 10
+
+
+def test_a_batch_committed_before_its_checkpoint_is_not_doubled(tmp_path: Any) -> None:
+    """A crash between the index commit and the saved checkpoint: the batch comes again."""
+    from gongkai.search.backends.tantivy import TantivyBackend
+
+    index = TantivyBackend(tmp_path / "index")
+    docs = [entry(n, body="提交后中断词") for n in range(1, 7)]
+    batches = [(n + 2, docs[n : n + 2]) for n in range(0, 6, 2)]
+    saved: list[int] = []
+
+    def checkpoint(cursor: int) -> None:
+        if len(saved) == 1:  # the second batch is committed, then the process dies
+            raise RuntimeError("注入的故障：检查点未保存")
+        saved.append(cursor)
+
+    with pytest.raises(RuntimeError, match="检查点未保存"):
+        index.rebuild(batches, checkpoint=checkpoint, workers=1, commit_seconds=0)
+    assert saved == [2] and index.index.searcher().num_docs == 4  # two batches committed
+    rest = [b for b in batches if b[0] > saved[-1]]
+    assert index.rebuild(rest, resume=True, workers=1, commit_seconds=0) == 4
+    index.index.reload()
+    assert index.index.searcher().num_docs == 6 and index.keys() == {e.key for e in docs}
+
+
+def test_facets_of_a_very_large_result_are_estimated_and_say_so(
+    corpus: None, backend: str, monkeypatch: Any, client: Any
+) -> None:
+    exact = selectors.search("资金")
+    assert exact.count == 3 and not exact.facets_estimated
+    assert client.get("/api/v1/search", {"q": "资金"}).json()["facets_estimated"] is False
+    if backend != "tantivy":
+        return  # PostgreSQL counts every facet exactly
+    from gongkai.search.backends import tantivy as tantivy_backend
+
+    monkeypatch.setattr(tantivy_backend, "EXACT_FACETS_UP_TO", 1)
+    estimated = selectors.search("资金")
+    assert estimated.count == 3 and estimated.facets_estimated  # the hit count stays exact
+    share = -(-tantivy_backend.SAMPLES // 3)  # the buckets sampled for 3 matches
+    scaled = {round(k * tantivy_backend.SAMPLES / share) for k in (1, 2, 3)}
+    for values in estimated.facets.values():  # counted in the sample, then scaled up
+        assert {v.count for v in values} <= scaled
+    assert client.get("/api/v1/search", {"q": "资金"}).json()["facets_estimated"] is True
+    assert "约" in client.get("/search/", {"q": "资金"}).content.decode()

@@ -1,6 +1,8 @@
 """`gongkai search reindex|check|flush`: the search copy's maintenance commands, by their names.
 
-    gongkai search reindex   rebuild entries and index from all public information (progress bar)
+    gongkai search reindex   rebuild entries and index from all public information (progress bar);
+                             an interrupted rebuild continues from its checkpoint when run again
+    gongkai search reindex --restart   start over, ignoring an unfinished rebuild
     gongkai search check     report drift between database, entries and index (exit 1 on drift)
     gongkai search flush     apply queued index updates (the outbox) now
 
@@ -28,8 +30,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="{reindex,check,flush}")
         for name, (text, _) in SUBCOMMANDS.items():
-            sub.add_parser(name, help=text)
+            action = sub.add_parser(name, help=text)
+            if name == "reindex":
+                action.add_argument(
+                    "--restart", action="store_true", help="放弃未完成的重建，从头开始"
+                )
 
     def handle(self, *args: Any, **options: Any) -> None:
         _, flags = SUBCOMMANDS[options["action"]]
+        if options.get("restart"):
+            flags = {**flags, "restart": True}
         call_command("search_reindex", stdout=self.stdout, stderr=self.stderr, **flags)
