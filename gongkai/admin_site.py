@@ -17,6 +17,7 @@ class GongkaiAdminSite(admin.AdminSite):
     site_header = "政务公开平台 · 管理后台"
     site_title = "政务公开平台"
     index_title = "工作台"
+    index_template = "portal/admin_index.html"  # the admin's app list plus the staff pages below
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_staff)

@@ -20,10 +20,11 @@ from ninja.errors import HttpError
 from gongkai.accounts.api import token_auth
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import NotFound
+from gongkai.accounts.throttle import rate_limited
 from gongkai.organizations.models import Organization
 
 from . import clock, selectors, services
-from .guard import FIRST_REPORT_YEAR, rate_limited
+from .guard import FIRST_REPORT_YEAR
 from .models import Application, ApplicationEvent
 
 router = Router(tags=["依申请公开"])

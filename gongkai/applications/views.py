@@ -18,11 +18,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts.backends import client_ip
+from gongkai.accounts.throttle import rate_limited
 
 from . import selectors, services
 from .exports import xlsx_bytes
 from .forms import ApplicationForm, ProgressForm
-from .guard import FIRST_REPORT_YEAR, rate_limited
+from .guard import FIRST_REPORT_YEAR
 
 
 def _too_many(request: HttpRequest, what: str) -> HttpResponse:

@@ -5,9 +5,11 @@ progress and bad rows."""
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
 from gongkai.accounts import permissions
 from gongkai.accounts.admin_scoping import ScopedAdmin
@@ -137,19 +139,65 @@ class AccessRequestAdmin(ScopedAdmin):
                        "phone", "purpose", "days", "status", "reason", "decided_by",
                        "decided_at", "expires_at", "user", "created_at")  # fmt: skip
     fields = readonly_fields
-    actions = ["approve"]
+    actions = ["approve", "reject"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="批准所选申请（按申请的使用期限）")
-    def approve(self, request: HttpRequest, queryset: QuerySet[AccessRequest]) -> None:
-        for req in queryset:
-            try:
-                services.approve_access(req, by=request.user, ip=client_ip(request))
-                messages.success(request, f"{req.tracking_no}：已批准")
-            except (Conflict, PermissionDenied, ValidationError) as e:
-                messages.error(request, f"{req.tracking_no}：{e}")
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[AccessRequest], decision: str
+    ) -> TemplateResponse | None:
+        """An intermediate page asks for the term (approve) or the reason (reject); its POST
+        carries `confirm` and decides each application through the services."""
+        error = ""
+        if request.POST.get("confirm"):
+            reason = request.POST.get("reason", "").strip()
+            days_raw = request.POST.get("days", "").strip()
+            days = int(days_raw) if days_raw.isdigit() else None
+            if decision == "reject" and not reason:
+                error = "请填写不予批准的理由"
+            elif decision == "approve" and days_raw and days is None:
+                error = "授权期限应为天数"
+            else:
+                for req in queryset:
+                    try:
+                        if decision == "approve":
+                            services.approve_access(
+                                req, by=request.user, days=days, reason=reason,
+                                ip=client_ip(request),
+                            )  # fmt: skip
+                            messages.success(request, f"{req.tracking_no}：已批准")
+                        else:
+                            services.reject_access(
+                                req, by=request.user, reason=reason, ip=client_ip(request)
+                            )
+                            messages.success(request, f"{req.tracking_no}：未予批准")
+                    except (Conflict, PermissionDenied, ValidationError) as e:
+                        text = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
+                        messages.error(request, f"{req.tracking_no}：{text}")
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "批准申请" if decision == "approve" else "不予批准申请",
+            "decision": decision,
+            "queryset": queryset,
+            "error": error,
+            "opts": self.model._meta,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "opendata/admin_access_decision.html", context)
+
+    @admin.action(description="批准所选申请（可设定授权期限）")
+    def approve(
+        self, request: HttpRequest, queryset: QuerySet[AccessRequest]
+    ) -> TemplateResponse | None:
+        return self._decide(request, queryset, "approve")
+
+    @admin.action(description="不予批准所选申请（须填写理由）")
+    def reject(
+        self, request: HttpRequest, queryset: QuerySet[AccessRequest]
+    ) -> TemplateResponse | None:
+        return self._decide(request, queryset, "reject")
 
 
 @admin.register(ApiRequest)

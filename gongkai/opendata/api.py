@@ -21,7 +21,7 @@ from gongkai.accounts.permissions import NotFound
 from gongkai.organizations.models import Organization
 
 from . import datastore, selectors, services, tasks
-from .models import Dataset, Resource, ResourceVersion
+from .models import AccessRequest, Dataset, Resource, ResourceVersion
 
 router = Router(tags=["数据开放"])
 
@@ -79,6 +79,7 @@ class DatasetItem(Schema):
     frequency_label: str
     last_updated: dt.datetime | None
     overdue: bool
+    quality: int  # 数据质量 0–100: the share of the nine criteria met
 
     @staticmethod
     def resolve_id(obj: Dataset) -> str:
@@ -104,6 +105,17 @@ class DatasetItem(Schema):
     def resolve_overdue(obj: Dataset) -> bool:
         return obj.is_overdue()
 
+    @staticmethod
+    def resolve_quality(obj: Dataset) -> int:
+        return selectors.quality(obj).score
+
+
+class QualityCriterionOut(Schema):
+    key: str
+    label: str
+    passed: bool
+    hint: str
+
 
 class DatasetOut(DatasetItem):
     description: str
@@ -115,10 +127,15 @@ class DatasetOut(DatasetItem):
     temporal_start: dt.date | None
     temporal_end: dt.date | None
     resources: list[ResourceOut]
+    quality_criteria: list[QualityCriterionOut]
 
     @staticmethod
     def resolve_resources(obj: Dataset) -> list[Resource]:
         return list(obj.resources.all())
+
+    @staticmethod
+    def resolve_quality_criteria(obj: Dataset) -> list[Any]:
+        return list(selectors.quality(obj).criteria)
 
 
 class DatasetPage(Schema):
@@ -146,9 +163,13 @@ def list_datasets(
     frequency: str | None = None,
     page: int = 1,
     page_size: int = 20,
+    sort: str = "updated",
 ) -> dict[str, Any]:
+    """`sort=quality` ranks by the quality score as the catalogue page does."""
     if page < 1 or not 1 <= page_size <= 100:
         raise ValidationError({"page_size": "页码须为正整数，每页条数须在 1–100 之间"})
+    if sort not in ("updated", "quality"):
+        raise ValidationError({"sort": "排序应为 updated（最近更新）或 quality（数据质量）"})
     try:
         qs = selectors.public_datasets(
             selectors.CatalogueFilters(q, org, domain, format, open_level, frequency)
@@ -156,6 +177,11 @@ def list_datasets(
     except selectors.UnknownFilter as e:
         raise ValidationError({e.field: str(e)}) from e
     start = (page - 1) * page_size
+    if sort == "quality":
+        return {
+            "items": selectors.rank_by_quality(qs)[start : start + page_size],
+            "count": qs.count(),
+        }
     return {"items": list(qs[start : start + page_size]), "count": qs.count()}
 
 
@@ -384,3 +410,103 @@ def upload(
 )
 def version_status(request: HttpRequest, version_id: str) -> ResourceVersion:
     return selectors.staff_version(request.user, version_id)
+
+
+# --- staff: 有条件开放 applications ---------------------------------------------------------------------
+class AccessRequestOut(Schema):
+    id: str
+    tracking_no: str
+    dataset: str
+    dataset_title: str
+    applicant_name: str
+    applicant_org: str
+    email: str
+    phone: str
+    purpose: str
+    days: int
+    status: str
+    status_label: str
+    reason: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    key_collected: bool
+    uses: int
+
+    @staticmethod
+    def resolve_id(obj: AccessRequest) -> str:
+        return str(obj.pk)
+
+    @staticmethod
+    def resolve_dataset(obj: AccessRequest) -> str:
+        return obj.dataset.name
+
+    @staticmethod
+    def resolve_dataset_title(obj: AccessRequest) -> str:
+        return obj.dataset.title
+
+    @staticmethod
+    def resolve_status_label(obj: AccessRequest) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_key_collected(obj: AccessRequest) -> bool:
+        return obj.token_id is not None
+
+    @staticmethod
+    def resolve_uses(obj: AccessRequest) -> int:
+        return obj.uses.count()
+
+
+class AccessPage(Schema):
+    items: list[AccessRequestOut]
+    count: int
+
+
+class ApproveIn(Schema):
+    days: int | None = None
+    reason: str = ""
+
+
+@router.get(
+    "/staff/access-requests", response=AccessPage, auth=token_auth, summary="有条件开放申请列表"
+)
+def list_access_requests(
+    request: HttpRequest, status: str = "pending", page: int = 1, page_size: int = 20
+) -> dict[str, Any]:
+    """Applications for the datasets of the organisations the caller reviews (审核)."""
+    if status not in (*AccessRequest.Status.values, "all"):
+        raise ValidationError({"status": "状态应为 pending、approved、rejected 或 all"})
+    if page < 1 or not 1 <= page_size <= 100:
+        raise ValidationError({"page_size": "页码须为正整数，每页条数须在 1–100 之间"})
+    qs = selectors.staff_access_requests(request.user)
+    if status != "all":
+        qs = qs.filter(status=status)
+    start = (page - 1) * page_size
+    return {"items": list(qs[start : start + page_size]), "count": qs.count()}
+
+
+@router.post(
+    "/staff/access-requests/{request_id}/approve",
+    response=AccessRequestOut,
+    auth=token_auth,
+    summary="批准有条件开放申请（授权期限）",
+)
+def approve_access_request(request: HttpRequest, request_id: str, payload: ApproveIn) -> Any:
+    req = selectors.staff_access_request(request.user, request_id)
+    return services.approve_access(
+        req, by=request.user, days=payload.days, reason=payload.reason, ip=client_ip(request)
+    )
+
+
+@router.post(
+    "/staff/access-requests/{request_id}/reject",
+    response=AccessRequestOut,
+    auth=token_auth,
+    summary="不予批准有条件开放申请（须说明理由）",
+)
+def reject_access_request(request: HttpRequest, request_id: str, payload: ReasonIn) -> Any:
+    req = selectors.staff_access_request(request.user, request_id)
+    return services.reject_access(
+        req, by=request.user, reason=payload.reason, ip=client_ip(request)
+    )

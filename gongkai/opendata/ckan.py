@@ -1,23 +1,33 @@
 """CKAN Action API (v3) compatibility: the same envelope, parameter and field names as CKAN
-2.11, so that ckanapi, harvesters and DataStore clients work unchanged against /api/3/action/.
+2.11/2.12, so that ckanapi, harvesters and DataStore clients work unchanged against /api/3/action/
+(checked side by side with a real CKAN 2.12 and through ckanapi in tests/test_ckanapi.py).
 
 Envelope: {"help": url, "success": true, "result": …} or, on error,
-{"help": url, "success": false, "error": {"__type": "Not Found Error", "message": "…"}} with
-CKAN's status codes (404 Not Found, 409 Validation, 403 Authorization). Everything here reads
-through `selectors.public_*`: drafts, withdrawn and 不予开放 datasets do not exist for this API,
-and the rows of 有条件开放 resources need a grant.
+{"help": url, "success": false, "error": {…}} with CKAN's `__type` values and status codes:
+404 {"__type": "Not Found Error", "message": "Not found: …"}, 403 {"__type": "Authorization
+Error", "message": "Access denied: …"}, 409 {"__type": "Validation Error", "<field>": ["…"]},
+400 "Search Query Error", 409 "Search Error"; an unknown action or a body that is not a JSON
+object is a 400 whose body is a bare JSON string, as CKAN answers.
+Parameters: GET query (a repeated key becomes a list) or a POST JSON/form body. Limits above
+the maximum are lowered to it (rows ≤ 1000, DataStore limit ≤ 32000), as CKAN does.
+package_search's `fq` understands the Solr subset harvesters send (field:value, "quoted",
+OR, AND, +/-, [a TO b] ranges on dates); `sort` also takes `id asc` (ckanext-harvest).
+datastore_search follows 2.12: no `_links`; with include_next_page, `next_page` is the filter
+{"_id": {"gt": last}} for the next page, and that filter is understood.
+Everything here reads through `selectors.public_*`: drafts, withdrawn and 不予开放 datasets do
+not exist for this API, and the rows of 有条件开放 resources need a grant.
 """
 
 import csv
+import datetime as dt
 import io
 import json
-import shlex
+import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
 from gongkai.organizations.models import Organization
@@ -25,8 +35,9 @@ from gongkai.organizations.models import Organization
 from . import datastore, selectors
 from .models import Dataset, Resource
 
-CKAN_VERSION = "2.11.0"
-MAX_ROWS = 1000
+CKAN_VERSION = "2.12.0"  # the DataStore answers in the 2.12 shape
+OPEN_LICENSES = {"cc-by-4.0", "cc-zero", "odc-by"}  # CKAN's isopen: an OKD-conformant licence
+MAX_ROWS = 1000  # CKAN's ckan.search.rows_max and group/organisation list maximum
 
 
 class CkanError(Exception):
@@ -35,33 +46,59 @@ class CkanError(Exception):
         self.status, self.kind, self.fields = status, kind, fields
 
     def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"__type": self.kind, "message": str(self)}
+        # a Validation Error carries only {field: [messages]}, like CKAN's error_dict
+        error: dict[str, Any] = {"__type": self.kind}
+        if not self.fields:
+            error["message"] = str(self)
         error.update(self.fields)
         return error
 
 
 def not_found(message: str = "未找到") -> CkanError:
-    return CkanError(404, "Not Found Error", message)
+    # ckanapi keeps what follows the first ": " as the NotFound message
+    return CkanError(404, "Not Found Error", f"Not found: {message}")
+
+
+def not_authorized(message: str) -> CkanError:
+    return CkanError(403, "Authorization Error", f"Access denied: {message}")
 
 
 def invalid(field: str, message: str) -> CkanError:
     return CkanError(409, "Validation Error", f"{field}：{message}", **{field: [message]})
 
 
+def search_query_error(message: str) -> CkanError:
+    return CkanError(400, "Search Query Error", f"Search Query is invalid: {message}")
+
+
+def bad_request(message: str) -> JsonResponse:
+    """CKAN's answer to an unknown action or a body that is not a JSON object: a bare string."""
+    return JsonResponse(
+        f"Bad request: {message}", status=400, safe=False, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def search_error(message: str) -> CkanError:
+    return CkanError(409, "Search Error", f"Search error: {message}")
+
+
 def _iso(value: Any) -> str | None:
     # CKAN writes naive UTC timestamps
-    return value.astimezone(tz=None).replace(tzinfo=None).isoformat() if value else None
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat() if value else None
 
 
-def _int(params: dict[str, Any], name: str, default: int, lo: int = 0, hi: int = 10**9) -> int:
+def _int(params: dict[str, Any], name: str, default: int, hi: int | None = None) -> int:
+    """A natural number; above `hi` it is lowered to `hi` (CKAN's limit_to_configured_maximum)."""
     raw = params.get(name, default)
+    if raw in (None, ""):
+        raw = default
     try:
         value = int(raw)
     except (TypeError, ValueError) as e:
         raise invalid(name, "应为整数") from e
-    if not lo <= value <= hi:
-        raise invalid(name, f"应在 {lo}–{hi} 之间")
-    return value
+    if value < 0:
+        raise invalid(name, "应为非负整数")
+    return min(value, hi) if hi is not None else value
 
 
 def _bool(params: dict[str, Any], name: str, default: bool) -> bool:
@@ -74,7 +111,7 @@ def _bool(params: dict[str, Any], name: str, default: bool) -> bool:
 def _required(params: dict[str, Any], name: str) -> str:
     value = params.get(name)
     if value in (None, ""):
-        raise invalid(name, "缺少该参数")
+        raise invalid(name, "Missing value")  # CKAN's wording; clients test for it
     return str(value)
 
 
@@ -87,6 +124,7 @@ def org_dict(org: Organization, request: HttpRequest, package_count: int | None 
         "display_name": org.name,
         "description": org.intro,
         "image_url": "",
+        "image_display_url": "",
         "type": "organization",
         "is_organization": True,
         "state": "active",
@@ -112,7 +150,11 @@ def resource_dict(res: Resource, request: HttpRequest) -> dict[str, Any]:
         "format": res.format,
         "url": url,
         "url_type": "upload" if res.kind == Resource.Kind.UPLOAD else None,
+        "resource_type": None,
         "mimetype": {"CSV": "text/csv", "JSON": "application/json"}.get(res.format),
+        "mimetype_inner": None,
+        "cache_url": None,
+        "cache_last_updated": None,
         "size": v.size if v else None,
         "hash": f"sha256:{v.sha256}" if v else "",
         "created": _iso(res.created_at),
@@ -163,6 +205,8 @@ def package_dict(ds: Dataset, request: HttpRequest) -> dict[str, Any]:
         "maintainer_email": ds.contact_email or None,
         "license_id": ds.license_id,
         "license_title": ds.get_license_id_display(),
+        "isopen": ds.license_id in OPEN_LICENSES,
+        "creator_user_id": None,  # staff accounts are not published
         "url": request.build_absolute_uri(reverse("opendata:dataset", args=[ds.name])),
         "version": None,
         "metadata_created": _iso(ds.created_at),
@@ -173,6 +217,8 @@ def package_dict(ds: Dataset, request: HttpRequest) -> dict[str, Any]:
         "resources": resources,
         "num_resources": len(resources),
         "extras": [{"key": k, "value": v} for k, v in extras.items()],
+        "relationships_as_subject": [],
+        "relationships_as_object": [],
         "open_level": ds.open_level,
         "frequency": ds.frequency,
         "overdue": ds.is_overdue(),
@@ -195,7 +241,7 @@ def status_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def package_list(request: HttpRequest, params: dict[str, Any]) -> list[str]:
-    limit = _int(params, "limit", MAX_ROWS, 0, MAX_ROWS)
+    limit = _int(params, "limit", MAX_ROWS, MAX_ROWS)
     offset = _int(params, "offset", 0)
     names = selectors.public_datasets().order_by("name").values_list("name", flat=True)
     return list(names[offset : offset + limit])
@@ -215,41 +261,143 @@ def resource_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any
     return resource_dict(res, request)
 
 
-FQ_FIELDS = {
-    "organization": "org", "owner_org": "org", "groups": "domain", "tags": "tag",
-    "res_format": "format", "open_level": "open_level", "frequency": "frequency",
-}  # fmt: skip
+# --- package_search: a Solr subset evaluated on the public datasets ---------------------------------
+VALUES: dict[str, Callable[[Dataset], list[str]]] = {
+    "id": lambda d: [str(d.pk)],
+    "name": lambda d: [d.name],
+    "title": lambda d: [d.title],
+    "organization": lambda d: [d.org.code],
+    "owner_org": lambda d: [str(d.org_id)],
+    "groups": lambda d: [d.domain] if d.domain else [],
+    "tags": lambda d: list(d.tags),
+    "res_format": lambda d: sorted({r.format for r in d.resources.all() if r.format}),
+    "license_id": lambda d: [d.license_id],
+    "open_level": lambda d: [d.open_level, d.get_open_level_display()],
+    "frequency": lambda d: [d.frequency, d.get_frequency_display()],
+    "state": lambda d: ["active"],
+    "dataset_type": lambda d: ["dataset"],
+    "type": lambda d: ["dataset"],
+    "capacity": lambda d: ["public"],
+    "private": lambda d: ["false"],
+}  # the values a dataset has for a search field, named as CKAN indexes them
 
 
-def _parse_fq(fq: str) -> dict[str, str]:
-    out: dict[str, str] = {}
+DATE_FIELDS = {"metadata_modified": "updated_at", "metadata_created": "created_at"}
+_FQ_TOKEN = re.compile(
+    r"\s*(?:(?P<op>AND|OR|&&|\|\|)(?=\s|$)|(?P<sign>[+-]?)(?P<field>[\w.]+):"
+    r'(?:(?P<range>[\[{][^\]}]*[\]}])|"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<plain>[^\s()]+)))'
+)
 
+
+def _when(value: str) -> dt.datetime | None:
+    if value == "*":
+        return None
+    if value.upper().startswith("NOW"):
+        return dt.datetime.now(tz=dt.UTC)
     try:
-        parts = shlex.split(fq.replace("+", " "))
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as e:
-        raise CkanError(409, "Search Query Error", f"fq 格式有误：{e}") from e
-    for part in parts:
-        if part.upper() == "AND":
+        raise search_error(f"日期“{value}”格式有误，应为 ISO 8601，如 2024-01-01T00:00:00Z") from e
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _clause(field: str, rng: str | None, value: str) -> Callable[[Dataset], bool]:
+    if field in DATE_FIELDS:
+        attr = DATE_FIELDS[field]
+        if rng is None:
+            raise search_error(f"“{field}”请用范围筛选，如 {field}:[2024-01-01T00:00:00Z TO *]")
+        lo_raw, sep, hi_raw = rng[1:-1].partition(" TO ")
+        if not sep:
+            raise search_error(f"范围“{rng}”应为 [起 TO 止]")
+        lo, hi = _when(lo_raw.strip()), _when(hi_raw.strip())
+        lo_incl, hi_incl = rng[0] == "[", rng[-1] == "]"
+
+        def in_range(ds: Dataset) -> bool:
+            when = getattr(ds, attr)
+            return (lo is None or (when >= lo if lo_incl else when > lo)) and (
+                hi is None or (when <= hi if hi_incl else when < hi)
+            )
+
+        return in_range
+    if rng is not None:
+        raise search_error(f"字段“{field}”不支持范围筛选")
+    values = VALUES[field]
+    if value == "*":
+        return lambda ds: bool(values(ds))
+    return lambda ds: value in values(ds)
+
+
+def _negate(test: Callable[[Dataset], bool]) -> Callable[[Dataset], bool]:
+    return lambda ds: not test(ds)
+
+
+def parse_fq(fq: str) -> Callable[[Dataset], bool]:
+    """Solr filter query → predicate: clauses joined by AND (the default) or OR, AND binding
+    tighter; `-` negates a clause, `+` is ignored. Anything else is a Search Error."""
+    groups: list[list[Callable[[Dataset], bool]]] = [[]]
+    pos, text = 0, fq.strip()
+    while pos < len(text):
+        m = _FQ_TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise search_error(f"fq 格式有误：无法理解“{text[pos:].strip()[:40]}”")
+        pos = m.end()
+        if m.group("op"):
+            if m.group("op") in ("OR", "||"):
+                groups.append([])
             continue
-        if ":" not in part:
-            raise CkanError(409, "Search Query Error", f"fq 格式有误：“{part}”应为 字段:值")
-        key, _, value = part.partition(":")
-        key = key.lstrip("+")
-        if key not in FQ_FIELDS:
-            raise CkanError(409, "Search Query Error", f"fq 不支持字段“{key}”")
-        out[FQ_FIELDS[key]] = value.strip('"')
-    return out
+        field = m.group("field")
+        if field not in VALUES and field not in DATE_FIELDS:
+            raise search_error(f"fq 不支持字段“{field}”")
+        value = m.group("quoted")
+        value = value.replace('\\"', '"') if value is not None else m.group("plain") or ""
+        test = _clause(field, m.group("range"), value)
+        groups[-1].append(_negate(test) if m.group("sign") == "-" else test)
+    live = [g for g in groups if g]
+    if not live:
+        return lambda ds: True
+    return lambda ds: any(all(t(ds) for t in g) for g in live)
+
+
+SORT_KEYS: dict[str, Callable[[Dataset], Any]] = {
+    "id": lambda d: str(d.pk),
+    "name": lambda d: d.name,
+    "title_string": lambda d: d.title,
+    "metadata_modified": lambda d: d.updated_at,
+    "metadata_created": lambda d: d.created_at,
+}
+
+
+def _sort(datasets: list[Dataset], sort: str) -> list[Dataset]:
+    """CKAN sort clauses ("field asc, field desc"); `score` keeps the search's own order."""
+    clauses = []
+    for part in sort.split(","):
+        words = part.split()
+        if not words:
+            continue
+        if len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+            raise search_query_error('Invalid "sort" parameter')
+        field, desc = words[0], len(words) == 2 and words[1].lower() == "desc"
+        if field == "score":
+            continue
+        if field not in SORT_KEYS:
+            raise search_query_error(f'Invalid "sort" parameter：不支持按“{field}”排序')
+        clauses.append((SORT_KEYS[field], desc))
+    for key, desc in reversed(clauses):  # stable sorts, last clause first
+        datasets = sorted(datasets, key=key, reverse=desc)
+    return datasets
 
 
 def _facet_value(ds: Dataset, field: str) -> list[tuple[str, str]]:
     if field in ("organization", "owner_org"):
-        return [(ds.org.code, ds.org.name)]
+        return [(ds.org.code if field == "organization" else str(ds.org_id), ds.org.name)]
     if field == "tags":
         return [(t, t) for t in ds.tags]
     if field == "groups":
         return [(ds.domain, ds.domain)] if ds.domain else []
     if field == "res_format":
-        return [(f, f) for f in {r.format for r in ds.resources.all() if r.format}]
+        return [(f, f) for f in sorted({r.format for r in ds.resources.all() if r.format})]
+    if field == "license_id":
+        return [(ds.license_id, ds.get_license_id_display())]
     if field == "open_level":
         return [(ds.open_level, ds.get_open_level_display())]
     if field == "frequency":
@@ -258,58 +406,52 @@ def _facet_value(ds: Dataset, field: str) -> list[tuple[str, str]]:
 
 
 def package_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
+    """搜索数据集。参数：q、fq（Solr 子集）、rows（≤ 1000）、start、sort、facet.field、
+    facet.limit、facet.mincount；返回 count、results、facets、search_facets、sort。"""
     q = str(params.get("q") or "").strip()
     if q in ("*:*", "*"):
         q = ""
-    fq = _parse_fq(str(params.get("fq") or ""))
-    rows = _int(params, "rows", 10, 0, MAX_ROWS)
+    rows = _int(params, "rows", 10, MAX_ROWS)
     start = _int(params, "start", 0)
-    try:
-        qs: QuerySet[Dataset] = selectors.public_datasets(selectors.CatalogueFilters(q=q, **fq))
-    except selectors.UnknownFilter as e:
-        raise invalid(e.field, str(e)) from e
+    facet_limit = _int(params, "facet.limit", 50)
+    facet_mincount = _int(params, "facet.mincount", 1)
+    match = parse_fq(str(params.get("fq") or ""))
     sort = str(params.get("sort") or "").strip()
-    orders = {
-        "metadata_modified desc": "-updated_at", "metadata_modified asc": "updated_at",
-        "metadata_created desc": "-created_at", "metadata_created asc": "created_at",
-        "title_string asc": "title", "title_string desc": "-title",
-        "name asc": "name", "name desc": "-name",
-    }  # fmt: skip
-    if sort and not sort.startswith("score"):
-        first = " ".join(sort.split(",")[0].split())
-        if first not in orders:
-            raise CkanError(409, "Search Query Error", f"不支持的排序“{sort}”")
-        qs = qs.order_by(orders[first], "name")
     facet_fields = params.get("facet.field") or []
     if isinstance(facet_fields, str):
         try:
             facet_fields = json.loads(facet_fields)
         except ValueError as e:
             raise invalid("facet.field", '应为 JSON 列表，如 ["organization","tags"]') from e
-    datasets = list(qs)
+    if not isinstance(facet_fields, list) or not all(isinstance(f, str) for f in facet_fields):
+        raise invalid("facet.field", "应为字段名列表")
+    try:
+        qs: QuerySet[Dataset] = selectors.public_datasets(selectors.CatalogueFilters(q=q))
+    except selectors.UnknownFilter as e:  # pragma: no cover - q alone is never refused
+        raise invalid(e.field, str(e)) from e
+    datasets = _sort([ds for ds in qs if match(ds)], sort)
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, Any] = {}
-    for field in facet_fields if isinstance(facet_fields, list) else []:
+    for field in facet_fields:
         counts: dict[str, int] = {}
         titles: dict[str, str] = {}
         for ds in datasets:
-            for name, title in _facet_value(ds, str(field)):
+            for name, title in _facet_value(ds, field):
                 counts[name] = counts.get(name, 0) + 1
                 titles[name] = title
-        facets[field] = counts
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = [kv for kv in top if kv[1] >= facet_mincount][: facet_limit or None]
+        facets[field] = dict(top)
         search_facets[field] = {
             "title": field,
-            "items": [
-                {"name": n, "display_name": titles[n], "count": c}
-                for n, c in sorted(counts.items(), key=lambda kv: -kv[1])
-            ],
+            "items": [{"name": n, "display_name": titles[n], "count": c} for n, c in top],
         }
     return {
         "count": len(datasets),
-        "sort": sort or "score desc, metadata_modified desc",
         "facets": facets,
-        "search_facets": search_facets,
         "results": [package_dict(ds, request) for ds in datasets[start : start + rows]],
+        "sort": sort or "score desc, metadata_modified desc",
+        "search_facets": search_facets,
     }
 
 
@@ -323,7 +465,7 @@ def _org(key: str) -> tuple[Organization, int]:
 
 
 def organization_list(request: HttpRequest, params: dict[str, Any]) -> list[Any]:
-    limit = _int(params, "limit", MAX_ROWS, 0, MAX_ROWS)
+    limit = _int(params, "limit", MAX_ROWS, MAX_ROWS)
     offset = _int(params, "offset", 0)
     orgs = list(selectors.public_organizations().order_by("code")[offset : offset + limit])
     if _bool(params, "all_fields", False):
@@ -334,6 +476,8 @@ def organization_list(request: HttpRequest, params: dict[str, Any]) -> list[Any]
 def organization_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
     org, count = _org(_required(params, "id"))
     data = org_dict(org, request, count)
+    # staff accounts stay private: CKAN lists the members here, we list none
+    data.update({"num_followers": 0, "users": [], "extras": [], "groups": [], "tags": []})
     if _bool(params, "include_datasets", False):
         datasets = selectors.public_datasets(selectors.CatalogueFilters(org=org.code))[:MAX_ROWS]
         data["packages"] = [package_dict(ds, request) for ds in datasets]
@@ -341,15 +485,20 @@ def organization_show(request: HttpRequest, params: dict[str, Any]) -> dict[str,
 
 
 def group_list(request: HttpRequest, params: dict[str, Any]) -> list[Any]:
-    domains = selectors.public_domains()
+    """数据领域 are CKAN's groups."""
+    limit = _int(params, "limit", MAX_ROWS, MAX_ROWS)
+    offset = _int(params, "offset", 0)
+    domains = selectors.public_domains()[offset : offset + limit]
     if _bool(params, "all_fields", False):
         counts = {
             d: selectors.public_datasets(selectors.CatalogueFilters(domain=d)).count()
             for d in domains
         }
         return [
-            {"id": d, "name": d, "title": d, "display_name": d, "package_count": counts[d],
-             "type": "group", "is_organization": False, "state": "active"}
+            {"id": d, "name": d, "title": d, "display_name": d, "description": "",
+             "image_url": "", "image_display_url": "", "package_count": counts[d],
+             "num_followers": 0, "type": "group", "is_organization": False, "state": "active",
+             "approval_status": "approved"}
             for d in domains
         ]  # fmt: skip
     return domains
@@ -375,7 +524,7 @@ def readable_table(
 ) -> tuple[Resource, datastore.Table]:
     res = selectors.public_resource(resource_id)
     if res is None:
-        raise not_found(f"未找到资源“{resource_id}”")
+        raise not_found(f'Resource "{resource_id}" was not found. 未找到该资源')
     if request is not None:
         request.opendata_resource_id = res.pk  # type: ignore[attr-defined]
     if not selectors.data_allowed(res):
@@ -385,10 +534,9 @@ def readable_table(
             else None
         )
         if access is None:
-            raise CkanError(
-                403, "Authorization Error",
-                "有条件开放数据须经申请授权后访问：请在数据集页面申请，获批后以接口密钥调用",
-            )  # fmt: skip
+            raise not_authorized(
+                "有条件开放数据须经申请授权后访问：请在数据集页面申请，获批后以接口密钥调用"
+            )
         request.opendata_access = access  # type: ignore[union-attr]
     table = selectors.table_for(res)
     if table is None:
@@ -418,57 +566,124 @@ def _records(columns: list[str], rows: list[tuple], fmt: str) -> Any:
     return buf.getvalue()
 
 
+ID_OPS = {"gt", "gte", "lt", "lte"}
+
+
+def _filters(params: dict[str, Any]) -> tuple[Any, tuple[int, int] | None]:
+    """(the filters for the table, the `_id` range of a keyset filter) — CKAN 2.12's next_page
+    is {"_id": {"gt": n}}. `_id` is the row number 1…n, so a range alone is a slice."""
+    filters = params.get("filters")
+    if isinstance(filters, str) and filters:
+        try:
+            filters = json.loads(filters)
+        except ValueError as e:
+            raise invalid("filters", 'filters 应为 JSON 对象，如 {"区县": "西湖区"}') from e
+    if not isinstance(filters, dict) or not isinstance(filters.get("_id"), dict):
+        return filters, None
+    ops = filters["_id"]
+    if not ops or set(ops) - ID_OPS:
+        raise invalid("filters", "_id 的筛选运算应为 gt、gte、lt 或 lte")
+    lo, hi = 1, 2**62
+    for op, raw in ops.items():
+        try:
+            n = int(raw)
+        except (TypeError, ValueError) as e:
+            raise invalid("filters", "_id 的筛选值应为整数") from e
+        if op == "gt":
+            lo = max(lo, n + 1)
+        elif op == "gte":
+            lo = max(lo, n)
+        elif op == "lt":
+            hi = min(hi, n - 1)
+        else:
+            hi = min(hi, n)
+    rest = {k: v for k, v in filters.items() if k != "_id"}
+    return rest, (lo, hi)
+
+
+def _id_order(table: datastore.Table, sort: Any) -> str | None:
+    """ "asc"/"desc" when the page is in `_id` order (the default), else None."""
+    if not sort:
+        return "asc" if "_id" in table.columns else None
+    order = datastore.parse_sort(table, sort)
+    if len(order) == 1 and order[0][0] == "_id":
+        return order[0][1].lower()
+    return None
+
+
 def datastore_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
+    """查询表格资源的数据（CKAN 2.12 datastore_search）。参数：resource_id、filters、q、fields、
+    sort、limit（≤ 32000）、offset、include_total、records_format（objects/lists/csv/tsv）、
+    include_next_page；返回 records、fields、total，按 _id 排序时 next_page 为下一页的筛选条件。"""
     resource_id = str(params.get("resource_id") or params.get("id") or "")
     if not resource_id:
-        raise invalid("resource_id", "缺少该参数")
+        raise invalid("resource_id", "Missing value")
     res, table = readable_table(resource_id, request)
-    limit = _int(params, "limit", 100, 0, datastore.ROWS_MAX)
+    limit = _int(params, "limit", 100, datastore.ROWS_MAX)
     offset = _int(params, "offset", 0)
     include_total = _bool(params, "include_total", True)
+    include_next_page = _bool(params, "include_next_page", False)
     fmt = str(params.get("records_format") or "objects")
     if fmt not in ("objects", "lists", "csv", "tsv"):
         raise invalid("records_format", "应为 objects、lists、csv 或 tsv")
+    q = params.get("q") or params.get("full_text")
     try:
+        filters, id_range = _filters(params)
+        id_order = _id_order(table, params.get("sort"))
+        names = datastore.parse_fields(table, params.get("fields"))
+        total_override: int | None = None
+        if id_range is not None:
+            if filters or q or id_order is None or _bool(params, "distinct", False):
+                raise invalid(
+                    "filters", "_id 的范围筛选（next_page）只能单独使用，且按 _id 排序"
+                )  # fmt: skip
+            lo, hi = max(id_range[0], 1), min(id_range[1], table.row_count)
+            total_override = max(0, hi - lo + 1)
+            # the slice [lo, hi] read as a page of the whole table in _id order
+            skip = lo - 1 if id_order == "asc" else table.row_count - hi
+            page_limit = max(0, min(limit, total_override - offset))
+            offset_q = skip + min(offset, total_override)
+        else:
+            page_limit, offset_q = limit, offset
+        # the last _id of the page is needed for next_page even when fields leaves it out
+        extra_id = include_next_page and id_order is not None and "_id" not in names
         result = datastore.search(
-            table, selectors.base_dir(), filters=params.get("filters"), q=params.get("q"),
-            fields=params.get("fields"), sort=params.get("sort"), limit=limit, offset=offset,
-            include_total=include_total, distinct=_bool(params, "distinct", False),
+            table, selectors.base_dir(), filters=filters or None, q=q,
+            fields=[*names, "_id"] if extra_id else names, sort=params.get("sort"),
+            limit=page_limit, offset=offset_q, include_total=include_total and id_range is None,
+            distinct=_bool(params, "distinct", False),
         )  # fmt: skip
     except datastore.QueryError as e:
         raise invalid(e.field, str(e)) from e
-    names = [c[0] for c in result.columns]
+    columns, rows = result.columns, result.rows
+    last_id = None
+    if include_next_page and id_order is not None and rows:
+        ids = [r[[c[0] for c in columns].index("_id")] for r in rows]
+        last_id = max(ids) if id_order == "asc" else min(ids)
+    if extra_id:
+        columns, rows = columns[:-1], [r[:-1] for r in rows]
     out: dict[str, Any] = {
+        "include_next_page": include_next_page,
         "include_total": include_total,
-        "resource_id": str(res.pk),
-        "fields": _fields(res, result.columns),
-        "records_format": fmt,
-        "records": _records(names, result.rows, fmt),
         "limit": limit,
+        "records_format": fmt,
+        "resource_id": str(res.pk),
     }
-    if offset:
-        out["offset"] = offset
-    for key in ("filters", "q", "sort"):
-        if params.get(key):
+    for key in ("filters", "q", "sort", "offset", "distinct"):
+        if params.get(key) not in (None, ""):
             out[key] = params[key]
+    out["records"] = _records([c[0] for c in columns], rows, fmt)
+    out["fields"] = _fields(res, columns)
     if include_total:
-        out["total"] = result.total
+        out["total"] = total_override if total_override is not None else result.total
         out["total_was_estimated"] = False
-    if _bool(params, "include_next_page", True):
-        more = (result.total is not None and offset + limit < result.total) or (
-            result.total is None and len(result.rows) == limit and limit > 0
-        )
-        query = {k: v for k, v in params.items() if isinstance(v, str | int)}
-        query.update({"resource_id": str(res.pk), "offset": offset + limit})
-        out["next_page"] = (
-            reverse("opendata:ckan_action", args=["datastore_search"]) + "?" + urlencode(query)
-            if more
-            else None
-        )
+    if last_id is not None:
+        out["next_page"] = {"_id": {"gt" if id_order == "asc" else "lt": last_id}}
     return out
 
 
 def datastore_search_sql(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
+    """以一条 SELECT 查询表格资源（表名为资源 id），有时间与行数上限；返回 records、fields。"""
     sql = _required(params, "sql")
     try:
         _, names = datastore.check_sql(sql, None)
@@ -479,17 +694,28 @@ def datastore_search_sql(request: HttpRequest, params: dict[str, Any]) -> dict[s
     except datastore.QueryError as e:
         raise invalid(e.field, str(e)) from e
     names_out = [c[0] for c in result.columns]
-    return {
+    out: dict[str, Any] = {
         "sql": sql,
         "records": _records(names_out, result.rows, "objects"),
         "fields": [{"id": n, "type": t} for n, t in result.columns],
-        "records_truncated": truncated,
     }
+    if truncated:  # CKAN sends the key only when the rows were cut
+        out["records_truncated"] = True
+    return out
+
+
+def help_show(request: HttpRequest, params: dict[str, Any]) -> str:
+    """The documentation of an action (where every answer's `help` points)."""
+    name = _required(params, "name")
+    if name not in ACTIONS:
+        raise not_found(f"没有名为“{name}”的接口")
+    return (ACTIONS[name].__doc__ or f"{name}：与 CKAN 同名接口的参数和返回字段相同。").strip()
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, dict[str, Any]], Any]] = {
     f.__name__: f
     for f in (
+        help_show,
         status_show, package_list, package_show, package_search, resource_show,
         organization_list, organization_show, group_list, tag_list, datastore_search,
         datastore_search_sql,

@@ -8,14 +8,17 @@ Rules:
   resources it was given (and its own CTEs); no table functions, no settings or file
   functions. It runs on a fresh connection whose file access is limited to those Parquet files
   and then locked, with a time limit and a row limit.
-- Full-text `q`: every query term must match. A term found in the index uses its postings; an
-  unknown term falls back to its single characters' postings checked by substring, or for
-  non-CJK text a scan; results are exact either way.
-- Fast paths (same results as the general query, which the tests compare): without filters,
-  a `q` whose terms are all in the index takes its total and its page of row numbers from the
-  postings alone; a sort on one column reads the page's row numbers from that column's
-  pre-sorted index (`tabular.build_sort_indexes`) by position. Only the page's rows are then
-  read from the table, by row number. Everything else is one DuckDB query on the Parquet file.
+- Full-text `q` (`tabular.query_grams`): a one-character word must occur in the row's text
+  columns, and every pair of adjacent characters of a longer word must; case is ignored. The
+  general query checks that with `contains`; the index holds the postings of every character
+  and character pair (`tabular.build_terms`), so 州 finds 杭州 with no word list and no scan.
+- Fast path (same records and totals as the general query, which the tests compare): with the
+  version's index (`tabular.build_index`), `q` intersects postings, filters on coded columns
+  compare small integers, a sort on one column reads its stored order (or, under a `q` or a
+  filter, orders only the matching rows), and only the page's rows are read, by row number,
+  from the row store. Anything else (other filters, several sort columns, distinct, per-field
+  `q`) is one DuckDB query on the Parquet file.
+- The full export of a table (no query) streams the CSV rendered at ingestion.
 """
 
 import contextlib
@@ -33,8 +36,20 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
-from .tabular import _CJK, ident, query_terms, sql_str
+from .tabular import (
+    FULL_CSV,
+    INDEX_DIR,
+    META_FILE,
+    NATIVE_DB,
+    RAW_TYPES,
+    codes_dtype,
+    ident,
+    query_grams,
+    sql_str,
+    term_key,
+)
 
 ROWS_MAX = 32000  # CKAN's ckan.datastore.search.rows_max default
 SORT_WINDOW_MIN = 8192
@@ -136,9 +151,10 @@ def parse_sort(table: Table, sort: Any) -> list[tuple[str, str]]:
     return out
 
 
-def _filters_sql(table: Table, filters: Any) -> tuple[list[str], list[Any]]:
+def _parse_filters(table: Table, filters: Any) -> list[tuple[str, str, list[Any]]]:
+    """(column, its DuckDB type, the wanted values as text) per filter, checked."""
     if not filters:
-        return [], []
+        return []
     if isinstance(filters, str):
         try:
             filters = json.loads(filters)
@@ -146,8 +162,7 @@ def _filters_sql(table: Table, filters: Any) -> tuple[list[str], list[Any]]:
             raise QueryError("filters", 'filters 应为 JSON 对象，如 {"区县": "西湖区"}') from e
     if not isinstance(filters, dict):
         raise QueryError("filters", 'filters 应为 JSON 对象，如 {"区县": "西湖区"}')
-    where: list[str] = []
-    params: list[Any] = []
+    out = []
     for name, value in filters.items():
         _, _, native = table.column(str(name), "filters")
         values = value if isinstance(value, list) else [value]
@@ -155,9 +170,17 @@ def _filters_sql(table: Table, filters: Any) -> tuple[list[str], list[Any]]:
             raise QueryError("filters", f"字段“{name}”的筛选值应为 1–1000 个")
         if any(isinstance(v, dict | list) for v in values):
             raise QueryError("filters", f"字段“{name}”的筛选值应为文字或数字")
+        out.append((str(name), native, [None if v is None else str(v) for v in values]))
+    return out
+
+
+def _filters_sql(table: Table, filters: Any) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    for name, native, values in _parse_filters(table, filters):
         cast = f"CAST(? AS {native})"
-        where.append(f"{ident(str(name))} IN ({', '.join([cast] * len(values))})")
-        params.extend(None if v is None else str(v) for v in values)
+        where.append(f"{ident(name)} IN ({', '.join([cast] * len(values))})")
+        params.extend(values)
     return where, params
 
 
@@ -176,82 +199,199 @@ def _q_sql(table: Table, q: Any, con: duckdb.DuckDBPyConnection) -> tuple[list[s
             where.append(f"contains(lower(CAST({ident(str(name))} AS VARCHAR)), ?)")
             params.append(str(text).lower())
         return where, params
-    terms = query_terms(str(q))
-    if not terms:
+    grams = query_grams(str(q))
+    if not grams:
         return [], []
     if not text_cols:
         return ["false"], []
-    where, params = [], []
     haystack = "lower(concat_ws(chr(31), " + ", ".join(ident(c) for c in text_cols) + "))"
-    for term in terms:
-        posting = _posting(table, con, term)
-        if posting is not None:
-            where.append(f"_id IN ({posting[0]})")
-            params.extend(posting[1])
-            continue
-        chars = list(dict.fromkeys(_CJK.findall(term)))
-        if chars and table.terms is not None:
-            sub = " INTERSECT ".join(
-                f"SELECT _id FROM {_src(table.terms)} WHERE token = ?" for _ in chars
+    return [f"contains({haystack}, ?)" for _ in grams], list(grams)
+
+
+# --- the query index (tabular.build_index) ------------------------------------------------------
+EPOCH_DATE = dt.date(1970, 1, 1)
+EPOCH = dt.datetime(1970, 1, 1)  # DuckDB TIMESTAMP is naive
+_INDEX_CACHE: dict[str, "Index"] = {}
+_INDEX_CACHE_MAX = 64
+_index_lock = threading.Lock()
+
+
+class Index:
+    """A version's index/ folder, memory-mapped: the row store (a page of any rows by row
+    number), coded columns (filters and sorts on small integers), sort orders and postings."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        meta = json.loads((folder / META_FILE).read_text())
+        self.rows: int = int(meta["rows"])
+        self.segment: int = int(meta.get("segment", 65536))  # rows per postings segment
+        self.meta: dict[str, dict[str, Any]] = {c["id"]: c for c in meta["columns"]}
+        self._maps: dict[str, Any] = {}
+        self._dicts: dict[int, list[Any]] = {}
+        self._lookups: dict[int, dict[Any, int]] = {}
+        self._segs: Any = None
+
+    def _map(self, name: str, dtype: Any) -> Any:
+        arr = self._maps.get(name)
+        if arr is None:
+            path = self.folder / name
+            # a plain view of the mapping: slicing a np.memmap costs microseconds each time
+            arr = (
+                np.memmap(path, dtype=dtype, mode="r").view(np.ndarray)
+                if path.stat().st_size
+                else np.zeros(0, dtype=dtype)
             )
-            where.append(f"_id IN ({sub})")
-            params.extend(chars)
-        where.append(f"contains({haystack}, ?)")
-        params.append(term)
-    return where, params
+            self._maps[name] = arr
+        return arr
+
+    def kind(self, name: str) -> str:
+        return "id" if name == "_id" else str(self.meta.get(name, {}).get("kind", "none"))
+
+    def position(self, name: str) -> int:
+        return int(self.meta[name]["position"])
+
+    def codes(self, name: str) -> Any:
+        c = self.meta[name]
+        return self._map(f"c{c['position']}.codes", codes_dtype(int(c["dict_size"])))
+
+    def values(self, name: str, con: duckdb.DuckDBPyConnection) -> list[Any]:
+        """The coded column's distinct values in code order, then None (the NULL code)."""
+        i = self.position(name)
+        found = self._dicts.get(i)
+        if found is None:
+            path = self.folder / f"c{i}.dict.parquet"
+            found = [r[0] for r in con.execute(f"SELECT v FROM {_src(path)}").fetchall()]
+            found.append(None)
+            self._dicts[i] = found
+        return found
+
+    def codes_of(
+        self, name: str, native: str, values: list[Any], con: duckdb.DuckDBPyConnection
+    ) -> list[int]:
+        """Codes of filter values, each cast to the column's type as the general query does."""
+        i = self.position(name)
+        lookup = self._lookups.get(i)
+        if lookup is None:
+            lookup = {v: k for k, v in enumerate(self.values(name, con)) if v is not None}
+            self._lookups[i] = lookup
+        out = []
+        for v in values:
+            if v is None:
+                continue  # `IN (NULL)` matches nothing
+            typed = (
+                v
+                if native.upper() == "VARCHAR"
+                else con.execute(f"SELECT CAST(? AS {native})", [v]).fetchone()[0]  # type: ignore[index]
+            )
+            if (code := lookup.get(typed)) is not None:
+                out.append(code)
+        return out
+
+    def desc_keys(self, name: str) -> Any:
+        size = int(self.meta[name]["dict_size"])
+        keys = np.arange(size + 1, dtype=np.int64)
+        keys[:size] = size - 1 - keys[:size]
+        return keys
+
+    def perm(self, name: str, desc: bool) -> Any:
+        return self._map(f"s{self.position(name)}.{'desc' if desc else 'asc'}", np.uint32)
+
+    def postings(self, key: int) -> dict[int, Any]:
+        """The sorted _ids (uint32) of the rows holding the term key (tabular.term_key), per
+        segment of BATCH rows that has it: joining them is left to the caller that must."""
+        if self._segs is None:
+            self._segs = np.load(self.folder / "terms.segs.npy")
+        keys = self._map("terms.keys", np.uint64)
+        starts = self._map("terms.starts", np.uint32)
+        ids = self._map("terms.ids", np.uint32)
+        segs, k = self._segs, np.uint64(key)
+        parts = {}
+        for s in range(len(segs) - 1):
+            ko, so, io_ = segs[s]
+            ks = keys[ko : segs[s + 1][0]]
+            j = int(ks.searchsorted(k))
+            if j < len(ks) and ks[j] == k:
+                a, b = int(starts[so + j]), int(starts[so + j + 1])
+                parts[s] = ids[io_ + a : io_ + b]
+        return parts
+
+    def intersect(self, keys: list[int]) -> list[Any]:
+        """Sorted _ids of the rows holding every key, per segment: each segment's postings are
+        marked in a segment-sized array, so nothing larger than a segment is built or touched."""
+        found = sorted(
+            (self.postings(k) for k in keys), key=lambda p: sum(len(v) for v in p.values())
+        )
+        mark = np.zeros(self.segment + 1, dtype=bool)
+        out = []
+        for s, ids in found[0].items():
+            base = np.uint32(s * self.segment)
+            for other in found[1:]:
+                theirs = other.get(s)
+                if theirs is None or not len(ids):
+                    ids = ids[:0]
+                    break
+                mark[:] = False
+                mark[theirs - base] = True
+                ids = ids[mark[ids - base]]
+            if len(ids):
+                out.append(ids)
+        return out
+
+    def fetch(
+        self, ids: list[int], cols: list[str], con: duckdb.DuckDBPyConnection
+    ) -> list[tuple[Any, ...]]:
+        """The rows with these _ids, in this order, from the row store."""
+        rows = np.asarray(ids, dtype=np.int64) - 1
+        out_cols: list[list[Any]] = []
+        for name in cols:
+            kind = self.kind(name)
+            if kind == "id":
+                out_cols.append([int(r) + 1 for r in rows])
+                continue
+            c = self.meta[name]
+            i = int(c["position"])
+            if kind == "codes":
+                vals = self.values(name, con)
+                out_cols.append([vals[k] for k in self.codes(name)[rows].tolist()])
+            elif kind == "text":
+                blob, off = self._map(f"c{i}.blob", np.uint8), self._map(f"c{i}.off", np.uint64)
+                null = self._map(f"c{i}.null", np.uint8)[rows].tolist()
+                starts, ends = off[rows].tolist(), off[rows + 1].tolist()
+                out_cols.append(
+                    [
+                        None if z else blob[a:b].tobytes().decode()
+                        for z, a, b in zip(null, starts, ends, strict=True)
+                    ]
+                )
+            else:
+                native = str(c["native"]).split("(")[0].strip().upper()
+                raw = self._map(f"c{i}.raw", RAW_TYPES[native])[rows].tolist()
+                null = self._map(f"c{i}.null", np.uint8)[rows].tolist()
+                conv: Any = (
+                    (lambda v: EPOCH_DATE + dt.timedelta(days=v)) if native == "DATE"
+                    else (lambda v: EPOCH + dt.timedelta(microseconds=v)) if native == "TIMESTAMP"
+                    else float if native == "DOUBLE" else int
+                )  # fmt: skip
+                out_cols.append([None if z else conv(v) for z, v in zip(null, raw, strict=True)])
+        return list(zip(*out_cols, strict=True)) if out_cols else [() for _ in ids]
 
 
-def _posting(table: Table, con: duckdb.DuckDBPyConnection, term: str) -> tuple[str, list] | None:
-    if table.terms is None:
+def index_of(table: Table) -> Index | None:
+    folder = table.data.parent / INDEX_DIR
+    meta = folder / META_FILE
+    try:
+        stamp = meta.stat().st_mtime_ns
+    except OSError:
         return None
-    found = con.execute(
-        f"SELECT 1 FROM {_src(table.terms)} WHERE token = ? LIMIT 1", [term]
-    ).fetchone()
-    if not found:
-        return None
-    return f"SELECT _id FROM {_src(table.terms)} WHERE token = ?", [term]
-
-
-def _postings_only(table: Table, q: Any) -> tuple[str, list[Any]] | None:
-    """(SQL of the _ids matching every term, its parameters) for a plain-text `q`, to be
-    answered from the index alone; None when the general query must answer."""
-    if table.terms is None or not isinstance(q, str) or q.strip().startswith("{"):
-        return None
-    terms = query_terms(q)
-    if not terms or len(terms) > 8:
-        return None
-    sql = " INTERSECT ".join(f"SELECT _id FROM {_src(table.terms)} WHERE token = ?" for _ in terms)
-    return sql, list(terms)
-
-
-def _all_indexed(table: Table, con: duckdb.DuckDBPyConnection, terms: list[Any]) -> bool:
-    """Every term has postings. An unknown term may still match by substring, which only the
-    general query checks, so an empty answer from the index is trusted only after this."""
-    if table.terms is None:
-        return False
-    terms_src = _src(table.terms)
-    return all(
-        con.execute(f"SELECT 1 FROM {terms_src} WHERE token = ? LIMIT 1", [t]).fetchone()
-        for t in terms
-    )
-
-
-def _fetch(
-    con: duckdb.DuckDBPyConnection, src: Path, key: str, cols: list[str], keys: list[int]
-) -> list[tuple[Any, ...]]:
-    """The rows whose `key` (_id in the table, a position in a sorted copy) is in `keys`, in
-    that order. Both files are stored in `key` order, so the BETWEEN lets DuckDB skip every row
-    group outside the page by its statistics."""
-    if not keys:
-        return []
-    select = ", ".join(ident(c) for c in cols)
-    rows = con.execute(
-        f"SELECT {key}, {select} FROM {_src(src)} WHERE {key} BETWEEN ? AND ?"
-        f" AND {key} IN (SELECT unnest(CAST(? AS BIGINT[])))",
-        [min(keys), max(keys), keys],
-    ).fetchall()
-    by_key = {r[0]: r[1:] for r in rows}
-    return [by_key[k] for k in keys if k in by_key]
+    key = f"{folder}:{stamp}"
+    found = _INDEX_CACHE.get(key)
+    if found is None:
+        found = Index(folder)
+        with _index_lock:
+            if len(_INDEX_CACHE) >= _INDEX_CACHE_MAX:
+                _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
+            _INDEX_CACHE[key] = found
+    return found
 
 
 def _fast(
@@ -260,94 +400,155 @@ def _fast(
     *,
     cols: list[str],
     order: list[tuple[str, str]],
+    filters: list[tuple[str, str, list[Any]]],
     q: Any,
     limit: int,
     offset: int,
     include_total: bool,
 ) -> Result | None:
-    """The page from the indexes, or None when this query needs the general path."""
-    if "_id" not in table.columns or len(order) > 1:
+    """The page from the index, or None when this query needs the general path.
+
+    The matching rows are held as postings per segment (`parts`, a `q`), as sorted _ids
+    (`sel`, a `q` and filters), or as a mask over the rows (`mask`, filters alone), whichever
+    answers the total and the page without touching more than it must."""
+    ix = index_of(table)
+    if ix is None or len(order) > 1 or "_id" not in table.columns:
         return None
-    copy = None  # the table pre-sorted by the sort column
-    if order and order[0][0] != "_id":
-        copy = table.sort_index(order[0][0])
-        if copy is None:
-            return None
-    postings = _postings_only(table, q) if q else None
-    if q and postings is None:
+    if any(ix.kind(c) == "none" for c in cols):
         return None
+    if filters and any(ix.kind(name) != "codes" for name, _, _ in filters):
+        return None
+    sort_col = order[0][0] if order and order[0][0] != "_id" else None
     desc = bool(order) and order[0][1] == "DESC"
-    pos = "_pd" if desc else "_pos"
-    n = table.row_count
-    total: int | None = n
-    if copy is not None:
-        if postings is None:
-            keys = list(range(offset, min(offset + limit, n)))
-        else:
-            total = con.execute(f"SELECT count(*) FROM ({postings[0]})", postings[1]).fetchone()[0]  # type: ignore[index]
-            if not total and not _all_indexed(table, con, postings[1]):
-                return None
-            keys = _matching_positions(con, copy, pos, postings, n, limit, offset, total)
-        rows = _fetch(con, copy, pos, cols, keys)
+    if sort_col and (
+        table.sort_index(sort_col) is None or ix.kind(sort_col) not in ("codes", "raw")
+    ):
+        return None
+    n = ix.rows
+    need = offset + limit
+    sel: Any = None  # sorted _ids (uint32)
+    mask: Any = None  # bool per row (row = _id - 1)
+    parts: list[Any] | None = None  # the _ids matching q, per segment
+    if q:
+        if table.terms is None or not isinstance(q, str) or q.strip().startswith("{"):
+            return None
+        grams = query_grams(q)
+        if grams:
+            parts = ix.intersect([term_key(g) for g in grams])
+    if filters:
+        if parts is not None:
+            sel, parts = _join(parts), None
+        for name, native, values in filters:
+            wanted = ix.codes_of(name, native, values, con)
+            codes = ix.codes(name)
+            lut = np.zeros(int(ix.meta[name]["dict_size"]) + 1, dtype=bool)
+            lut[wanted] = True
+            if sel is not None:
+                sel = sel[lut[codes[sel.astype(np.int64) - 1]]]
+                continue
+            m = (codes == wanted[0]) if len(wanted) == 1 else lut[codes]
+            mask = m if mask is None else mask & m
+    if parts is not None:
+        total = sum(len(part) for part in parts)
+    elif sel is not None:
+        total = len(sel)
+    elif mask is not None:
+        total = int(np.count_nonzero(mask))
     else:
-        if postings is not None:
-            # the total and the page in one pass over the postings
-            found = con.execute(
-                f"SELECT count(*) OVER (), _id FROM ({postings[0]})"
-                f" ORDER BY _id{' DESC' if desc else ''} LIMIT ? OFFSET ?",
-                [*postings[1], max(limit, 1), offset],
-            ).fetchall()
-            if found:
-                total, ids = found[0][0], [r[1] for r in found][:limit]
-            else:
-                if not _all_indexed(table, con, postings[1]):
-                    return None
-                total = con.execute(
-                    f"SELECT count(*) FROM ({postings[0]})", postings[1]
-                ).fetchone()[0]  # type: ignore[index]
-                ids = []
-        elif desc:  # by _id, the row number 1…n: the page is arithmetic
-            ids = list(range(n - offset, max(n - offset - limit, 0), -1))
-        elif order:
-            ids = list(range(offset + 1, min(offset + limit, n) + 1))
+        total = n
+    ids: list[int]
+    if need == 0 or offset >= total:
+        ids = []
+    elif sort_col is None:
+        if parts is not None:
+            ids = _take(parts, offset, limit, desc)
+        elif sel is not None:
+            ids = (sel[::-1] if desc else sel)[offset:need].tolist()
+        elif mask is not None:
+            ids = _mask_page(mask, offset, limit, desc)
         else:
-            return None  # the plain range read of the general path is already direct
-        rows = _fetch(con, table.data, "_id", cols, ids)
+            ids = (
+                list(range(n - offset, max(n - offset - limit, 0), -1))
+                if desc
+                else list(range(offset + 1, min(need, n) + 1))
+            )
+    elif parts is None and sel is None and mask is None:
+        ids = (ix.perm(sort_col, desc)[offset:need].astype(np.int64) + 1).tolist()
+    elif ix.kind(sort_col) == "codes" and (sel is not None or parts is not None) and total < n // 4:
+        # few matches: order them by (code, _id) packed in one integer, partly sorted
+        sel = sel if sel is not None else _join(parts or [])
+        codes = ix.codes(sort_col)[sel.astype(np.int64) - 1].astype(np.int64)
+        keys = ix.desc_keys(sort_col)[codes] if desc else codes
+        comp = (keys << 32) | sel.astype(np.int64)
+        if need < len(comp):
+            comp = np.partition(comp, need - 1)[:need]
+        comp.sort()
+        ids = (comp[offset:need] & 0xFFFFFFFF).tolist()
+    else:
+        if mask is None:
+            mask = np.zeros(n, dtype=bool)
+            for part in parts if parts is not None else [sel]:
+                mask[part.astype(np.int64) - 1] = True
+        ids = _walk_order(ix.perm(sort_col, desc), mask, total, need)[offset:need]
+    rows = ix.fetch(ids, cols, con)
     columns = [(c, table.column(c, "fields")[1]) for c in cols]
     return Result(columns=columns, rows=rows, total=total if include_total else None)
 
 
-def _matching_positions(
-    con: duckdb.DuckDBPyConnection,
-    copy: Path,
-    pos: str,
-    postings: tuple[str, list[Any]],
-    n: int,
-    limit: int,
-    offset: int,
-    total: int | None,
-) -> list[int]:
-    """Sort positions of the matching rows on the page. The matches are looked for in a window
-    of the first `window` positions, grown until it holds the page: a common term fills the
-    page within a few row groups instead of joining the whole table."""
-    sql, params = postings
-    need = offset + limit
-    if need == 0 or total == 0:
-        return []
-    share = (total or n) / max(n, 1)  # the share of rows that match (an estimate without total)
+def _join(parts: list[Any]) -> Any:
+    return np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+
+
+def _take(parts: list[Any], offset: int, limit: int, desc: bool) -> list[int]:
+    """_ids offset…offset+limit of postings kept per segment, from the end when `desc`."""
+    out: list[int] = []
+    skip = offset
+    for part in reversed(parts) if desc else parts:
+        if skip >= len(part):
+            skip -= len(part)
+            continue
+        seq = part[::-1] if desc else part
+        out.extend(seq[skip : skip + limit - len(out)].tolist())
+        skip = 0
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _mask_page(mask: Any, offset: int, limit: int, desc: bool) -> list[int]:
+    """_ids of the matching rows offset…offset+limit, reading the mask in growing windows."""
+    n = len(mask)
+    out: list[int] = []
+    skip, window, pos = offset, 65536, 0
+    while pos < n and len(out) < limit:
+        lo, hi = (max(n - pos - window, 0), n - pos) if desc else (pos, min(pos + window, n))
+        found = np.flatnonzero(mask[lo:hi]) + lo + 1
+        if desc:
+            found = found[::-1]
+        if skip >= len(found):
+            skip -= len(found)
+        else:
+            out.extend(found[skip : skip + limit - len(out)].tolist())
+            skip = 0
+        pos += hi - lo
+        window *= 4
+    return out
+
+
+def _walk_order(perm: Any, mask: Any, matches: int, need: int) -> list[int]:
+    """The first `need` matching _ids in sort order: the sort order is read in windows, grown
+    until they hold the page, so a common match fills a first page after a few thousand rows."""
+    n = len(perm)
+    share = matches / max(n, 1)
     window = min(n, int(need / max(share, 1e-9) * 2) + SORT_WINDOW_MIN)
-    while True:
-        found = [
-            r[0]
-            for r in con.execute(
-                f"SELECT {pos} FROM {_src(copy)} WHERE {pos} < ? AND _id IN ({sql})"
-                f" ORDER BY {pos} LIMIT ?",
-                [window, *params, need],
-            ).fetchall()
-        ]
-        if len(found) >= need or window >= n:
-            return found[offset:]
-        window = min(n, window * 4)
+    found: list[int] = []
+    start = 0
+    while len(found) < need and start < n:
+        chunk = perm[start : start + window].astype(np.int64)
+        found.extend((chunk[mask[chunk]] + 1).tolist())
+        start += window
+        window *= 4
+    return found
 
 
 def search(
@@ -373,11 +574,15 @@ def search(
     try:
         cols = parse_fields(table, fields)
         order = parse_sort(table, sort)
-        if fast and not filters and not distinct and (q or order):
-            found = _fast(
-                table, con, cols=cols, order=order, q=q, limit=limit, offset=offset,
-                include_total=include_total,
-            )  # fmt: skip
+        if fast and not distinct:
+            parsed = _parse_filters(table, filters)
+            try:
+                found = _fast(
+                    table, con, cols=cols, order=order, filters=parsed, q=q, limit=limit,
+                    offset=offset, include_total=include_total,
+                )  # fmt: skip
+            except (duckdb.ConversionException, duckdb.InvalidInputException) as e:
+                raise QueryError("filters", f"筛选值与字段类型不符：{_first_line(e)}") from e
             if found is not None:
                 return found
         w1, p1 = _filters_sql(table, filters)
@@ -450,6 +655,12 @@ def export(
     checked before the first byte, so a bad one is a clear error rather than a cut file."""
     if fmt not in ("csv", "json"):
         raise QueryError("format", "导出格式应为 csv 或 json")
+    full = table.data.parent / INDEX_DIR / FULL_CSV
+    if (
+        fmt == "csv" and not filters and not q and not sort and full.exists()
+        and parse_fields(table, fields) == table.columns
+    ):  # fmt: skip
+        return _stream_file(full)
     con = connection(base_dir).cursor()
     try:
         cols = parse_fields(table, fields)
@@ -474,6 +685,22 @@ def export(
         con.close()
         raise
     return _stream(con, cur, first, cols, fmt)
+
+
+def _stream_file(path: Path) -> Iterator[bytes]:
+    """The CSV rendered at ingestion, after a BOM (for Excel), in 1 MiB chunks."""
+    f = path.open("rb")  # opened now: a version removed later still streams to the end
+
+    def chunks() -> Iterator[bytes]:
+        with f:
+            yield "\ufeff".encode()
+            while chunk := f.read(EXPORT_CHUNK):
+                yield chunk
+
+    return chunks()
+
+
+EXPORT_CHUNK = 1024 * 1024
 
 
 def _stream(
@@ -589,21 +816,21 @@ def check_sql(sql: str, allowed: set[str] | None) -> tuple[str, set[str]]:
     refused. With `allowed` None only the shape is checked (to learn which tables to allow)."""
     if len(sql) > 20000:
         raise QueryError("sql", "SQL 过长")
-    parser = duckdb.connect(config={"enable_external_access": False})
+    parser = _local.__dict__.get("parser")
+    if parser is None:  # one per thread: a connection costs tens of milliseconds
+        parser = duckdb.connect(config={"enable_external_access": False})
+        _local.parser = parser
     try:
-        try:
-            statements = parser.extract_statements(sql)
-        except duckdb.Error as e:
-            raise QueryError("sql", f"SQL 语法有误：{_first_line(e)}") from e
-        if len(statements) != 1:
-            raise QueryError("sql", "只能提交一条 SELECT 语句")
-        stmt = statements[0]
-        if stmt.type != duckdb.StatementType.SELECT:
-            raise QueryError("sql", "只允许 SELECT 查询")
-        text = stmt.query
-        raw = parser.execute("SELECT json_serialize_sql(?)", [text]).fetchone()[0]  # type: ignore[index]
-    finally:
-        parser.close()
+        statements = parser.extract_statements(sql)
+    except duckdb.Error as e:
+        raise QueryError("sql", f"SQL 语法有误：{_first_line(e)}") from e
+    if len(statements) != 1:
+        raise QueryError("sql", "只能提交一条 SELECT 语句")
+    stmt = statements[0]
+    if stmt.type != duckdb.StatementType.SELECT:
+        raise QueryError("sql", "只允许 SELECT 查询")
+    text = stmt.query
+    raw = parser.execute("SELECT json_serialize_sql(?)", [text]).fetchone()[0]  # type: ignore[index]
     tree = json.loads(raw)
     if tree.get("error"):
         raise QueryError("sql", "只允许 SELECT 查询：" + str(tree.get("error_message", ""))[:200])
@@ -641,37 +868,65 @@ def run_sql(
 ) -> tuple[Result, bool]:
     """Run a checked SELECT on `tables` in a sandbox; returns (result, truncated)."""
     text, _ = check_sql(sql, {t.name for t in tables})
+    con = _sandbox(tables)
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.start()
+    try:
+        cur = con.execute(f"SELECT * FROM (\n{text}\n) AS _q LIMIT {int(max_rows) + 1}")
+        rows = cur.fetchall()
+        desc = cur.description or []
+    except duckdb.InterruptException as e:
+        raise QueryError("sql", f"查询超过 {timeout:g} 秒，已中止") from e
+    except duckdb.PermissionException as e:
+        raise QueryError("sql", "不允许访问文件或扩展") from e
+    except duckdb.Error as e:
+        raise QueryError("sql", f"SQL 执行出错：{_first_line(e)}") from e
+    finally:
+        timer.cancel()
+    truncated = len(rows) > max_rows
+    columns = [(d[0], _desc_type(d[1])) for d in desc]
+    return Result(columns=columns, rows=rows[:max_rows], total=None), truncated
+
+
+SANDBOXES_PER_THREAD = 4
+
+
+def _sandbox(tables: list[Table]) -> duckdb.DuckDBPyConnection:
+    """This thread's locked connection for these tables: each a view of the table's DuckDB
+    copy (its Parquet file for versions ingested before the copy existed); file access limited
+    to those files, settings locked. Kept for the next query on the same tables."""
+    sources: list[tuple[str, str, int]] = []
+    for t in tables:
+        native = t.data.parent / INDEX_DIR / NATIVE_DB
+        found = (native if native.exists() else t.data).resolve()
+        sources.append((t.name, str(found), found.stat().st_mtime_ns if found.exists() else 0))
+    key = tuple(sources)
+    cache: dict[Any, duckdb.DuckDBPyConnection] = _local.__dict__.setdefault("sandboxes", {})
+    con = cache.get(key)
+    if con is not None:
+        return con
     con = duckdb.connect(
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
     try:
-        paths = ", ".join(sql_str(str(t.data.resolve())) for t in tables)
-        con.execute(f"SET allowed_paths=[{paths}]")
+        con.execute(f"SET allowed_paths=[{', '.join(sql_str(p) for _, p, _ in sources)}]")
+        for n, (name, path, _) in enumerate(sources):
+            if path.endswith(NATIVE_DB):
+                con.execute(f"ATTACH {sql_str(path)} AS src{n} (READ_ONLY)")
+                con.execute(f"CREATE VIEW {ident(name)} AS SELECT * FROM src{n}.t")
+            else:
+                con.execute(f"CREATE VIEW {ident(name)} AS SELECT * FROM {_src(Path(path))}")
         con.execute("SET enable_external_access=false")
-        for t in tables:
-            con.execute(f"CREATE VIEW {ident(t.name)} AS SELECT * FROM {_src(t.data.resolve())}")
         con.execute("SET memory_limit='512MB'")
         con.execute("SET threads=2")
         con.execute("SET lock_configuration=true")
-        timer = threading.Timer(timeout, con.interrupt)
-        timer.start()
-        try:
-            cur = con.execute(f"SELECT * FROM (\n{text}\n) AS _q LIMIT {int(max_rows) + 1}")
-            rows = cur.fetchall()
-            desc = cur.description or []
-        except duckdb.InterruptException as e:
-            raise QueryError("sql", f"查询超过 {timeout:g} 秒，已中止") from e
-        except duckdb.PermissionException as e:
-            raise QueryError("sql", "不允许访问文件或扩展") from e
-        except duckdb.Error as e:
-            raise QueryError("sql", f"SQL 执行出错：{_first_line(e)}") from e
-        finally:
-            timer.cancel()
-    finally:
+    except BaseException:
         con.close()
-    truncated = len(rows) > max_rows
-    columns = [(d[0], _desc_type(d[1])) for d in desc]
-    return Result(columns=columns, rows=rows[:max_rows], total=None), truncated
+        raise
+    if len(cache) >= SANDBOXES_PER_THREAD:
+        cache.pop(next(iter(cache))).close()
+    cache[key] = con
+    return con
 
 
 def _desc_type(t: Any) -> str:

@@ -4,10 +4,15 @@ Chinese fields map as: 数据提供方 → dct:publisher (foaf:Agent), 数据领
 (skos:Concept), 更新频率 → dct:accrualPeriodicity (EU frequency authority), 开放属性 →
 dct:accessRights (EU access-right authority: 无条件开放 PUBLIC, 有条件开放 RESTRICTED), licence
 → dct:license. Every object node is typed explicitly, as the range shapes need without
-background ontologies. Only `selectors.public_datasets` feeds it: 不予开放 and drafts are absent.
+background ontologies (a provider is foaf:Agent, a landing page foaf:Document, …). A dataset is
+`<its page>#dataset`, its landing page the page itself; the catalogue is `/data/#catalog`.
+Validated with pyshacl against the official DCAT-AP 3.0 shapes (tests/test_dcat_shacl.py).
+The JSON-LD names no @context, so reading it needs nothing from the network.
+Only `selectors.public_datasets` feeds it: 不予开放, drafts and withdrawn datasets are absent.
 """
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
@@ -42,8 +47,12 @@ LICENSES = {
 Obj = tuple[str, str | None, str | None]  # (value, datatype, language); datatype "@id" = IRI
 
 
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
 def iri(value: str) -> Obj:
-    return (value, "@id", None)
+    # characters an IRI may not hold are percent-encoded (a link's URL is user input)
+    return (_IRI_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", value), "@id", None)
 
 
 def text(value: str) -> Obj:
@@ -59,7 +68,7 @@ class Graph:
         self.triples: list[tuple[str, str, Obj]] = []
 
     def add(self, s: str, p: str, o: Obj) -> None:
-        self.triples.append((s, p, o))
+        self.triples.append((iri(s)[0], p, o))
 
     def node(self, s: str, rdf_type: str, props: Iterable[tuple[str, Obj | None]]) -> str:
         self.add(s, RDF_TYPE, iri(rdf_type))
@@ -72,15 +81,16 @@ class Graph:
 def build(request: HttpRequest) -> Graph:
     g = Graph()
     base = request.build_absolute_uri("/").rstrip("/")
-    catalogue = base + reverse("opendata:catalogue")
+    home = base + reverse("opendata:catalogue")
     site = base + "/"
     publisher = g.node(site + "#publisher", FOAF + "Agent", [(FOAF + "name", text("政务公开平台"))])
-    g.node(
-        catalogue, DCAT + "Catalog",
+    g.node(home, FOAF + "Document", [])
+    catalogue = g.node(
+        home + "#catalog", DCAT + "Catalog",
         [(DCT + "title", text("政府数据开放目录")),
          (DCT + "description", text("本平台开放的政府数据集目录")),
          (DCT + "publisher", iri(publisher)),
-         (FOAF + "homepage", iri(catalogue))],
+         (FOAF + "homepage", iri(home))],
     )  # fmt: skip
     for ds in selectors.public_datasets():
         g.add(catalogue, DCAT + "dataset", iri(_dataset(g, ds, base)))
@@ -90,14 +100,16 @@ def build(request: HttpRequest) -> Graph:
 def _dataset(g: Graph, ds: Dataset, base: str) -> str:
     page = base + reverse("opendata:dataset", args=[ds.name])
     agent = g.node(
-        f"{base}/gk/{ds.org.code}/#agent", FOAF + "Agent", [(FOAF + "name", text(ds.org.name))]
+        base + reverse("org_index", args=[ds.org.code]) + "#agent",
+        FOAF + "Agent",
+        [(FOAF + "name", text(ds.org.name))],
     )
     props: list[tuple[str, Obj | None]] = [
         (DCT + "title", text(ds.title)),
         (DCT + "description", text(ds.description or ds.title)),
         (DCT + "identifier", (str(ds.pk), None, None)),
         (DCT + "publisher", iri(agent)),
-        (DCAT + "landingPage", iri(page)),
+        (DCAT + "landingPage", iri(g.node(page, FOAF + "Document", []))),
         (DCT + "modified", typed(ds.updated_at.isoformat(), "dateTime")),
     ]
     if ds.published_at:
@@ -153,12 +165,10 @@ def _dataset(g: Graph, ds: Dataset, base: str) -> str:
             fmt = g.node(EU + "file-type/" + res.format.upper(), DCT + "MediaTypeOrExtent", [])
             dist_props.append((DCT + "format", iri(fmt)))
         if res.current:
-            dist_props.append(
-                (DCAT + "byteSize", typed(str(res.current.size), "nonNegativeInteger"))
-            )
+            dist_props.append((DCAT + "byteSize", typed(str(res.current.size), "decimal")))
         dist = g.node(f"{page}#resource-{res.pk}", DCAT + "Distribution", dist_props)
         props.append((DCAT + "distribution", iri(dist)))
-    return g.node(page, DCAT + "Dataset", props)
+    return g.node(page + "#dataset", DCAT + "Dataset", props)
 
 
 def to_jsonld(g: Graph) -> str:
@@ -187,9 +197,13 @@ def to_jsonld(g: Graph) -> str:
 def _term(value: str) -> str:
     for prefix, ns in PREFIXES.items():
         rest = value[len(ns) :]
-        if value.startswith(ns) and rest and all(c.isalnum() or c == "_" for c in rest):
+        if (
+            value.startswith(ns)
+            and rest
+            and all(c.isascii() and (c.isalnum() or c == "_") for c in rest)
+        ):
             return f"{prefix}:{rest}"
-    return "<" + value.replace(">", "%3E").replace(" ", "%20") + ">"
+    return f"<{value}>"
 
 
 def _literal(value: str) -> str:

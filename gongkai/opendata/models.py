@@ -215,7 +215,7 @@ class ResourceVersion(models.Model):
 
 
 def version_dir(version: ResourceVersion) -> Path:
-    """The folder of one uploaded version: its source file, data.parquet and terms.parquet."""
+    """The folder of one uploaded version: its source file, data.parquet and index/."""
     return opendata_dir() / str(version.resource_id) / str(version.pk)
 
 

@@ -12,15 +12,18 @@ Rules:
   the reason in Chinese. A file with no good row fails.
 - XLSX is streamed row by row (openpyxl read-only) after a zip-bomb check; JSON (array or one
   object per line) is read by DuckDB.
-- The full-text index (`terms.parquet`, token → _id, sorted by token) holds rjieba search-mode
-  words and single CJK characters of every text value, so `q=州` finds 杭州 — no DuckDB `fts`
-  extension needed. Values are segmented once per distinct value, not once per row.
+- Beside data.parquet, `index/` (see build_index) holds a row store readable by row number,
+  stored row orders for sorting, and the full-text postings of every character and every pair
+  of adjacent characters (build_terms), so `q=州` finds 杭州 and `q=公共服务` needs 公共, 共服
+  and 服务 in the row — no DuckDB `fts` extension needed. DuckDB runs with a fixed memory limit
+  and spills to disk, so memory stays bounded whatever the file size.
 """
 
 import codecs
 import csv
 import datetime as dt
 import hashlib
+import json
 import re
 import shutil
 import zipfile
@@ -36,12 +39,8 @@ import rjieba
 Progress = Callable[[int, str], None]
 
 DATA_FILE = "data.parquet"
-TERMS_FILE = "terms.parquet"
-SORT_DIR = "sort"  # a pre-sorted copy of the table per column: sort/<column number>.parquet
-MAX_SORT_INDEXES = 12  # wider tables: the remaining columns sort with DuckDB's top-N
 # small row groups: a page (by _id or by sort position) reads one or two of them
 DATA_ROW_GROUP = 16384
-SORT_ROW_GROUP = 8192
 MAX_BAD_ROWS_KEPT = 1000
 SNIFF_BYTES = 256 * 1024
 CHUNK = 1024 * 1024
@@ -226,7 +225,8 @@ def _connect(work: Path) -> duckdb.DuckDBPyConnection:
     tmp = work / "tmp"
     tmp.mkdir(exist_ok=True)
     con.execute(f"SET temp_directory={sql_str(str(tmp))}")
-    con.execute("SET memory_limit='1GB'")  # spills to temp_directory instead of growing
+    con.execute(f"SET memory_limit='{DUCK_MEMORY}'")  # spills to temp_directory instead of growing
+    con.execute("SET threads=2")
     con.execute("SET preserve_insertion_order=true")
     con.execute("SET enable_progress_bar=false")
     return con
@@ -243,7 +243,7 @@ def _reject_reason(error_type: str, column: str | None, message: str) -> str:
 
 
 def ingest(source: Path, fmt: str, work: Path, progress: Progress | None = None) -> IngestResult:
-    """Read `source` (CSV/XLSX/JSON) into `work`/data.parquet and `work`/terms.parquet."""
+    """Read `source` (CSV/XLSX/JSON) into `work`/data.parquet and its index in `work`/index/."""
     step: Progress = progress or (lambda pct, msg: None)
     fmt = fmt.upper()
     work.mkdir(parents=True, exist_ok=True)
@@ -347,44 +347,335 @@ def _finish(
     rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet({sql_str(str(out))})").fetchall()
     schema = [{"id": r[0], "type": ckan_type(str(r[1])), "native": str(r[1])} for r in rows]
     count = con.execute(f"SELECT count(*) FROM read_parquet({sql_str(str(out))})").fetchone()
-    step(60, "正在建立排序索引")
-    build_sort_indexes(con, out, work, [c["id"] for c in schema])
-    step(70, "正在建立全文索引")
-    build_terms(con, out, work, [c["id"] for c in schema if c["type"] == "text"])
+    build_index(con, out, work, schema, int(count[0]) if count else 0, step)
     step(95, "正在完成")
     shutil.rmtree(work / "tmp", ignore_errors=True)
     return IngestResult(row_count=int(count[0]) if count else 0, schema=schema, encoding=encoding)
 
 
-# --- sort indexes -----------------------------------------------------------------------------
+# --- the query index ----------------------------------------------------------------------------
+# Everything datastore_search needs to answer without scanning the table lives in index/, built
+# in one pass of bounded batches (memory does not grow with the file):
+# - meta.json: the row count and, per column, how it is stored;
+# - c<n>.codes + c<n>.dict.parquet: a column of at most CODES_MAX distinct values as uint8/uint16
+#   codes into its sorted distinct values (filters and sorts compare small integers);
+#   c<n>.off + c<n>.blob: other text as UTF-8 bytes with offsets; c<n>.raw (+ c<n>.null): other
+#   numbers and dates as fixed-width values. A page of any rows is then read by row number
+#   without touching the Parquet file.
+# - s<n>.asc / s<n>.desc: the row numbers of a non-text (or coded) column in sort order, uint32;
+# - terms.*: the full-text postings (see build_terms);
+# - full.csv: the whole table rendered as CSV, streamed as the full export.
+INDEX_DIR = "index"
+SORT_DIR = INDEX_DIR  # removed as a whole when a version fails
+TERMS_FILE = f"{INDEX_DIR}/terms.ids"
+META_FILE = "meta.json"
+FULL_CSV = "full.csv"
+NATIVE_DB = "data.duckdb"  # the table in DuckDB's own format, for datastore_search_sql
+CODES_MAX = 65535
+BATCH = 65536  # rows per build batch and per postings segment (row offsets fit in 16 bits)
+DUCK_MEMORY = "256MB"
+RAW_TYPES = {
+    "BIGINT": "<i8", "INTEGER": "<i8", "SMALLINT": "<i8", "TINYINT": "<i8", "UBIGINT": "<u8",
+    "UINTEGER": "<i8", "USMALLINT": "<i8", "UTINYINT": "<i8", "DOUBLE": "<f8",
+    "DATE": "<i8", "TIMESTAMP": "<i8",
+}  # fmt: skip
+
+
 def sort_index_path(work: Path, position: int) -> Path:
-    """The sort index of the column at `position` in the schema (file names stay ASCII)."""
-    return work / SORT_DIR / f"{position}.parquet"
+    """The ascending sort index of the column at `position` in the schema (file names stay ASCII)."""
+    return work / INDEX_DIR / f"s{position}.asc"
 
 
-def build_sort_indexes(
-    con: duckdb.DuckDBPyConnection, data: Path, work: Path, columns: list[str]
-) -> None:
-    """sort/<n>.parquet per column: a copy of the whole table in (value ASC NULLS LAST, _id)
-    order, with `_pos` (the row's place in that order) and `_pd` (its place in DESC NULLS
-    LAST, _id order) in front.
+def _append(path: Path, arr: Any) -> None:
+    with path.open("ab") as f:
+        arr.tofile(f)
 
-    A sorted page is then `_pos` (or `_pd`) in [offset, offset + limit): a range that the row
-    groups' min/max statistics find without sorting, reading one or two small row groups.
-    `_id` is the row number and already in order, so it needs no copy. The cost is disk: each
-    copy is about the size of data.parquet."""
-    (work / SORT_DIR).mkdir(exist_ok=True)
+
+def build_index(
+    con: duckdb.DuckDBPyConnection, data: Path, work: Path, schema: list[dict[str, str]],
+    n: int, step: Progress,
+) -> None:  # fmt: skip
+    import numpy as np
+
+    idx = work / INDEX_DIR
+    shutil.rmtree(idx, ignore_errors=True)
+    idx.mkdir(parents=True)
+    if n == 0:
+        return  # nothing to index: the ingestion fails with "no usable rows"
     src = f"read_parquet({sql_str(str(data))})"
-    for position, name in enumerate(columns[: MAX_SORT_INDEXES + 1]):
-        if name == "_id":
-            continue
-        col = ident(name)
+    cols = [c for c in schema if c["id"] != "_id"]
+    pos = {c["id"]: i for i, c in enumerate(schema)}
+    # approximate distinct counts decide which columns are coded
+    approx = (
         con.execute(
-            f"COPY (SELECT row_number() OVER (ORDER BY {col} ASC NULLS LAST, _id) - 1 AS _pos,"
-            f" row_number() OVER (ORDER BY {col} DESC NULLS LAST, _id) - 1 AS _pd, *"
-            f" FROM {src} ORDER BY _pos) TO {sql_str(str(sort_index_path(work, position)))}"
-            f" (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE {SORT_ROW_GROUP})"
+            "SELECT "
+            + ", ".join(f"approx_count_distinct({ident(c['id'])})" for c in cols)
+            + f" FROM {src}"
+        ).fetchone()
+        if cols
+        else ()
+    ) or ()
+    kinds: dict[str, str] = {}
+    for c, dc in zip(cols, approx, strict=True):
+        base = c["native"].split("(")[0].strip().upper()
+        if dc is not None and dc <= CODES_MAX * 0.9:
+            kinds[c["id"]] = "codes"
+        elif base == "VARCHAR":
+            kinds[c["id"]] = "text"
+        elif base in RAW_TYPES:
+            kinds[c["id"]] = "raw"
+        else:
+            kinds[c["id"]] = "none"
+    dict_sizes: dict[str, int] = {}
+    for c in cols:
+        if kinds[c["id"]] != "codes":
+            continue
+        i, col = pos[c["id"]], ident(c["id"])
+        dpath = idx / f"c{i}.dict.parquet"
+        con.execute(
+            f"COPY (SELECT DISTINCT {col} AS v FROM {src} WHERE {col} IS NOT NULL ORDER BY v)"
+            f" TO {sql_str(str(dpath))} (FORMAT PARQUET)"
         )
+        size = con.execute(f"SELECT count(*) FROM read_parquet({sql_str(str(dpath))})").fetchone()
+        dict_sizes[c["id"]] = int(size[0]) if size else 0
+        if dict_sizes[c["id"]] > CODES_MAX:  # the estimate was low
+            dpath.unlink()
+            base = c["native"].split("(")[0].strip().upper()
+            kinds[c["id"]] = "text" if base == "VARCHAR" else "raw" if base in RAW_TYPES else "none"
+            continue
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE d{i} AS SELECT v, CAST(row_number() OVER (ORDER BY v) - 1"
+            f" AS INTEGER) AS code FROM read_parquet({sql_str(str(dpath))})"
+        )
+    coded = [c["id"] for c in cols if kinds[c["id"]] == "codes"]
+    texts = [c["id"] for c in cols if c["type"] == "text"]
+    step(45, "正在建立查询索引")
+    _write_rows(con, src, idx, schema, kinds, dict_sizes, n, step)
+    # sorted row numbers: counting sort of the codes, DuckDB's sort for the other numbers
+    for c in cols:
+        i = pos[c["id"]]
+        if kinds[c["id"]] == "codes":
+            _sort_codes(idx, i, dict_sizes[c["id"]], n)
+        elif kinds[c["id"]] == "raw":
+            for direction, suffix in (("ASC", "asc"), ("DESC", "desc")):
+                cur = con.execute(
+                    f"SELECT CAST(_id - 1 AS UINTEGER) FROM {src}"
+                    f" ORDER BY {ident(c['id'])} {direction} NULLS LAST, _id"
+                )
+                out = idx / f"s{i}.{suffix}"
+                while batch := cur.fetchmany(BATCH * 4):
+                    _append(out, np.fromiter((r[0] for r in batch), np.uint32, len(batch)))
+    step(75, "正在建立全文索引")
+    build_terms(con, src, idx, texts, n)
+    step(88, "正在生成完整导出文件")
+    _write_full_csv(con, src, idx, schema)
+    step(92, "正在写入 SQL 查询副本")
+    con.execute(f"ATTACH {sql_str(str(idx / NATIVE_DB))} AS native")
+    try:
+        con.execute(f"CREATE TABLE native.t AS SELECT * FROM {src}")
+    finally:
+        con.execute("DETACH native")
+    meta = {
+        "version": 2,
+        "rows": n,
+        "segment": BATCH,
+        "columns": [
+            {"id": c["id"], "position": pos[c["id"]], "kind": kinds[c["id"]],
+             "native": c["native"], "dict_size": dict_sizes.get(c["id"], 0)}
+            for c in cols
+        ],
+        "coded": coded,
+    }  # fmt: skip
+    (idx / META_FILE).write_text(json.dumps(meta, ensure_ascii=False))
+
+
+def codes_dtype(dict_size: int) -> str:
+    return "<u1" if dict_size < 255 else "<u2"  # the last code is NULL
+
+
+def _write_rows(
+    con: duckdb.DuckDBPyConnection, src: str, idx: Path, schema: list[dict[str, str]],
+    kinds: dict[str, str], dict_sizes: dict[str, int], n: int, step: Progress,
+) -> None:  # fmt: skip
+    """The row store, in batches of row numbers read from the Parquet file."""
+    import numpy as np
+
+    pos = {c["id"]: i for i, c in enumerate(schema)}
+    cols = [c for c in schema if c["id"] != "_id" and kinds[c["id"]] != "none"]
+    select, joins = [], []
+    for c in cols:
+        i, col = pos[c["id"]], ident(c["id"])
+        kind = kinds[c["id"]]
+        if kind == "codes":
+            select.append(f"coalesce(d{i}.code, {dict_sizes[c['id']]}) AS k{i}")
+            joins.append(f"LEFT JOIN d{i} ON x.{col} = d{i}.v")
+        elif kind == "text":
+            select += [f"x.{col} AS k{i}", f"coalesce(strlen(x.{col}), 0) AS l{i}"]
+        else:
+            base = c["native"].split("(")[0].strip().upper()
+            expr = (
+                f"date_diff('day', DATE '1970-01-01', x.{col})" if base == "DATE"
+                else f"epoch_us(x.{col})" if base == "TIMESTAMP" else f"x.{col}"
+            )  # fmt: skip
+            select.append(f"{expr} AS k{i}")
+    if not cols:
+        return
+    sql = (
+        f"SELECT {', '.join(select)} FROM (SELECT * FROM {src} WHERE _id > ? AND _id <= ?) x "
+        + " ".join(joins)
+        + " ORDER BY x._id"
+    )
+    offsets: dict[int, int] = {pos[c["id"]]: 0 for c in cols if kinds[c["id"]] == "text"}
+    for i in offsets:
+        _append(idx / f"c{i}.off", np.zeros(1, np.uint64))
+    for start in range(0, n, BATCH):
+        got = con.execute(sql, [start, start + BATCH]).fetchnumpy()
+        for c in cols:
+            i = pos[c["id"]]
+            kind = kinds[c["id"]]
+            if kind == "codes":
+                _append(
+                    idx / f"c{i}.codes",
+                    np.asarray(got[f"k{i}"]).astype(codes_dtype(dict_sizes[c["id"]])),
+                )
+            elif kind == "text":
+                values = got[f"k{i}"]
+                lengths = np.asarray(got[f"l{i}"]).astype(np.uint64)
+                blob = "".join(np.ma.filled(values, "").tolist()).encode()
+                ends = offsets[i] + np.cumsum(lengths, dtype=np.uint64)
+                if len(blob) != int(lengths.sum()):
+                    raise IngestError("文本列长度校验失败，请检查文件编码")
+                _append(idx / f"c{i}.blob", np.frombuffer(blob, np.uint8))
+                _append(idx / f"c{i}.off", ends)
+                _append(idx / f"c{i}.null", np.ma.getmaskarray(values).astype(np.uint8))
+                offsets[i] = int(ends[-1]) if len(ends) else offsets[i]
+            else:
+                values = got[f"k{i}"]
+                dtype = RAW_TYPES[c["native"].split("(")[0].strip().upper()]
+                _append(idx / f"c{i}.raw", np.ma.filled(values, 0).astype(dtype))
+                _append(idx / f"c{i}.null", np.ma.getmaskarray(values).astype(np.uint8))
+        if start // BATCH % 16 == 15:
+            step(45 + int(20 * start / max(n, 1)), "正在建立查询索引")
+
+
+def _sort_codes(idx: Path, position: int, dict_size: int, n: int) -> None:
+    """s<n>.asc / s<n>.desc of a coded column by counting sort, in batches: (code, row) order
+    ascending and (code descending, row) order, NULL (the last code) last in both."""
+    import numpy as np
+
+    codes = np.memmap(idx / f"c{position}.codes", dtype=codes_dtype(dict_size), mode="r")
+    counts = np.zeros(dict_size + 1, np.int64)
+    for start in range(0, n, BATCH * 16):
+        counts += np.bincount(codes[start : start + BATCH * 16], minlength=dict_size + 1)
+    desc_key = np.arange(dict_size + 1)
+    desc_key[:dict_size] = dict_size - 1 - desc_key[:dict_size]  # NULL keeps the last place
+    for suffix, key_of in (("asc", None), ("desc", desc_key)):
+        key_counts = (
+            counts
+            if key_of is None
+            else np.bincount(key_of, weights=counts, minlength=dict_size + 1).astype(np.int64)
+        )
+        fill = np.concatenate([[0], np.cumsum(key_counts)[:-1]])
+        out = np.memmap(
+            idx / f"s{position}.{suffix}", dtype=np.uint32, mode="w+", shape=(max(n, 1),)
+        )
+        for start in range(0, n, BATCH * 16):
+            chunk = codes[start : start + BATCH * 16].astype(np.int64)
+            keys = chunk if key_of is None else key_of[chunk]
+            order = np.argsort(keys.astype(np.uint16), kind="stable")  # radix sort
+            sk = keys[order]
+            first = np.searchsorted(sk, sk, side="left")  # the start of each key's run
+            out[fill[sk] + (np.arange(len(sk)) - first)] = (order + start).astype(np.uint32)
+            fill += np.bincount(keys, minlength=dict_size + 1)
+        out.flush()
+        del out
+
+
+def _write_full_csv(
+    con: duckdb.DuckDBPyConnection, src: str, idx: Path, schema: list[dict[str, str]]
+) -> None:
+    select = ", ".join(
+        f"CASE WHEN {ident(c['id'])} THEN 'True' WHEN NOT {ident(c['id'])} THEN 'False' END AS {ident(c['id'])}"
+        if c["native"].upper() == "BOOLEAN" else ident(c["id"])
+        for c in schema
+    )  # fmt: skip
+    con.execute(
+        f"COPY (SELECT {select} FROM {src}) TO {sql_str(str(idx / FULL_CSV))}"
+        " (FORMAT CSV, HEADER true, DELIMITER ',', QUOTE '\"', NEW_LINE '\r\n')"
+    )
+
+
+def build_terms(
+    con: duckdb.DuckDBPyConnection, src: str, idx: Path, columns: list[str], n: int
+) -> None:
+    """terms.*: for every character and every pair of adjacent characters of the text values
+    (lowercased; whitespace and the column boundary excluded), the sorted row numbers that hold
+    it. Built per segment of BATCH rows, so memory stays flat: terms.keys (uint64, sorted per
+    segment), terms.starts (uint32, each segment's offsets into its ids, one more than its
+    keys), terms.ids (uint32 _id), terms.segs (per segment: offsets into the three files)."""
+    import numpy as np
+
+    for name in ("terms.keys", "terms.starts", "terms.ids"):
+        (idx / name).write_bytes(b"")
+    segs: list[tuple[int, int, int]] = []
+    ko = so = io_ = 0
+    if columns:
+        hay = "lower(concat_ws(chr(31), " + ", ".join(ident(c) for c in columns) + "))"
+        sql = f"SELECT {hay} FROM {src} WHERE _id > ? AND _id <= ? ORDER BY _id"
+        for start in range(0, n, BATCH):
+            got = con.execute(sql, [start, start + BATCH]).fetchnumpy()
+            strs = np.ma.filled(next(iter(got.values())), "").tolist()
+            lens = np.fromiter(map(len, strs), np.int64, len(strs))
+            cps = np.frombuffer("".join(strs).encode("utf-32-le"), np.uint32).astype(np.uint64)
+            rows = np.repeat(np.arange(len(strs), dtype=np.uint64), lens)
+            ok = (cps > 32) & (cps != 0x3000)
+            pair = ok[:-1] & ok[1:] & (rows[:-1] == rows[1:])
+            uni = (cps[ok] << np.uint64(16)) | rows[ok]
+            bi = ((((cps[:-1] + np.uint64(1)) << np.uint64(21)) | cps[1:]) << np.uint64(16)) | rows[
+                :-1
+            ]
+            comb = np.concatenate([uni, bi[pair]])
+            comb.sort()  # np.unique hashes in numpy 2, twenty times slower here
+            if len(comb):
+                comb = comb[np.concatenate([[True], comb[1:] != comb[:-1]])]
+            keys = comb >> np.uint64(16)
+            ids = (comb & np.uint64(0xFFFF)).astype(np.uint32) + np.uint32(start + 1)
+            cut = np.flatnonzero(np.diff(keys)) + 1
+            ukeys = keys[np.concatenate([[0], cut])] if len(keys) else keys
+            starts = (
+                np.concatenate([[0], cut, [len(keys)]]).astype(np.uint32)
+                if len(keys)
+                else np.zeros(1, np.uint32)
+            )
+            _append(idx / "terms.keys", ukeys.astype(np.uint64))
+            _append(idx / "terms.starts", starts)
+            _append(idx / "terms.ids", ids)
+            segs.append((ko, so, io_))
+            ko, so, io_ = ko + len(ukeys), so + len(starts), io_ + len(ids)
+    segs.append((ko, so, io_))
+    np.save(idx / "terms.segs.npy", np.array(segs, dtype=np.int64).reshape(-1, 3))
+
+
+def term_key(gram: str) -> int:
+    """The postings key of a one- or two-character gram (see build_terms)."""
+    if len(gram) == 1:
+        return ord(gram)
+    return ((ord(gram[0]) + 1) << 21) | ord(gram[1])
+
+
+_QUERY_SPLIT = re.compile(r"[\s,，、;；。!！?？:：\"'“”‘’()（）\[\]【】<>《》]+")
+
+
+def query_grams(q: str) -> list[str]:
+    """What a full-text `q` requires of a row: each word of one character must occur in it, and
+    every pair of adjacent characters of a longer word (so 州 finds 杭州, and 公共服务 needs 公共,
+    共服 and 服务). Words are split at spaces and punctuation; matching ignores case."""
+    out: list[str] = []
+    for word in _QUERY_SPLIT.split(q.lower()):
+        word = "".join(ch for ch in word if ord(ch) > 32 and ch != "\u3000")
+        grams = [word] if len(word) == 1 else [word[i : i + 2] for i in range(len(word) - 1)]
+        out.extend(g for g in grams if g and g not in out)
+    return out
 
 
 # --- full-text index --------------------------------------------------------------------------
@@ -412,39 +703,3 @@ def query_terms(q: str) -> list[str]:
             if w.strip() and w not in out:
                 out.append(w)
     return out
-
-
-def build_terms(con: duckdb.DuckDBPyConnection, data: Path, work: Path, columns: list[str]) -> None:
-    """terms.parquet: (token, _id) for every token of every text value, sorted by token."""
-    terms_out = work / TERMS_FILE
-    if not columns:
-        con.execute(
-            f"COPY (SELECT ''::VARCHAR AS token, 0::BIGINT AS _id WHERE false) TO "
-            f"{sql_str(str(terms_out))} (FORMAT PARQUET)"
-        )
-        return
-    vt = work / "value_tokens.csv"
-    src = f"read_parquet({sql_str(str(data))})"
-    with vt.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        for i, col in enumerate(columns):
-            cur = con.execute(f"SELECT DISTINCT {ident(col)} FROM {src} WHERE {ident(col)} <> ''")
-            while batch := cur.fetchmany(10000):
-                for (value,) in batch:
-                    for tok in tokens(value):
-                        w.writerow([i, value, tok])
-    table = (
-        f"read_csv({sql_str(str(vt))}, header=false, delim=',', quote='\"', escape='\"', auto_detect=false,"
-        " columns={'col': 'INTEGER', 'value': 'VARCHAR', 'token': 'VARCHAR'})"
-    )
-    con.execute(f"CREATE TEMP TABLE vt AS SELECT * FROM {table}")
-    joins = " UNION ALL ".join(
-        f"SELECT vt.token, d._id FROM {src} d JOIN vt ON vt.col = {i} AND d.{ident(c)} = vt.value"
-        for i, c in enumerate(columns)
-    )
-    con.execute(
-        f"COPY (SELECT DISTINCT token, _id FROM ({joins}) ORDER BY token, _id) TO "
-        f"{sql_str(str(terms_out))} (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 122880)"
-    )
-    con.execute("DROP TABLE vt")
-    vt.unlink(missing_ok=True)

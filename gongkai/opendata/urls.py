@@ -16,5 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("data/plan/", views.plan, name="plan"),
     path("data/dashboard/", views.dashboard, name="dashboard"),
     path("data/download/<str:resource_id>/", views.download, name="download"),
+    path("data/export/<str:resource_id>.<str:fmt>", views.export, name="export"),
+    path("data/access/", views.access_status, name="access_status"),
+    path("data/staff/", views.staff_home, name="staff_home"),
+    path("data/staff/datasets/<str:dataset_id>/", views.staff_dataset, name="staff_dataset"),
+    path("data/staff/versions/<str:version_id>/", views.staff_version, name="staff_version"),
+    path("data/<slug:name>/apply/", views.apply_access, name="apply_access"),
     path("data/<slug:name>/", views.dataset, name="dataset"),
 ]

@@ -2,20 +2,45 @@
 do the work). Nothing here shows a draft, withdrawn or 不予开放 dataset: every read goes
 through `selectors.public_*`."""
 
+import csv
+import io
 import json
 import mimetypes
+import tempfile
 import time
-from typing import Any
+from typing import IO, Any
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db import transaction
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
-from . import ckan, datastore, dcat, selectors, services
+from gongkai.accounts import permissions
+from gongkai.accounts.backends import client_ip
+from gongkai.accounts.permissions import Action
+from gongkai.accounts.throttle import rate_limited
+from gongkai.lib.errors import Conflict
+
+from . import ckan, datastore, dcat, selectors, services, tasks
+from .forms import AccessForm, AccessLookupForm, NewResourceForm, UploadForm
 from .models import Dataset, Resource
 
 PREVIEW_ROWS = 20
@@ -53,25 +78,32 @@ def ckan_action(request: HttpRequest, name: str) -> HttpResponse:
 def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
     action = ckan.ACTIONS.get(name)
     if action is None:
-        err = ckan.CkanError(400, "Bad request", f"没有名为“{name}”的接口（Action）")
-        return _ckan_response(request, name, {"success": False, "error": err.body()}, 400)
-    params: dict[str, Any] = {k: request.GET.get(k) for k in request.GET}
+        # CKAN answers a bare JSON string here, not the envelope
+        return ckan.bad_request(f"Action name not known: {name}（没有该接口）")
+    # as CKAN's _get_request_data: a repeated query key becomes a list
+    params: dict[str, Any] = {k: (v[0] if len(v) == 1 else v) for k, v in request.GET.lists()}
     if request.method == "POST":
-        if request.content_type == "application/json" or request.body[:1] in (b"{",):
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = {k: (v[0] if len(v) == 1 else v) for k, v in request.POST.lists()}
+            if len(form) == 1 and next(iter(form.values())) in ("1", ""):
+                form_body = next(iter(form))  # a JSON body sent as a form key (old clients)
+                try:
+                    form = json.loads(form_body)
+                except ValueError:
+                    return ckan.bad_request("JSON Error: 请求体不是有效的 JSON")
+            body: Any = form
+        elif request.body.strip():
             try:
-                body = json.loads(request.body or b"{}")
+                body = json.loads(request.body)
             except ValueError:
-                err = ckan.invalid("body", "请求体不是有效的 JSON")
-                return _ckan_response(request, name, {"success": False, "error": err.body()}, 400)
-            if not isinstance(body, dict):
-                err = ckan.invalid("body", "请求体应为 JSON 对象")
-                return _ckan_response(request, name, {"success": False, "error": err.body()}, 400)
-            params.update(body)
+                return ckan.bad_request("JSON Error: 请求体不是有效的 JSON")
         else:
-            params.update({k: request.POST.get(k) for k in request.POST})
+            body = {}
+        if not isinstance(body, dict):
+            return ckan.bad_request("JSON Error: 请求体应为 JSON 对象（dictionary）")
+        params.update(body)
     elif request.method != "GET":
-        err = ckan.CkanError(405, "Bad request", "只支持 GET 或 POST")
-        return _ckan_response(request, name, {"success": False, "error": err.body()}, 405)
+        return ckan.bad_request("Invalid request. Please use POST method for your request")
     try:
         result = action(request, params)
     except ckan.CkanError as e:
@@ -80,6 +112,7 @@ def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
+    """Ranked by the quality score unless `sort=updated` (最近更新)."""
     get = request.GET
     filters = selectors.CatalogueFilters(
         q=get.get("q", "").strip()[:100],
@@ -94,13 +127,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         qs = selectors.public_datasets(filters)
     except selectors.UnknownFilter as e:
         error, qs = str(e), selectors.public_datasets()
-    page = Paginator(qs, 20).get_page(get.get("page"))
+    sort = "updated" if get.get("sort") == "updated" else "quality"
+    ranked = selectors.rank_by_quality(qs)
+    if sort == "updated":  # the queryset's own order: 最近更新 first
+        order = {pk: i for i, pk in enumerate(qs.values_list("pk", flat=True))}
+        ranked.sort(key=lambda ds: order[ds.pk])
+    page = Paginator(ranked, 20).get_page(get.get("page"))
     return render(
         request,
         "opendata/catalogue.html",
         {
             "page": page,
             "filters": filters,
+            "sort": sort,
             "error": error,
             "orgs": [o for o in selectors.public_organizations() if o.package_count],  # type: ignore[attr-defined]
             "domains": selectors.public_domains(),
@@ -113,28 +152,109 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _page_query(get: Any, table: datastore.Table) -> dict[str, Any]:
+    """The preview's query from the page's GET form: q, sort, and one column = value filter."""
+    query: dict[str, Any] = {"q": get.get("q", "").strip()[:100] or None}
+    sort = get.get("sort", "").strip()
+    if sort:
+        query["sort"] = sort[:200]
+    column, value = get.get("fc", ""), get.get("fv", "").strip()
+    if column and value and column in table.columns:
+        query["filters"] = {column: value[:200]}
+    return query
+
+
+def _query_string(query: dict[str, Any], **extra: Any) -> str:
+    params = {**extra}
+    for key, value in query.items():
+        if value:
+            params[key] = json.dumps(value, ensure_ascii=False) if key == "filters" else value
+    return urlencode(params)
+
+
+CHART_WIDTH, CHART_LABEL, CHART_ROW = 640, 170, 24
+
+
+def _chart(pairs: list[tuple[str, int]]) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart drawn as inline SVG (no script, prints, zooms)."""
+    top = max((c for _, c in pairs), default=0) or 1
+    span = CHART_WIDTH - CHART_LABEL - 70
+    bars = [
+        {"label": label, "count": count, "y": i * CHART_ROW, "ty": i * CHART_ROW + 16,
+         "w": max(1, round(span * count / top)) if count else 0,
+         "tx": CHART_LABEL + (max(1, round(span * count / top)) if count else 0) + 6}
+        for i, (label, count) in enumerate(pairs)
+    ]  # fmt: skip
+    return {"bars": bars, "height": len(bars) * CHART_ROW + 4, "width": CHART_WIDTH,
+            "label_x": CHART_LABEL - 6, "bar_x": CHART_LABEL}  # fmt: skip
+
+
 def dataset(request: HttpRequest, name: str) -> HttpResponse:
+    """Resources with their columns; for the chosen resource (`res`, else the first table) the
+    preview follows the page's query (q/sort/filter), with its chart, export links and the API
+    calls that return the same rows. Rows, charts and exports only of 无条件开放 data."""
     ds = selectors.public_dataset(name)
     if ds is None:
         raise Http404("未找到该数据集")
-    resources = []
+    get = request.GET
+    data_open = ds.open_level == Dataset.OpenLevel.UNCONDITIONAL
+    resources, chosen = [], None
     for res in ds.resources.all():
         item: dict[str, Any] = {"res": res, "columns": [], "rows": [], "error": ""}
         table = selectors.table_for(res)
-        if table is not None and selectors.data_allowed(res):
-            try:
-                result = datastore.search(table, selectors.base_dir(), limit=PREVIEW_ROWS)
-                item["rows"] = [[datastore.jsonable(v) for v in r] for r in result.rows]
-            except datastore.QueryError as e:  # pragma: no cover - a stored table is well-formed
-                item["error"] = str(e)
+        if table is not None:
             item["columns"] = [
-                {"id": c[0], "type": c[1], "notes": res.column_descriptions.get(c[0], "")}
+                {"id": c[0], "type": c[1], "type_label": c[1],
+                 "notes": res.column_descriptions.get(c[0], "")}
                 for c in table.schema
-            ]
-            api = reverse("opendata:ckan_action", args=["datastore_search"])
-            item["api_url"] = request.build_absolute_uri(f"{api}?resource_id={res.pk}&limit=5")
-            item["native_url"] = request.build_absolute_uri(f"/api/v1/data/{res.pk}?limit=5")
+            ]  # fmt: skip
+            if chosen is None and (get.get("res") in (None, "", str(res.pk))):
+                chosen = item
+            item["table"] = table
         resources.append(item)
+    for item in resources:
+        table = item.pop("table", None)
+        if table is None:
+            continue
+        res = item["res"]
+        query = _page_query(get, table) if item is chosen else {}
+        item["query"] = query
+        item["chosen"] = item is chosen
+        api = reverse("opendata:ckan_action", args=["datastore_search"])
+        item["api_url"] = request.build_absolute_uri(
+            f"{api}?{_query_string(query, resource_id=str(res.pk), limit=5)}"
+        )
+        item["native_url"] = request.build_absolute_uri(
+            f"/api/v1/data/{res.pk}?{_query_string(query, limit=5)}"
+        )
+        item["exports"] = [
+            (
+                fmt.upper(),
+                reverse("opendata:export", args=[res.pk, fmt]) + "?" + _query_string(query),
+            )
+            for fmt in EXPORT_FORMATS
+        ]
+        if not selectors.data_allowed(res):
+            continue
+        try:
+            result = datastore.search(table, selectors.base_dir(), limit=PREVIEW_ROWS, **query)
+            item["rows"] = [[datastore.jsonable(v) for v in r] for r in result.rows]
+            item["total"] = result.total
+        except datastore.QueryError as e:
+            item["error"] = str(e)
+            result = datastore.search(table, selectors.base_dir(), limit=PREVIEW_ROWS)
+            item["rows"] = [[datastore.jsonable(v) for v in r] for r in result.rows]
+            item["total"] = result.total
+        if item is chosen:
+            column = get.get("chart") or _default_chart_column(table)
+            if column:
+                try:
+                    item["chart"] = _chart(
+                        datastore.column_summary(table, selectors.base_dir(), column)
+                    )
+                    item["chart_column"] = column
+                except datastore.QueryError as e:
+                    item["chart_error"] = str(e)
     return render(
         request,
         "opendata/dataset.html",
@@ -142,9 +262,19 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
             "ds": ds,
             "resources": resources,
             "overdue": ds.is_overdue(),
-            "data_open": ds.open_level == Dataset.OpenLevel.UNCONDITIONAL,
+            "data_open": data_open,
+            "quality": selectors.quality(ds),
         },
     )
+
+
+def _default_chart_column(table: datastore.Table) -> str | None:
+    """The first text column (top values say most), else the first number or date."""
+    for kinds in (("text",), ("int", "numeric", "date", "timestamp")):
+        for c in table.schema:
+            if c[0] != "_id" and c[1] in kinds:
+                return c[0]
+    return None
 
 
 def download(request: HttpRequest, resource_id: str) -> HttpResponseBase:
@@ -202,3 +332,303 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "availability": selectors.api_availability(30),
         },
     )
+
+
+# --- export of a query ----------------------------------------------------------------------------
+EXPORT_FORMATS = ("csv", "json", "xlsx")
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet, less the header row
+
+
+def _plain(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def export(request: HttpRequest, resource_id: str, fmt: str) -> HttpResponseBase:
+    """GET /data/export/<id>.<csv|json|xlsx>?q=&filters=&sort=&fields=: every row of the query,
+    streamed (CSV, JSON) or written through a temporary file (XLSX), with flat memory. 有条件开放
+    data needs the key of an approved application (Authorization header); every call is logged."""
+    started, status, access = time.perf_counter(), 500, None
+    try:
+        res = selectors.public_resource(resource_id)
+        if res is None or fmt not in EXPORT_FORMATS:
+            status = 404
+            raise Http404("未找到该资源")
+        if not selectors.data_allowed(res):
+            if res.dataset.open_level == Dataset.OpenLevel.CONDITIONAL:
+                key = request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key")
+                access = selectors.access_for_key(key or "", res.dataset)
+            if access is None:
+                status = 403
+                return _plain("有条件开放数据须经申请授权后，凭接口密钥导出", 403)
+        table = selectors.table_for(res)
+        if table is None:
+            status = 404
+            raise Http404("该资源没有可导出的数据")
+        get = request.GET
+        query = {k: get.get(k) or None for k in ("q", "filters", "sort", "fields")}
+        base = selectors.base_dir()
+        try:
+            if fmt == "xlsx":
+                total = datastore.search(table, base, limit=0, q=query["q"],
+                                         filters=query["filters"]).total  # fmt: skip
+                if total is not None and total > XLSX_MAX_ROWS:
+                    status = 400
+                    return _plain(
+                        f"共 {total} 行，超过 Excel 上限 {XLSX_MAX_ROWS} 行，请导出 CSV", 400
+                    )
+            chunks = datastore.export(table, base, "csv" if fmt == "xlsx" else fmt, **query)
+        except datastore.QueryError as e:
+            status = 400
+            return _plain(f"{e.field}：{e}", 400)
+        services.count_download(res)
+        filename = f"{res.name}.{fmt}"
+        if fmt == "xlsx":
+            response: HttpResponseBase = FileResponse(
+                _xlsx(chunks, table), as_attachment=True, filename=filename
+            )
+            response["Content-Type"] = EXPORT_TYPES[fmt]
+        else:
+            response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
+            response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["Cache-Control"] = "private, no-store" if access else "public, max-age=300"
+        status = 200
+        return response
+    finally:
+        services.log_api_request(
+            f"export:{fmt}"[:40], status=status, resource_id=resource_id, access=access,
+            duration_ms=int((time.perf_counter() - started) * 1000),
+        )  # fmt: skip
+
+
+def _xlsx(chunks: Any, table: datastore.Table) -> IO[bytes]:
+    """CSV batches → a write-only workbook (rows go to disk as they come) in a temporary file."""
+    from openpyxl import Workbook
+
+    kinds = {c[0]: c[1] for c in table.schema}
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("数据")
+    converters: list[Any] = []
+    for chunk in chunks:
+        text = chunk.decode("utf-8").lstrip("\ufeff")
+        for row in csv.reader(io.StringIO(text)):
+            if not converters:
+                converters = [_cell(kinds.get(name, "text")) for name in row]
+                ws.append(row)
+                continue
+            ws.append([f(v) for f, v in zip(converters, row, strict=False)])
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def _cell(kind: str) -> Any:
+    def convert(value: str) -> Any:
+        if value == "":
+            return None
+        try:
+            return int(value) if kind == "int" else float(value) if kind == "numeric" else value
+        except ValueError:
+            return value
+
+    return convert
+
+
+# --- 有条件开放: apply, follow, collect the key -------------------------------------------------------
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _too_many(request: HttpRequest, what: str) -> HttpResponse:
+    return _private(
+        render(request, "opendata/message.html",
+               {"title": "操作过于频繁", "message": f"{what}过于频繁，请稍后再试。"}, status=429)
+    )  # fmt: skip
+
+
+def _conditional(name: str) -> Dataset:
+    ds = selectors.public_dataset(name)
+    if ds is None or ds.open_level != Dataset.OpenLevel.CONDITIONAL:
+        raise Http404("未找到该有条件开放数据集")
+    return ds
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply_access(request: HttpRequest, name: str) -> HttpResponse:
+    """数据使用申请 of a 有条件开放 dataset: a tracking number and a 查询码 shown once."""
+    ds = _conditional(name)
+    if request.method == "GET":
+        return _private(render(request, "opendata/apply.html", {"ds": ds, "form": AccessForm()}))
+    limit = int(getattr(settings, "GONGKAI_OPENDATA_APPLY_LIMIT", 5))
+    if rate_limited(request, "opendata-apply", limit, 3600):
+        return _too_many(request, "提交申请")
+    form = AccessForm(request.POST)
+    if form.is_spam():
+        return _private(
+            render(request, "opendata/message.html",
+                   {"title": "提交未成功", "message": "提交未成功，请刷新页面后重新填写。"},
+                   status=400)
+        )  # fmt: skip
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+        try:
+            req, code = services.apply_for_access(ds, data=data, ip=client_ip(request))
+        except ValidationError as e:
+            form.add_service_errors(e)
+        else:
+            return _private(
+                render(request, "opendata/applied.html", {"ds": ds, "req": req, "code": code})
+            )
+    return _private(render(request, "opendata/apply.html", {"ds": ds, "form": form}, status=422))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def access_status(request: HttpRequest) -> HttpResponse:
+    """The applicant's page: tracking number + 查询码 (POST, so the code stays out of URLs and
+    logs) show the decision; an approved applicant collects the key here, shown once. A wrong
+    code answers exactly like a missing application."""
+    if request.method == "GET":
+        return _private(render(request, "opendata/access.html", {"form": AccessLookupForm()}))
+    limit = int(getattr(settings, "GONGKAI_OPENDATA_LOOKUP_LIMIT", 20))
+    if rate_limited(request, "opendata-lookup", limit, 600):
+        return _too_many(request, "查询")
+    form = AccessLookupForm(request.POST)
+    req = None
+    if form.is_valid():
+        req = selectors.access_request(form.cleaned_data["tracking_no"])
+        if req is not None and not services.access_code_matches(req, form.cleaned_data["code"]):
+            req = None
+    if req is None:
+        initial = {"tracking_no": request.POST.get("tracking_no", "")[:32]}
+        return _private(
+            render(request, "opendata/access.html",
+                   {"form": AccessLookupForm(initial=initial), "not_found": True}, status=404)
+        )  # fmt: skip
+    context: dict[str, Any] = {"req": req, "code": form.cleaned_data["code"], "form": form}
+    if request.POST.get("collect"):
+        try:
+            req, context["key"] = services.collect_key(
+                req.tracking_no, form.cleaned_data["code"], ip=client_ip(request)
+            )
+            context["req"] = req
+            rid = next((r.pk for r in req.dataset.resources.all() if r.current_id), None)
+            if rid:
+                api = reverse("opendata:ckan_action", args=["datastore_search"])
+                context["api_url"] = request.build_absolute_uri(f"{api}?resource_id={rid}&limit=5")
+                context["native_url"] = request.build_absolute_uri(f"/api/v1/data/{rid}?limit=5")
+        except Conflict as e:
+            context["error"] = str(e)
+    context["active"] = req.is_active()
+    return _private(render(request, "opendata/access.html", context))
+
+
+# --- staff: upload a table, follow its ingestion ------------------------------------------------------
+def _staff(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.is_staff_anywhere(request.user):
+        raise permissions.NotFound("未找到")
+    return None
+
+
+@never_cache
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """数据上传: the datasets of the organisations the official edits, with their tables."""
+    if (refused := _staff(request)) is not None:
+        return refused
+    datasets = (
+        selectors.staff_datasets(request.user, Action.EDIT)
+        .prefetch_related("resources__current")
+        .order_by("org__code", "title")
+    )
+    return _private(render(request, "opendata/staff_home.html", {"datasets": datasets}))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_dataset(request: HttpRequest, dataset_id: str) -> HttpResponse:
+    """One dataset: add a table resource, upload a file to a resource (a new version)."""
+    if (refused := _staff(request)) is not None:
+        return refused
+    ds = selectors.staff_dataset(request.user, dataset_id)
+    new_form, upload_form, error = NewResourceForm(prefix="new"), UploadForm(), ""
+    if request.method == "POST":
+        try:
+            if "new-name" in request.POST:
+                new_form = NewResourceForm(request.POST, prefix="new")
+                if new_form.is_valid():
+                    services.add_resource(ds, by=request.user, data=new_form.cleaned_data,
+                                          ip=client_ip(request))  # fmt: skip
+                    return redirect("opendata:staff_dataset", ds.pk)
+            else:
+                res = selectors.staff_resource(request.user, request.POST.get("resource", ""))
+                if res.dataset_id != ds.pk:
+                    raise permissions.NotFound("未找到该资源")
+                upload_form = UploadForm(request.POST, request.FILES)
+                if upload_form.is_valid():
+                    f = upload_form.cleaned_data["file"]
+                    with transaction.atomic():
+                        version = services.add_version(
+                            res, by=request.user, file=f, filename=(f.name or "").rsplit("/", 1)[-1],
+                            ip=client_ip(request),
+                        )  # fmt: skip
+                        tasks.enqueue_ingest(version)
+                    return redirect("opendata:staff_version", version.pk)
+                error = "；".join(str(m) for ms in upload_form.errors.values() for m in ms)
+        except (ValidationError, Conflict, PermissionDenied) as e:
+            error = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
+    resources = list(ds.resources.select_related("current").order_by("position", "created_at"))
+    return _private(
+        render(request, "opendata/staff_dataset.html",
+               {"ds": ds, "resources": resources, "new_form": new_form,
+                "upload_form": upload_form, "error": error},
+               status=422 if error else 200)
+    )  # fmt: skip
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_version(request: HttpRequest, version_id: str) -> HttpResponse:
+    """导入进度: the page refreshes itself (no script) until the version is ready or failed;
+    then the official describes the columns (字段说明, shown publicly and in the API)."""
+    if (refused := _staff(request)) is not None:
+        return refused
+    version = selectors.staff_version(request.user, version_id)
+    error, saved = "", False
+    if request.method == "POST":
+        descriptions = {
+            c["id"]: request.POST.get(f"desc-{c['id']}", "").strip()
+            for c in version.schema
+            if c["id"] != "_id" and f"desc-{c['id']}" in request.POST
+        }
+        try:
+            services.set_column_descriptions(
+                version.resource, by=request.user, descriptions=descriptions,
+                ip=client_ip(request),
+            )  # fmt: skip
+            saved = True
+            version = selectors.staff_version(request.user, version_id)
+        except (ValidationError, PermissionDenied) as e:
+            error = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
+    ds = version.resource.dataset
+    done = version.status in (version.Status.READY, version.Status.FAILED)
+    api = reverse("opendata:ckan_action", args=["datastore_search"])
+    rid = version.resource_id
+    return _private(
+        render(request, "opendata/staff_version.html",
+               {"v": version, "ds": ds, "done": done,
+                "public_url": reverse("opendata:dataset", args=[ds.name]) if ds.is_public else "",
+                "api_url": request.build_absolute_uri(f"{api}?resource_id={rid}&limit=5"),
+                "serving": version.resource.current_id == version.pk,
+                "notes": version.resource.column_descriptions, "error": error, "saved": saved},
+               status=422 if error else 200)
+    )  # fmt: skip

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts import permissions
 from gongkai.accounts.backends import client_ip
-from gongkai.applications.guard import rate_limited
+from gongkai.accounts.throttle import rate_limited
 from gongkai.lib.errors import Conflict
 from gongkai.organizations.models import Organization
 

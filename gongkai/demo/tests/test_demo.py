@@ -14,6 +14,7 @@ from gongkai.organizations.models import Organization
 
 @pytest.mark.django_db
 def test_demo_is_realistic_idempotent_and_has_no_default_password(settings: Any) -> None:
+    settings.GONGKAI_DEMO_OPENDATA_BIG_ROWS = 5000  # the real demo's million rows: bench/, not here
     out = StringIO()
     call_command("load_demo", stdout=out)
     first = out.getvalue()
@@ -44,5 +45,5 @@ def test_demo_is_realistic_idempotent_and_has_no_default_password(settings: Any)
     assert (Organization.objects.count(), Document.objects.count()) == counts
     from gongkai.opendata.models import Dataset
 
-    assert Dataset.objects.filter(state="published").count() == 4  # open data is alive too
+    assert Dataset.objects.filter(state="published").count() >= 30  # open data is alive too
     assert verify_chain()[1] == []
