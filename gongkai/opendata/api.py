@@ -207,14 +207,14 @@ def query_data(
     """有条件开放 rows need the key of an approved application (Authorization: Bearer …)."""
     started, status, access = time.perf_counter(), 500, None
     try:
-        res = selectors.public_resource(resource_id)
-        if res is None:
+        found = selectors.public_table(resource_id)
+        if found is None:
             raise NotFound("未找到该资源")
+        res, table = found
         if not selectors.data_allowed(res):
             access = selectors.access_for_key(request.headers.get("Authorization", ""), res.dataset)
             if access is None or res.dataset.open_level != Dataset.OpenLevel.CONDITIONAL:
                 raise PermissionDenied("有条件开放数据须经申请授权后访问")
-        table = selectors.table_for(res)
         if table is None:
             raise NotFound("该资源没有可查询的数据")
         try:

@@ -522,9 +522,10 @@ def api_key(request: HttpRequest) -> str:
 def readable_table(
     resource_id: str, request: HttpRequest | None = None
 ) -> tuple[Resource, datastore.Table]:
-    res = selectors.public_resource(resource_id)
-    if res is None:
+    found = selectors.public_table(resource_id)
+    if found is None:
         raise not_found(f'Resource "{resource_id}" was not found. 未找到该资源')
+    res, table = found
     if request is not None:
         request.opendata_resource_id = res.pk  # type: ignore[attr-defined]
     if not selectors.data_allowed(res):
@@ -538,7 +539,6 @@ def readable_table(
                 "有条件开放数据须经申请授权后访问：请在数据集页面申请，获批后以接口密钥调用"
             )
         request.opendata_access = access  # type: ignore[union-attr]
-    table = selectors.table_for(res)
     if table is None:
         raise not_found(f"资源“{resource_id}”没有可查询的数据（尚未导入或不是表格）")
     return res, table

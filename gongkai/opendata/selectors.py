@@ -14,6 +14,7 @@ from django.utils import timezone
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
 from gongkai.accounts.services import TOKEN_PREFIX, authenticate_token
+from gongkai.audit.selectors import head_hash
 from gongkai.organizations.models import Organization
 
 from . import datastore, tabular
@@ -134,6 +135,31 @@ def public_resource(resource_id: str) -> Resource | None:
         )
         .first()
     )
+
+
+# resource id -> (audit head, resource, table): see public_table
+_public_tables: dict[str, tuple[str, Resource, datastore.Table | None]] = {}
+PUBLIC_TABLES_KEPT = 256
+
+
+def public_table(resource_id: str) -> tuple[Resource, datastore.Table | None] | None:
+    """`public_resource` and its `table_for`, remembered in this process until anything public
+    changes. Every change of a dataset, resource or version is audited, so the audit head is
+    the version of this answer (as for the page cache, gongkai/caching.py): one primary-key
+    read per data query instead of compiling and running the joined query and reading the
+    version's files. Keys of 有条件开放 are checked by the caller on every request."""
+    head = head_hash()
+    kept = _public_tables.get(resource_id)
+    if kept is not None and kept[0] == head:
+        return kept[1], kept[2]
+    res = public_resource(resource_id)
+    if res is None:
+        return None
+    table = table_for(res)
+    if len(_public_tables) >= PUBLIC_TABLES_KEPT:
+        _public_tables.clear()
+    _public_tables[resource_id] = (head, res, table)
+    return res, table
 
 
 def data_allowed(resource: Resource) -> bool:
