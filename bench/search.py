@@ -351,14 +351,21 @@ def texts_chunk(entries: list[SearchEntry]) -> list[tuple[str, str, str]]:
     return [texts_of(e) for e in entries]
 
 
-def segmented(entries: list[SearchEntry], workers: int) -> Iterator[tuple[str, str, str]]:
-    """`texts_of` (title, 文号, body tokens) of each entry in order, segmented in a pool a
-    bounded number of chunks ahead (as TantivyBackend.rebuild does it), so that FTS5 and
-    PostgreSQL pay their own segmentation inside their build time and nothing is kept."""
+def tsvectors_chunk(entries: list[SearchEntry]) -> list[tuple[str, str]]:
+    from gongkai.search.backends.postgres import tsvectors_of
+
+    return [tsvectors_of(e) for e in entries]
+
+
+def segmented(entries: list[SearchEntry], workers: int, chunk: Any = texts_chunk) -> Iterator[Any]:
+    """`chunk` of each entry in order — default `texts_of` (title, 文号, body tokens) —
+    segmented in a pool a bounded number of chunks ahead (as TantivyBackend.rebuild does it), so
+    that FTS5 and PostgreSQL pay their own segmentation inside their build time and nothing is
+    kept."""
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
         ahead: deque[Any] = deque()
         for i in range(0, len(entries), CHUNK):
-            ahead.append(pool.submit(texts_chunk, entries[i : i + CHUNK]))
+            ahead.append(pool.submit(chunk, entries[i : i + CHUNK]))
             while len(ahead) > 2 * workers + 2:
                 yield from ahead.popleft().result()
         while ahead:
@@ -459,7 +466,7 @@ def postgres_bench(
     from django.core.management import call_command
     from django.db import connection
 
-    from gongkai.search.backends.postgres import PostgresBackend, tsvector_from_tokens
+    from gongkai.search.backends.postgres import PostgresBackend
 
     call_command("migrate", "search", verbosity=0)
     columns = (
@@ -474,10 +481,9 @@ def postgres_bench(
         cur.execute("DROP INDEX IF EXISTS search_entry_tsv")
         cur.execute("SET maintenance_work_mem = '512MB'")
         with cur.cursor.copy(f"COPY search_entry ({columns}) FROM STDIN") as copy:
-            for e, f in zip(entries, segmented(entries, workers), strict=True):
-                title, numbers, body = (t.split() for t in f)
-                tsv = tsvector_from_tokens(title, numbers, body)
-                head = tsvector_from_tokens(title, numbers, ())
+            for e, (tsv, head) in zip(
+                entries, segmented(entries, workers, tsvectors_chunk), strict=True
+            ):
                 copy.write_row(
                     (e.key, e.title, e.url, e.body, e.org_code, e.org_name, e.category_code,
                      e.category_name, " ".join(e.topic_codes), e.topic_name, e.validity,

@@ -13,6 +13,10 @@ with `words` and a word that the index may hold only as its parts is matched by 
 Tokens without a letter, digit or Han character (punctuation, spaces) are dropped on both sides,
 so token positions agree and `phrase_positions` can place a quoted phrase exactly.
 
+`index_pairs` gives each pair of neighbouring words (plain cut) as one token "前词/后词", and
+`phrase_pairs` the same for a quoted phrase: a phrase of two words is then one lookup of a rare
+token instead of reading the positions of two common words in most documents.
+
 Pure logic: no Django here.
 """
 
@@ -20,6 +24,7 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import opencc
@@ -41,6 +46,8 @@ _HALF = {chr(c): chr(to) for c, to in WIDTH.items()}
 _NOT_WORD = re.compile(r"[^\w+#&.%\-＋＃＆．％－＿]+")
 _HAS_SYMBOL = re.compile(r"[+#&.%_\-]")
 _SYMBOLS_ONLY = re.compile(r"(?<!\S)[+#&.%_\-]+(?!\S)")
+
+PAIR = "/"  # joins two neighbouring words; never inside a token (`_NOT_WORD` removes it)
 
 _local = threading.local()
 _lock = threading.Lock()
@@ -125,6 +132,32 @@ def index_text(text: str, *, normalized: bool = False) -> str:
     if _HAS_SYMBOL.search(joined):
         joined = _SYMBOLS_ONLY.sub(" ", joined)
     return joined
+
+
+def index_text_and_pairs(text: str) -> tuple[str, str]:
+    """`index_text` and `index_pairs` of a text, normalising and cleaning it once."""
+    text = normalize(_NOT_WORD.sub(" ", text or ""))
+    jieba = _jieba()
+    tokens = " ".join(jieba.cut_for_search(text))
+    plain = " ".join(jieba.cut(text))
+    if _HAS_SYMBOL.search(plain):
+        tokens, plain = _SYMBOLS_ONLY.sub(" ", tokens), _SYMBOLS_ONLY.sub(" ", plain)
+    return tokens, _pairs(plain.split())
+
+
+def _pairs(words: list[str]) -> str:
+    return " ".join(phrase_pairs(words))
+
+
+def index_pairs(text: str) -> str:
+    """The neighbouring words of a text as "前词/后词" tokens, space-separated (what a phrase
+    of two words is looked up by)."""
+    return index_text_and_pairs(text)[1]
+
+
+def phrase_pairs(phrase_words: list[str]) -> list[str]:
+    """The "前词/后词" tokens a document holding these words in a row has (see `index_pairs`)."""
+    return [f"{a}{PAIR}{b}" for a, b in pairwise(phrase_words)]
 
 
 def index_tokens(text: str, *, normalized: bool = False) -> list[str]:

@@ -1,5 +1,6 @@
 """Segmentation for search: government vocabulary, normalisation, index/query agreement."""
 
+from itertools import pairwise
 from pathlib import Path
 
 from gongkai.lib import segment
@@ -62,3 +63,14 @@ def test_fast_index_path_keeps_symbols_inside_words_and_drops_them_alone() -> No
     assert segment.index_text(text).split() == tokens
     cut = [t for t in segment._jieba().cut_for_search(segment.normalize(text)) if segment._keep(t)]
     assert tokens == cut
+
+
+def test_pairs_are_the_neighbouring_words_of_the_plain_cut() -> None:
+    text = "各区县要保障交通运输，落实放管服改革。增长１２．５％ -- &&& 政務公開"
+    tokens, pairs = segment.index_text_and_pairs(text)
+    assert tokens == segment.index_text(text)
+    words = segment.words(text)  # the query side's words: punctuation dropped, no gaps
+    assert pairs.split() == [f"{a}/{b}" for a, b in pairwise(words)]
+    assert "保障/交通运输" in pairs.split() and "交通运输/落实" in pairs.split()
+    assert segment.phrase_pairs(segment.words("保障交通运输")) == ["保障/交通运输"]
+    assert segment.index_pairs("政务") == "" and segment.phrase_pairs(["政务"]) == []

@@ -4,7 +4,10 @@
   positions and weights (title A, 文号/索引号 B, body D); PostgreSQL's own parser never sees
   Chinese, so no text-search configuration or extension is needed.
 - Queries are tsquery literals built the same way: words ANDed (a word also matches as all its
-  parts), quoted phrases with exact distances (`<N>`), exclusions with `!`.
+  parts), exclusions with `!`. A quoted phrase needs its neighbouring-word pairs
+  (`segment.index_pairs`, stored as lexemes without positions), which GIN answers without
+  reading a tsvector; phrases of three or more words also keep their exact distances (`<N>`),
+  checked only in the rows that hold every pair.
 - Ranking: `ts_rank` with weights title 1.0, 文号 0.6, body 0.3, then newer first — computed
   for a bounded candidate set only (RANK_CANDIDATES). `ts_rank` must read each row's whole
   tsvector from TOAST, which for a common two-word query over most of the table was nearly all
@@ -40,8 +43,11 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_from_tokens(title: Sequence[str], numbers: Sequence[str], body: Sequence[str]) -> str:
-    """The tsvector literal of already segmented fields (`segment.index_tokens`)."""
+def tsvector_from_tokens(
+    title: Sequence[str], numbers: Sequence[str], body: Sequence[str], pairs: Iterable[str] = ()
+) -> str:
+    """The tsvector literal of already segmented fields (`segment.index_tokens`) and their
+    neighbouring-word pairs (`segment.index_pairs`, lexemes without positions)."""
     positions: dict[str, list[str]] = defaultdict(list)
     pos = 1
     for tokens, weight in ((title, "A"), (numbers, "B"), (body, "")):
@@ -50,7 +56,23 @@ def tsvector_from_tokens(title: Sequence[str], numbers: Sequence[str], body: Seq
                 positions[token].append(f"{min(pos, MAX_POS)}{weight}")
             pos += 1
         pos += 1  # phrases never run from one field into the next
-    return " ".join(f"{_quote(lex)}:{','.join(p)}" for lex, p in positions.items())
+    words = " ".join(f"{_quote(lex)}:{','.join(p)}" for lex, p in positions.items())
+    unique = {p for p in pairs if len(p.encode()) <= MAX_LEXEME_BYTES}
+    return f"{words} {' '.join(map(_quote, unique))}" if unique else words
+
+
+def tsvectors_of(e: SearchEntry) -> tuple[str, str]:
+    """The full tsvector literal of an entry and the small one of its title and 文号/索引号."""
+    title, numbers, body = (
+        segment.index_text_and_pairs(t) for t in (e.title, f"{e.doc_number} {e.index_no}", e.body)
+    )
+    head_pairs = [*title[1].split(), *numbers[1].split()]
+    return (
+        tsvector_from_tokens(
+            title[0].split(), numbers[0].split(), body[0].split(), [*head_pairs, *body[1].split()]
+        ),
+        tsvector_from_tokens(title[0].split(), numbers[0].split(), (), head_pairs),
+    )
 
 
 def _word(word: Word) -> str:
@@ -60,10 +82,15 @@ def _word(word: Word) -> str:
 
 
 def _phrase(placed: Sequence[tuple[int, str]]) -> str:
-    out = _quote(placed[0][1])
-    for (prev, _), (pos, word) in pairwise(placed):
-        out = f"({out} <{pos - prev}> {_quote(word)})"
-    return out
+    words = [w for _, w in placed]
+    # the pairs find the rows (GIN), the words rank them
+    needed = [_quote(x) for x in (*segment.phrase_pairs(words), *dict.fromkeys(words))]
+    if len(placed) > 2:
+        exact = _quote(placed[0][1])
+        for (prev, _), (pos, word) in pairwise(placed):
+            exact = f"({exact} <{pos - prev}> {_quote(word)})"
+        needed.append(exact)
+    return f"({' & '.join(needed)})"
 
 
 def tsquery_literal(q: ParsedQuery, any_word: bool = False) -> str:
@@ -80,13 +107,7 @@ class PostgresBackend:
     deferred = False
 
     def _write(self, entries: Sequence[SearchEntry]) -> None:
-        rows = []
-        for e in entries:
-            title = segment.index_tokens(e.title)
-            numbers = segment.index_tokens(f"{e.doc_number} {e.index_no}")
-            body = segment.index_tokens(e.body)
-            full = tsvector_from_tokens(title, numbers, body)
-            rows.append((full, tsvector_from_tokens(title, numbers, ()), e.key))
+        rows = [(*tsvectors_of(e), e.key) for e in entries]
         with connection.cursor() as cur:
             cur.executemany(
                 "UPDATE search_entry SET tsv = %s::tsvector, tsv_head = %s::tsvector "

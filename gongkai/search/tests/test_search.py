@@ -111,6 +111,36 @@ def test_phrase_exclusion_and_fallback(corpus: None) -> None:
     assert r.count > 0 and "部分词语" in r.message  # AND found nothing: any word
 
 
+def test_phrases_need_the_words_in_a_row(
+    backend: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    put(
+        django_capture_on_commit_callbacks,
+        entry(1, body="各地要保障交通运输工作有序开展。"),
+        entry(2, body="要保障交通运输，交通运输工作由各区负责。"),  # every pair, not in a row
+        entry(3, body="交通运输保障工作。"),  # the words, in another order
+        entry(4, body="保障，交通运输工作。"),  # punctuation between is no gap
+    )
+    assert set(keys('"保障交通运输"')) == {"t:1", "t:2", "t:4"}
+    assert set(keys('"保障交通运输工作"')) == {"t:1", "t:4"}
+    assert set(keys('"交通运输保障"')) == {"t:3"}
+    assert keys('"工作保障"') == []
+
+
+def test_equal_scores_list_the_newer_first(
+    backend: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    years = [2019, 2023, 2017, 2025, 2021, 2020]
+    for n, year in enumerate(years, 1):  # one commit each: ties across index segments too
+        put(
+            django_capture_on_commit_callbacks,
+            entry(n, title="同一标题", body="年度统计公报", published_on=dt.date(year, 1, 1)),
+        )
+    assert keys("统计公报") == ["t:4", "t:2", "t:5", "t:6", "t:1", "t:3"]
+    second = selectors.search("统计公报", page=2, page_size=4)
+    assert [h.key for h in second.hits] == ["t:1", "t:3"]
+
+
 def test_pagination(backend: str, django_capture_on_commit_callbacks: Any) -> None:
     put(django_capture_on_commit_callbacks, *(entry(i, body="统计公报") for i in range(1, 26)))
     first = selectors.search("统计公报", page_size=10)
