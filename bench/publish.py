@@ -4,13 +4,15 @@ Run:  .venv/bin/python bench/publish.py                       (SQLite)
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/gongkai .venv/bin/python bench/publish.py
 Options: THREADS (default 16), PER_THREAD (default 25). Uses a throw-away test database.
 Prints one JSON object on its last line: publications, threads, seconds, publications/s,
-duplicates, gaps.
+duplicates, gaps, and whether every publication reached the search index when the last one
+returned (`search_missing`, `search_pending`: both must be 0; the index is a throw-away copy).
 """
 
 import datetime as dt
 import json
 import os
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -36,6 +38,8 @@ def main() -> dict:
     from gongkai.documents import services
     from gongkai.documents.models import Document, InfoCategory
     from gongkai.organizations.services import create_organization
+    from gongkai.search import backends
+    from gongkai.search.models import Pending
 
     org = create_organization(
         by=SYSTEM,
@@ -81,6 +85,11 @@ def main() -> dict:
         t.join()
     seconds = time.perf_counter() - start
     numbers = [n for n in Document.objects.filter(org=org).values_list("index_no", flat=True) if n]
+    published = {
+        services.search_key(pk)
+        for pk in Document.objects.filter(org=org, index_no__gt="").values_list("pk", flat=True)
+    }
+    in_index = backends.current().keys() if backends.backend_name() == "tantivy" else published
     serials = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     return {
         "bench": "concurrent_publish",
@@ -92,10 +101,15 @@ def main() -> dict:
         "publications_per_s": round(len(numbers) / seconds, 1),
         "duplicates": len(numbers) - len(set(numbers)),
         "gaps": (serials[-1] - len(serials)) if serials else 0,
+        "search_missing": len(published - in_index),
+        "search_pending": Pending.objects.count(),
     }
 
 
 if __name__ == "__main__":
+    from django.conf import settings
+
+    settings.GONGKAI_SEARCH_DIR = tempfile.mkdtemp(prefix="gongkai-publish-bench-")
     old = setup_databases(verbosity=0, interactive=False)
     try:
         result = main()

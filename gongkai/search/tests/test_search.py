@@ -4,6 +4,8 @@ queries, stale-index re-check, the API and the page."""
 
 import datetime as dt
 import random
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -386,3 +388,44 @@ def test_facets_of_a_very_large_result_are_estimated_and_say_so(
         assert {v.count for v in values} <= scaled
     assert client.get("/api/v1/search", {"q": "资金"}).json()["facets_estimated"] is True
     assert "约" in client.get("/search/", {"q": "资金"}).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publications_committed_during_a_flush_share_one_index_commit(monkeypatch: Any) -> None:
+    from django.db import connection
+
+    from gongkai.search import backends
+
+    backend = backends.current()  # tantivy, the deferred backend: updates wait in Pending
+    writes: list[int] = []
+    real_write = backend.write
+
+    def counting_write(upserts: Any, deletes: Any) -> None:
+        writes.append(len(upserts))
+        real_write(upserts, deletes)
+
+    monkeypatch.setattr(backend, "write", counting_write)
+    errors: list[BaseException] = []
+
+    def publish(n: int) -> None:
+        try:
+            with transaction.atomic():
+                services.index([entry(n, body="分组提交")])
+        except BaseException as e:  # reported below
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish, args=(n,)) for n in range(1, 7)]
+    with services._flush_lock:  # a flush in progress: the six commit and wait behind it
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20
+        while Pending.objects.count() < 6 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert writes == [6]  # the first applies all six in one commit, the others find none left
+    assert Pending.objects.count() == 0
+    assert selectors.search("分组提交").count == 6
