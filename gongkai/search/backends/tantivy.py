@@ -9,9 +9,9 @@
   ties across segments.
 - Quoted phrases are looked up by the `pairs` field (neighbouring words as one token, see
   `segment.index_pairs`): a phrase of two words is one rare term instead of the positions of two
-  common ones in most documents (bench/search.py at 1M documents: phrase p95 157 → 7 ms, for
-  about 40 % more build time); longer phrases also check positions, but only in the documents
-  holding all their pairs.
+  common ones in most documents (bench/search.py at 1M documents: phrase p95 161 → 16 ms, for
+  about 40 % fewer documents per second at build); longer phrases also check positions, but only
+  in the documents holding all their pairs.
 - Facet counts are exact up to EXACT_FACETS_UP_TO matches; above, they are counted on a hash
   sample of the matches (`bucket`) and scaled, and the page says they are estimates.
 - One writer per index across all processes (tantivy's lock file): `upsert`/`delete` raise
