@@ -66,3 +66,11 @@ class PublicCacheMiddleware:
         response["Cache-Control"] = "public, max-age=60"
         patch_vary_headers(response, ["Cookie", "Authorization"])
         return response
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """Mark a response for one person only (a tracking code, a key, a staff page): neither this
+    cache nor any proxy keeps it, and search engines do not index it."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

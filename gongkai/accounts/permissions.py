@@ -9,11 +9,14 @@ Rules:
 - Outside their scope staff see nothing: a foreign object answers exactly like a missing one.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
+from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from gongkai.organizations.selectors import descendant_ids
 
@@ -76,6 +79,22 @@ def can(user: Any, action: Action, org_id: int | None) -> bool:
 def is_staff_anywhere(user: Any) -> bool:
     ids = org_ids(user, Action.VIEW)
     return ids is None or bool(ids)
+
+
+def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For staff pages outside the admin: a visitor who is not signed in goes to the login page;
+    a signed-in person with no role anywhere gets the 404 of a missing page. What each page shows
+    is still scoped by its selectors."""
+
+    @wraps(view)
+    def gate(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_anywhere(request.user):
+            raise NotFound("未找到")
+        return view(request, *args, **kwargs)
+
+    return gate
 
 
 def scope(

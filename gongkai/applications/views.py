@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.throttle import rate_limited
+from gongkai.caching import private
 
 from . import selectors, services
 from .exports import xlsx_bytes
@@ -32,12 +33,6 @@ def _too_many(request: HttpRequest, what: str) -> HttpResponse:
         {"title": "操作过于频繁", "message": f"{what}过于频繁，请稍后再试。如需帮助，请致电受理机关。"},
         status=429,
     )  # fmt: skip
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 @never_cache
@@ -60,32 +55,30 @@ def apply(request: HttpRequest) -> HttpResponse:
     app, code = services.submit_online(
         org=form.cleaned_data["org"], data=data, ip=client_ip(request)
     )
-    return _private(render(request, "applications/submitted.html", {"app": app, "code": code}))
+    return private(render(request, "applications/submitted.html", {"app": app, "code": code}))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _private(render(request, "applications/progress.html", {"form": ProgressForm()}))
+        return private(render(request, "applications/progress.html", {"form": ProgressForm()}))
     limit = int(getattr(settings, "GONGKAI_APPLICATION_LOOKUP_LIMIT", 20))
     if rate_limited(request, "progress", limit, 600):
-        return _private(_too_many(request, "查询"))
+        return private(_too_many(request, "查询"))
     form = ProgressForm(request.POST)
     found = None
     if form.is_valid():
         found = selectors.progress(form.cleaned_data["tracking_no"], form.cleaned_data["code"])
     if found is None:
         # The same answer for a missing case, a wrong code and a malformed request.
-        return _private(
+        return private(
             render(request, "applications/progress.html",
                    {"form": ProgressForm(initial={"tracking_no": request.POST.get("tracking_no", "")[:32]}),
                     "not_found": True}, status=404)
         )  # fmt: skip
     code = form.cleaned_data["code"]
-    return _private(
-        render(request, "applications/progress.html", {"progress": found, "code": code})
-    )
+    return private(render(request, "applications/progress.html", {"progress": found, "code": code}))
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -97,7 +90,7 @@ def progress_letter(request: HttpRequest) -> HttpResponse:
     """A letter of the applicant's own case as DOCX: POST, so the query code stays out of URLs."""
     limit = int(getattr(settings, "GONGKAI_APPLICATION_LOOKUP_LIMIT", 20))
     if rate_limited(request, "progress", limit, 600):
-        return _private(_too_many(request, "查询"))
+        return private(_too_many(request, "查询"))
     form = ProgressForm(request.POST)
     found = None
     if form.is_valid():
@@ -105,13 +98,13 @@ def progress_letter(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["tracking_no"], form.cleaned_data["code"], request.POST.get("seq")
         )
     if found is None:
-        return _private(
+        return private(
             render(request, "applications/progress.html",
                    {"form": ProgressForm(), "not_found": True}, status=404)
         )  # fmt: skip
     response = HttpResponse(found.docx(), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
-    return _private(response)
+    return private(response)
 
 
 def _report_args(org_code: str, year: int) -> Any:

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -455,7 +456,9 @@ class AccessRequestOut(Schema):
 
     @staticmethod
     def resolve_uses(obj: AccessRequest) -> int:
-        return obj.uses.count()
+        # the list annotates the count (one query per page); a single decision counts its own
+        count = getattr(obj, "use_count", None)
+        return obj.uses.count() if count is None else int(count)
 
 
 class AccessPage(Schema):
@@ -483,7 +486,8 @@ def list_access_requests(
     if status != "all":
         qs = qs.filter(status=status)
     start = (page - 1) * page_size
-    return {"items": list(qs[start : start + page_size]), "count": qs.count()}
+    items = qs.annotate(use_count=Count("uses"))[start : start + page_size]
+    return {"items": list(items), "count": qs.count()}
 
 
 @router.post(

@@ -12,7 +12,6 @@ from typing import IO, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -37,6 +36,7 @@ from gongkai.accounts import permissions
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import Action
 from gongkai.accounts.throttle import rate_limited
+from gongkai.caching import private
 from gongkai.lib.errors import Conflict
 
 from . import ckan, datastore, dcat, selectors, services, tasks
@@ -440,14 +440,8 @@ def _cell(kind: str) -> Any:
 
 
 # --- 有条件开放: apply, follow, collect the key -------------------------------------------------------
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _too_many(request: HttpRequest, what: str) -> HttpResponse:
-    return _private(
+    return private(
         render(request, "opendata/message.html",
                {"title": "操作过于频繁", "message": f"{what}过于频繁，请稍后再试。"}, status=429)
     )  # fmt: skip
@@ -466,13 +460,13 @@ def apply_access(request: HttpRequest, name: str) -> HttpResponse:
     """数据使用申请 of a 有条件开放 dataset: a tracking number and a 查询码 shown once."""
     ds = _conditional(name)
     if request.method == "GET":
-        return _private(render(request, "opendata/apply.html", {"ds": ds, "form": AccessForm()}))
+        return private(render(request, "opendata/apply.html", {"ds": ds, "form": AccessForm()}))
     limit = int(getattr(settings, "GONGKAI_OPENDATA_APPLY_LIMIT", 5))
     if rate_limited(request, "opendata-apply", limit, 3600):
         return _too_many(request, "提交申请")
     form = AccessForm(request.POST)
     if form.is_spam():
-        return _private(
+        return private(
             render(request, "opendata/message.html",
                    {"title": "提交未成功", "message": "提交未成功，请刷新页面后重新填写。"},
                    status=400)
@@ -484,10 +478,10 @@ def apply_access(request: HttpRequest, name: str) -> HttpResponse:
         except ValidationError as e:
             form.add_service_errors(e)
         else:
-            return _private(
+            return private(
                 render(request, "opendata/applied.html", {"ds": ds, "req": req, "code": code})
             )
-    return _private(render(request, "opendata/apply.html", {"ds": ds, "form": form}, status=422))
+    return private(render(request, "opendata/apply.html", {"ds": ds, "form": form}, status=422))
 
 
 @never_cache
@@ -497,7 +491,7 @@ def access_status(request: HttpRequest) -> HttpResponse:
     logs) show the decision; an approved applicant collects the key here, shown once. A wrong
     code answers exactly like a missing application."""
     if request.method == "GET":
-        return _private(render(request, "opendata/access.html", {"form": AccessLookupForm()}))
+        return private(render(request, "opendata/access.html", {"form": AccessLookupForm()}))
     limit = int(getattr(settings, "GONGKAI_OPENDATA_LOOKUP_LIMIT", 20))
     if rate_limited(request, "opendata-lookup", limit, 600):
         return _too_many(request, "查询")
@@ -509,7 +503,7 @@ def access_status(request: HttpRequest) -> HttpResponse:
             req = None
     if req is None:
         initial = {"tracking_no": request.POST.get("tracking_no", "")[:32]}
-        return _private(
+        return private(
             render(request, "opendata/access.html",
                    {"form": AccessLookupForm(initial=initial), "not_found": True}, status=404)
         )  # fmt: skip
@@ -528,37 +522,27 @@ def access_status(request: HttpRequest) -> HttpResponse:
         except Conflict as e:
             context["error"] = str(e)
     context["active"] = req.is_active()
-    return _private(render(request, "opendata/access.html", context))
+    return private(render(request, "opendata/access.html", context))
 
 
 # --- staff: upload a table, follow its ingestion ------------------------------------------------------
-def _staff(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not permissions.is_staff_anywhere(request.user):
-        raise permissions.NotFound("未找到")
-    return None
-
-
 @never_cache
+@permissions.staff_page
 def staff_home(request: HttpRequest) -> HttpResponse:
     """数据上传: the datasets of the organisations the official edits, with their tables."""
-    if (refused := _staff(request)) is not None:
-        return refused
     datasets = (
         selectors.staff_datasets(request.user, Action.EDIT)
         .prefetch_related("resources__current")
         .order_by("org__code", "title")
     )
-    return _private(render(request, "opendata/staff_home.html", {"datasets": datasets}))
+    return private(render(request, "opendata/staff_home.html", {"datasets": datasets}))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@permissions.staff_page
 def staff_dataset(request: HttpRequest, dataset_id: str) -> HttpResponse:
     """One dataset: add a table resource, upload a file to a resource (a new version)."""
-    if (refused := _staff(request)) is not None:
-        return refused
     ds = selectors.staff_dataset(request.user, dataset_id)
     new_form, upload_form, error = NewResourceForm(prefix="new"), UploadForm(), ""
     if request.method == "POST":
@@ -587,7 +571,7 @@ def staff_dataset(request: HttpRequest, dataset_id: str) -> HttpResponse:
         except (ValidationError, Conflict, PermissionDenied) as e:
             error = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
     resources = list(ds.resources.select_related("current").order_by("position", "created_at"))
-    return _private(
+    return private(
         render(request, "opendata/staff_dataset.html",
                {"ds": ds, "resources": resources, "new_form": new_form,
                 "upload_form": upload_form, "error": error},
@@ -597,11 +581,10 @@ def staff_dataset(request: HttpRequest, dataset_id: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@permissions.staff_page
 def staff_version(request: HttpRequest, version_id: str) -> HttpResponse:
     """导入进度: the page refreshes itself (no script) until the version is ready or failed;
     then the official describes the columns (字段说明, shown publicly and in the API)."""
-    if (refused := _staff(request)) is not None:
-        return refused
     version = selectors.staff_version(request.user, version_id)
     error, saved = "", False
     if request.method == "POST":
@@ -623,7 +606,7 @@ def staff_version(request: HttpRequest, version_id: str) -> HttpResponse:
     done = version.status in (version.Status.READY, version.Status.FAILED)
     api = reverse("opendata:ckan_action", args=["datastore_search"])
     rid = version.resource_id
-    return _private(
+    return private(
         render(request, "opendata/staff_version.html",
                {"v": version, "ds": ds, "done": done,
                 "public_url": reverse("opendata:dataset", args=[ds.name]) if ds.is_public else "",

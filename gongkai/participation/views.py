@@ -14,7 +14,6 @@ import io
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,18 +25,13 @@ from django.views.decorators.http import require_http_methods
 from gongkai.accounts import permissions
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.throttle import rate_limited
+from gongkai.caching import private
 from gongkai.lib.errors import Conflict
 from gongkai.organizations.models import Organization
 
 from . import selectors, services
 from .forms import CommentForm, LetterForm, QueryForm, RateForm, ReopenForm
 from .models import Letter
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _message(request: HttpRequest, title: str, message: str, status: int = 200) -> HttpResponse:
@@ -171,7 +165,7 @@ def letter_write(request: HttpRequest, code: str) -> HttpResponse:
                       {"form": form, "mailbox": mailbox}, status=422)  # fmt: skip
     data = {k: form.cleaned_data[k] for k in services.LETTER_FIELDS}
     letter, secret = services.submit_letter(mailbox, data=data, ip=client_ip(request))
-    return _private(render(request, "participation/letter_submitted.html",
+    return private(render(request, "participation/letter_submitted.html",
                            {"letter": letter, "code": secret}))  # fmt: skip
 
 
@@ -184,7 +178,7 @@ def _lookup_page(request: HttpRequest, letter: Letter, code: str, **extra: Any) 
     reopen_form = extra.pop("reopen_form", None) or ReopenForm(
         initial={"tracking_no": letter.tracking_no, "code": code}
     )
-    return _private(render(request, "participation/letter_query.html", {
+    return private(render(request, "participation/letter_query.html", {
         "letter": letter, "events": events, "rate_form": rate_form, "reopen_form": reopen_form,
         "can_rate": letter.status == Letter.Status.ANSWERED and letter.rating is None,
         "can_reopen": letter.status == Letter.Status.ANSWERED and not letter.reopened
@@ -196,17 +190,17 @@ def _lookup_page(request: HttpRequest, letter: Letter, code: str, **extra: Any) 
 @require_http_methods(["GET", "POST"])
 def letter_query(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _private(render(request, "participation/letter_query.html", {"form": QueryForm()}))
+        return private(render(request, "participation/letter_query.html", {"form": QueryForm()}))
     limit = int(getattr(settings, "GONGKAI_LETTER_LOOKUP_LIMIT", 20))
     if rate_limited(request, "letter-query", limit, 600):
-        return _private(_too_many(request, "查询"))
+        return private(_too_many(request, "查询"))
     form = QueryForm(request.POST)
     letter = None
     if form.is_valid():
         letter = services.find_letter(form.cleaned_data["tracking_no"], form.cleaned_data["code"])
     if letter is None:
         initial = {"tracking_no": request.POST.get("tracking_no", "")[:32]}
-        return _private(render(request, "participation/letter_query.html",
+        return private(render(request, "participation/letter_query.html",
                                {"form": QueryForm(initial=initial), "not_found": True}, status=404))  # fmt: skip
     code = form.cleaned_data["code"]
     action = request.POST.get("action", "")
@@ -289,20 +283,11 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- staff -----------------------------------------------------------------------------------
 
 
-def _staff(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not permissions.is_staff_anywhere(request.user):
-        raise permissions.NotFound("未找到")
-    return None
-
-
 @never_cache
+@permissions.staff_page
 def staff_dashboard(request: HttpRequest) -> HttpResponse:
-    if (refused := _staff(request)) is not None:
-        return refused
     today = timezone.localdate()
-    return _private(render(request, "participation/staff_dashboard.html",
+    return private(render(request, "participation/staff_dashboard.html",
                            {"today": today, **selectors.dashboard(request.user, today)}))  # fmt: skip
 
 
@@ -336,10 +321,9 @@ def _cell(value: str) -> str:
 
 
 @never_cache
+@permissions.staff_page
 def export_comments(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """All comments of one consultation for the drafting department (staff in scope only)."""
-    if (refused := _staff(request)) is not None:
-        return refused
     if fmt not in ("csv", "xlsx"):
         raise Http404("导出格式应为 csv 或 xlsx")
     rows = [[_cell(v) for v in r] for r in _export_rows(request, pk)]
@@ -368,4 +352,4 @@ def export_comments(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return _private(response)
+    return private(response)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
+from gongkai.caching import private
 from gongkai.organizations.models import Organization
 from gongkai.organizations.selectors import public_organizations
 
@@ -56,6 +57,4 @@ def archive_audit(request: HttpRequest) -> HttpResponse:
         "org": org,
         "report": report,
     }
-    response = render(request, "review/archive_audit.html", context)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(render(request, "review/archive_audit.html", context))

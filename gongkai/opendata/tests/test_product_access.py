@@ -7,10 +7,13 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongkai.conftest import staff, token_client
+from gongkai.opendata import services
 from gongkai.opendata.models import AccessRequest, ApiRequest
 
 from .conftest import CSV, make_dataset, upload
@@ -229,3 +232,23 @@ def test_admin_actions_approve_with_a_term_and_reject_with_a_reason(two, org):
     assert second.status == "rejected" and second.reason == "申请材料不全"
     assert first.status == "approved" and first.expires_at is not None
     assert 6 <= (first.expires_at - timezone.now()).days <= 7
+
+
+def test_the_staff_list_counts_key_uses_in_one_query_per_page(two, org):
+    api, headers = token_client(staff(org, "reviewer"))
+
+    def uses_listed() -> list[int]:
+        r = api.get("/api/v1/staff/access-requests", **headers)
+        return sorted(i["uses"] for i in r.json()["items"])
+
+    req, _ = services.apply_for_access(two["a"], data=FORM)
+    for _ in range(2):
+        ApiRequest.objects.create(endpoint="data", status=200, access=req)
+    assert uses_listed() == [2]  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as one:
+        assert uses_listed() == [2]
+    for _ in range(3):
+        services.apply_for_access(two["a"], data=FORM)
+    with CaptureQueriesContext(connection) as four:
+        assert uses_listed() == [0, 0, 0, 2]
+    assert len(four) == len(one)  # not one more query per application
