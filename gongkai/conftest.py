@@ -1,10 +1,17 @@
-"""Shared fixtures and factories for the whole suite (SQLite and PostgreSQL alike)."""
+"""Shared fixtures and factories for the whole suite (SQLite and PostgreSQL alike).
+
+`GONGKAI_TEST_TODAY=2031-03-01` runs the whole suite with the process clock travelled to that
+day (time-machine, ticking), so CI proves no test depends on the real date (`.ci/run`).
+"""
 
 import datetime as dt
+import os
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
 import pytest
+import time_machine
 from django.test import Client
 
 from gongkai.accounts import services as accounts
@@ -14,6 +21,15 @@ from gongkai.documents import services as documents
 from gongkai.documents.models import Document, InfoCategory, TopicCategory
 from gongkai.organizations.models import Organization
 from gongkai.organizations.services import save_organization
+
+if _travel_to := os.environ.get("GONGKAI_TEST_TODAY"):
+    # Started at import, before any test: the whole session lives on that day (09:00 Beijing).
+    time_machine.travel(
+        dt.datetime.combine(
+            dt.date.fromisoformat(_travel_to), dt.time(9), ZoneInfo("Asia/Shanghai")
+        ),
+        tick=True,
+    ).start()
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -34,6 +34,7 @@ from .models import (
     Application,
     ApplicationEvent,
     CaseBoard,
+    DueDateChange,
     HolidaySchedule,
     Remedy,
 )
@@ -90,13 +91,10 @@ ACTIONS: dict[str, tuple[str, dict[str, Any], Any]] = {
 }  # fmt: skip
 
 
-class EventInline(admin.TabularInline):
-    model = ApplicationEvent
+class ReadOnlyInline(admin.TabularInline):
+    """A case's history: shown, never added to, changed or deleted in the admin."""
+
     extra = 0
-    fields = ("seq", "kind", "on", "days", "deadline", "approver", "amount", "disposition",
-              "notice", "internal_note", "created_by")  # fmt: skip
-    readonly_fields = fields
-    verbose_name_plural = "办理记录（只增不改）"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -109,6 +107,23 @@ class EventInline(admin.TabularInline):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
+
+
+class EventInline(ReadOnlyInline):
+    model = ApplicationEvent
+    fields = ("seq", "kind", "on", "days", "deadline", "approver", "amount", "disposition",
+              "notice", "internal_note", "created_by")  # fmt: skip
+    readonly_fields = fields
+    verbose_name_plural = "办理记录（只增不改）"
+
+
+class DueChangeInline(ReadOnlyInline):
+    """期限调整记录: each due date moved by an entered holiday schedule, old → new and why."""
+
+    model = DueDateChange
+    fields = ("changed_at", "old_date", "new_date", "reason", "seen_at", "seen_by")
+    readonly_fields = fields
+    verbose_name_plural = "期限调整记录"
 
 
 class FlagFilter(admin.SimpleListFilter):
@@ -132,7 +147,7 @@ class FlagFilter(admin.SimpleListFilter):
 @admin.register(Application)
 class ApplicationAdmin(ScopedAdmin):
     form = RegisterForm
-    inlines = [EventInline]
+    inlines = [EventInline, DueChangeInline]
     list_display = ["tracking_no", "org", "applicant", "applicant_type", "channel", "status",
                     "received_on", "due", "disposition"]  # fmt: skip
     list_filter = [FlagFilter, "status", "applicant_type", "channel", "disposition", "org"]
@@ -188,15 +203,25 @@ class ApplicationAdmin(ScopedAdmin):
         if obj.due_date is None:
             return "暂停计时" if obj.status != Application.Status.AWAITING_RECEIPT else "待确认收到"
         f = clock.flags(obj, timezone.localdate())
+        note = (
+            format_html('<br><small title="{}">{}</small>', obj.due_basis, obj.due_basis)
+            if obj.due_basis
+            else ""
+        )
         if f.overdue:
-            return format_html('<strong style="color:#b00020">{}（已超期）</strong>', obj.due_date)
+            return format_html(
+                '<strong style="color:#b00020">{}{}（已超期）</strong>{}',
+                obj.due_date, "（暂定）" if obj.due_basis else "", note,
+            )  # fmt: skip
         if f.at_risk:
             return format_html(
-                '<strong style="color:#b36b00">{}（剩 {} 个工作日）</strong>',
-                obj.due_date,
-                f.remaining,
-            )
-        return format_html("{}（剩 {} 个工作日）", obj.due_date, f.remaining)
+                '<strong style="color:#b36b00">{}{}（剩 {} 个工作日）</strong>{}',
+                obj.due_date, "（暂定）" if obj.due_basis else "", f.remaining, note,
+            )  # fmt: skip
+        return format_html(
+            "{}{}（剩 {} 个工作日）{}",
+            obj.due_date, "（暂定）" if obj.due_basis else "", f.remaining, note,
+        )  # fmt: skip
 
     @admin.display(description="申请人信息")
     def personal_data(self, obj: Application) -> str:
@@ -266,8 +291,19 @@ class ApplicationAdmin(ScopedAdmin):
                  name="applications_application_act"),
             path("<int:object_id>/letter/<int:seq>/", self.admin_site.admin_view(self.letter_view),
                  name="applications_application_letter"),
+            path("<int:object_id>/due-seen/", self.admin_site.admin_view(self.due_seen_view),
+                 name="applications_application_due_seen"),
         ]  # fmt: skip
         return extra + super().get_urls()
+
+    def due_seen_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """POST: the handler has seen the case's moved due dates (期限调整)."""
+        if request.method != "POST":
+            return HttpResponse("请使用 POST", status=405)
+        app = selectors.staff_application(request.user, object_id)
+        n = services.mark_due_changes_seen(app, by=request.user)
+        self.message_user(request, f"{app.tracking_no}：{n} 条期限调整已阅")
+        return HttpResponseRedirect(reverse("admin:applications_caseboard_changelist"))
 
     def act_view(self, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
         app = selectors.staff_application(request.user, object_id)
@@ -411,13 +447,14 @@ class HolidayScheduleAdmin(ScopedAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         shipped = sorted(default_calendar().years)
         last, horizon = clock.calendar_horizon()
-        blocked = selectors.staff_applications(request.user).exclude(clock_error="").exclude(
+        open_cases = selectors.staff_applications(request.user).exclude(
             status=Application.Status.CLOSED
-        )  # fmt: skip
+        )
         extra = {
             "shipped": (shipped[0], shipped[-1]) if shipped else None,
             "last_year": last, "next_year": (last or timezone.localdate().year) + 1,
-            "horizon": horizon, "blocked": blocked.count(),
+            "horizon": horizon, "blocked": open_cases.exclude(clock_error="").count(),
+            "provisional": open_cases.exclude(due_basis="").count(),
         }  # fmt: skip
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 

@@ -63,6 +63,8 @@ class ProgressOut(Schema):
     closed_on: dt.date | None
     disposition: str
     clock_note: str
+    due_provisional: bool
+    due_basis: str
     notices: list[NoticeOut]
     letters: list[LetterOut]
 
@@ -92,6 +94,9 @@ def annual_report(request: HttpRequest, org_code: str, year: int) -> dict[str, A
 
 class WorkingDayOut(Schema):
     date: dt.date
+    provisional: bool  # counted into a year without a confirmed schedule (暂定)
+    earliest: dt.date  # earliest plausible date (= date when confirmed)
+    basis: str  # the 暂定 note, "" when confirmed
 
 
 MAX_WORKING_DAYS = 1000
@@ -103,7 +108,9 @@ MAX_WORKING_DAYS = 1000
 )  # fmt: skip
 def add_working_days(request: HttpRequest, start: str = "", days: str = "") -> dict[str, Any]:
     """The one function all due dates use (`clock.work_calendar`): statutory holidays and make-up
-    working days (调休) of the State Council schedules; a year without a schedule is 409."""
+    working days (调休) of the State Council schedules. A year without a confirmed schedule is
+    counted on the statutory-holiday model and answered `provisional` with its earliest plausible
+    date; before 2004 or after 2099 is 409."""
     from django.core.exceptions import ValidationError
 
     from gongkai.lib.errors import Conflict
@@ -120,9 +127,11 @@ def add_working_days(request: HttpRequest, start: str = "", days: str = "") -> d
     if errors:
         raise ValidationError(errors)
     try:
-        return {"date": clock.work_calendar().add_working_days(begin, int(n))}
-    except UnknownYear as e:
-        raise Conflict(str(e)) from e
+        due = clock.work_calendar().due(begin, int(n))
+    except (UnknownYear, OverflowError) as e:
+        raise Conflict(str(e) if isinstance(e, UnknownYear) else "日期超出可计算的范围") from e
+    return {"date": due.date, "provisional": due.provisional, "earliest": due.earliest,
+            "basis": due.basis}  # fmt: skip
 
 
 # --- staff -----------------------------------------------------------------------------------
@@ -187,6 +196,9 @@ class StaffApplicationOut(Schema):
     status: str
     status_label: str
     due_date: dt.date | None
+    due_provisional: bool
+    due_earliest: dt.date | None
+    due_basis: str
     overdue: bool
     at_risk: bool
     working_days_left: int | None
@@ -211,7 +223,8 @@ def _out(request: HttpRequest, app: Application, today: dt.date | None = None) -
         "description": app.description, "form": app.form, "delivery": app.delivery,
         "channel": app.channel, "submitted_on": app.submitted_on, "received_on": app.received_on,
         "status": app.status, "status_label": app.get_status_display(), "due_date": app.due_date,
-        "overdue": f.overdue, "at_risk": f.at_risk, "working_days_left": f.remaining,
+        "due_provisional": app.due_provisional, "due_earliest": app.due_earliest,
+        "due_basis": app.due_basis, "overdue": f.overdue, "at_risk": f.at_risk, "working_days_left": f.remaining,
         "clock_error": app.clock_error, "closed_on": app.closed_on,
         "disposition": app.disposition, "events": list(app.events.order_by("seq")),
     }  # fmt: skip

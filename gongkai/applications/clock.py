@@ -3,9 +3,13 @@
 Shared by services (which validate each new event against it and cache the result on the row)
 and selectors (which show it). One calendar for every due date: `work_calendar()` — the shipped
 schedule (gongkai/lib/data/workdays.csv, 2004–2026 from `chinesecalendar`) plus the years staff
-entered from the 国务院办公厅 notice (`HolidaySchedule`); a date outside both is `UnknownYear`.
-Flags: overdue = open and past the due date (Art. 33); at risk = open, running, and at most
-`GONGKAI_APPLICATION_AT_RISK_DAYS` (default 3) working days left.
+entered from the 国务院办公厅 notice (`HolidaySchedule`); any other year up to 2099 is counted on
+the provisional statutory-holiday model (`lib.workdays`), and the case keeps the 暂定 note and
+the earliest plausible date beside its due date.
+Flags count to the *warning date* (the due date, or its earliest plausible date when
+provisional), so a guessed schedule never lets a case slip: overdue = open and past it
+(Art. 33); at risk = open, running, and at most `GONGKAI_APPLICATION_AT_RISK_DAYS` (default 3)
+working days left to it.
 """
 
 import datetime as dt
@@ -75,7 +79,7 @@ def work_calendar() -> WorkCalendar:
         if key == (0, None, None):
             cal = default_calendar()
         else:
-            cal = WorkCalendar([*default_calendar().entries, *staff_entries()])
+            cal = WorkCalendar([*default_calendar().entries, *staff_entries()], provisional=True)
         _built = (key, cal)
     return cal
 
@@ -148,13 +152,14 @@ def flags(app: Application, today: dt.date, cal: WorkCalendar | None = None) -> 
     """Overdue / at-risk from the cached due date, counted in working days as of `today`."""
     if app.is_closed or app.due_date is None:
         return Flags(False, False, None)
-    overdue = today > app.due_date
+    warn = app.warn_date or app.due_date
+    overdue = today > warn
     cal = cal or work_calendar()
     try:
         remaining = (
-            -cal.working_days_between(app.due_date, today)
+            -cal.working_days_between(warn, today)
             if overdue
-            else cal.working_days_between(today, app.due_date)
+            else cal.working_days_between(today, warn)
         )
     except UnknownYear:
         return Flags(overdue, False, None)
@@ -163,19 +168,41 @@ def flags(app: Application, today: dt.date, cal: WorkCalendar | None = None) -> 
 
 
 def calendar_horizon() -> tuple[int | None, dt.date | None]:
-    """The last year with a holiday schedule, and the last receipt date whose 20-working-day
-    reply period (Art. 33) still ends inside the known years: cases received later wait for
-    next year's schedule (the State Council announces it around November)."""
+    """The last year with a confirmed holiday schedule, and the last receipt date whose
+    20-working-day reply period (Art. 33) still ends inside the confirmed years: cases received
+    later get a provisional (暂定) due date until next year's schedule is entered."""
     cal = work_calendar()
     if not cal.years:
         return None, None
     last = max(cal.years)
     day = dt.date(last, 12, 31)
     while day.year == last:
-        try:
-            cal.add_working_days(day, REPLY_PERIOD)
-        except UnknownYear:
+        if cal.due(day, REPLY_PERIOD).provisional:
             day -= dt.timedelta(days=1)
             continue
         return last, day
     return last, None
+
+
+@dataclass(frozen=True)
+class NextYearStatus:
+    """Whether next year's schedule is still provisional once its notice is due (from 1 Nov)."""
+
+    year: int
+    provisional: bool
+    alert: bool  # provisional and on or after 1 November: staff should enter the notice
+
+    @property
+    def message(self) -> str:
+        if not self.provisional:
+            return f"{self.year} 年节假日安排已录入，期限按正式安排计算"
+        return (
+            f"{self.year} 年节假日安排尚未录入：跨年的答复期限和征求意见期限目前均为暂定，"
+            f"请在国务院办公厅通知发布后及时录入"
+        )
+
+
+def next_year_status(today: dt.date) -> NextYearStatus:
+    year = today.year + 1
+    provisional = not work_calendar().is_confirmed(year)
+    return NextYearStatus(year, provisional, provisional and today >= dt.date(today.year, 11, 1))

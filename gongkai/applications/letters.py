@@ -158,6 +158,11 @@ def letter(
             f"因正当理由，本机关不能在二十个工作日内作出答复。经本机关政府信息公开工作机构负责人同意，"
             f"根据《中华人民共和国政府信息公开条例》第三十三条第一款，答复期限延长{e.days}个工作日。",
             *([e.notice] if e.notice and "延长" not in e.notice else []),
+            *(
+                [f"延长后的答复期限至{cn_date(app.due_date)}（{app.due_basis}）。"]
+                if app.due_basis and app.due_date and not app.is_closed
+                else []
+            ),
         ]
     else:
         paragraphs = [

@@ -11,6 +11,8 @@
   the services on every change.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -100,6 +102,9 @@ class Application(models.Model):
         editable=False, db_index=True,
     )  # fmt: skip
     due_date = models.DateField("法定答复期限", null=True, blank=True, editable=False)
+    # 暂定: the due date runs into a year without a confirmed schedule (lib.workdays)
+    due_earliest = models.DateField("期限最早可能日期", null=True, blank=True, editable=False)
+    due_basis = models.CharField("期限暂定说明", max_length=200, blank=True, editable=False)
     clock_error = models.CharField("期限计算问题", max_length=300, blank=True, editable=False)
     closed_on = models.DateField("办结日期", null=True, blank=True, editable=False)
     disposition = models.CharField(
@@ -132,6 +137,15 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_no
+
+    @property
+    def due_provisional(self) -> bool:
+        return bool(self.due_basis)
+
+    @property
+    def warn_date(self) -> dt.date | None:
+        """What warnings count to: the earliest plausible date of a provisional due date."""
+        return self.due_earliest or self.due_date
 
     @property
     def is_closed(self) -> bool:
@@ -402,3 +416,30 @@ class AnnualReportEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org}{self.year}年政府信息公开工作年度报告"
+
+
+class DueDateChange(models.Model):
+    """A due date that moved because a holiday schedule was entered (期限调整记录): the case's
+    history keeps old and new date and why; the handler's list shows it until seen."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="due_changes", verbose_name="申请"
+    )
+    old_date = models.DateField("原期限", null=True, blank=True)
+    new_date = models.DateField("新期限", null=True, blank=True)
+    reason = models.CharField("调整原因", max_length=300)
+    changed_at = models.DateTimeField("调整时间", auto_now_add=True)
+    seen_at = models.DateTimeField("已阅时间", null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="已阅人",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "期限调整记录"
+        verbose_name_plural = "期限调整记录"
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["application", "seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.old_date} → {self.new_date}"

@@ -29,7 +29,14 @@ from . import clock, report
 from .codes import query_code_matches, query_digest
 from .dispositions import DISPOSITIONS, ApplicantType, Disposition
 from .letters import Letter, letters
-from .models import AnnualReportEntry, Application, ApplicationEvent, Remedy, Reminder
+from .models import (
+    AnnualReportEntry,
+    Application,
+    ApplicationEvent,
+    DueDateChange,
+    Remedy,
+    Reminder,
+)
 
 K = ApplicationEvent.Kind
 REGULATION_CATEGORY = "regulation"  # 规章: no such InfoCategory in the reference data yet
@@ -66,6 +73,7 @@ class Progress:
     closed_on: dt.date | None
     disposition_label: str
     clock_note: str
+    due_basis: str = ""  # 暂定 note of a provisional due date
     notices: list[Notice] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)  # without personal data
 
@@ -82,6 +90,8 @@ class Progress:
             "closed_on": self.closed_on,
             "disposition": self.disposition_label,
             "clock_note": self.clock_note,
+            "due_provisional": bool(self.due_basis),
+            "due_basis": self.due_basis,
             "notices": [{"on": n.on, "label": n.label, "text": n.text} for n in self.notices],
             "letters": [
                 {"seq": lt.seq, "title": lt.title, "on": lt.on, "paragraphs": lt.paragraphs}
@@ -158,6 +168,7 @@ def progress(tracking_no: str, code: str) -> Progress | None:
         if app.disposition
         else "",
         clock_note=note,
+        due_basis="" if app.is_closed else app.due_basis,
         notices=notices,
         letters=letters(app, list(events), personal=False),
     )
@@ -235,6 +246,7 @@ class BoardRow:
     flags: clock.Flags
     paused: bool
     reminder: str  # the latest reminder, "" when none
+    due_changes: list[DueDateChange] = field(default_factory=list)  # moved, not yet seen
 
 
 @dataclass
@@ -264,7 +276,9 @@ class Dashboard:
     by_org: list[OrgCounts] = field(default_factory=list)
     missing_years: list[int] = field(default_factory=list)  # years blocking open cases
     last_year: int | None = None  # the last year with a holiday schedule
-    horizon: dt.date | None = None  # the last receipt date whose due date can be computed
+    horizon: dt.date | None = None  # the last receipt date whose due date is confirmed
+    next_year: clock.NextYearStatus | None = None  # banner from 1 Nov while next year is 暂定
+    provisional: list[Application] = field(default_factory=list)  # open cases with 暂定 dates
 
 
 def _row_order(row: BoardRow) -> tuple:
@@ -288,6 +302,11 @@ def dashboard(user: Any, today: dt.date | None = None) -> Dashboard:
         .values_list("application_id", "kind", "on")
     ):
         latest[app_id] = f"{on} {Reminder.Kind(kind_label).label}"
+    changes: dict[int, list[DueDateChange]] = {}
+    for ch in DueDateChange.objects.filter(
+        application__in=[a.pk for a in open_cases], seen_at=None
+    ).order_by("changed_at", "pk"):
+        changes.setdefault(ch.application_id, []).append(ch)
     board = Dashboard([], [], [], [], [])
     orgs: dict[int, OrgCounts] = {}
     cal = clock.work_calendar()
@@ -313,7 +332,9 @@ def dashboard(user: Any, today: dt.date | None = None) -> Dashboard:
             counts.awaiting_receipt += 1
         else:
             counts.running += 1
-        board.rows.append(BoardRow(app, f, paused, latest.get(app.pk, "")))
+        if app.due_basis:
+            board.provisional.append(app)
+        board.rows.append(BoardRow(app, f, paused, latest.get(app.pk, ""), changes.get(app.pk, [])))
     closed = scoped.filter(status=Application.Status.CLOSED, closed_on__year=day.year).values_list(
         "org_id", "org__name"
     )
@@ -325,6 +346,7 @@ def dashboard(user: Any, today: dt.date | None = None) -> Dashboard:
         {int(y) for a in board.calendar_problems for y in re.findall(r"(\d{4}) 年", a.clock_error)}
     )
     board.last_year, board.horizon = clock.calendar_horizon()
+    board.next_year = clock.next_year_status(day)
     return board
 
 

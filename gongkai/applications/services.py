@@ -28,10 +28,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.accounts import permissions
@@ -61,6 +63,7 @@ from .models import (
     AnnualReportEntry,
     Application,
     ApplicationEvent,
+    DueDateChange,
     HolidayDay,
     HolidaySchedule,
     Remedy,
@@ -166,6 +169,7 @@ def _audit_view(app: Application) -> dict[str, Any]:
         "status": app.status,
         "received_on": app.received_on,
         "due_date": app.due_date,
+        "due_provisional": app.due_provisional,
         "closed_on": app.closed_on,
         "disposition": app.disposition,
     }
@@ -176,10 +180,11 @@ def _refresh(
 ) -> None:
     """Rewrite the cached clock fields from the events; UnknownYear is noted, not guessed."""
     app.received_on = clock.receipt_of(app)
+    cal = cal or clock.work_calendar()
     try:
         c = clock.compute(app, events, today, cal)
     except UnknownYear as e:
-        app.due_date, app.clock_error = None, str(e)
+        app.due_date, app.due_earliest, app.due_basis, app.clock_error = None, None, "", str(e)
         app.status = (
             Application.Status.AWAITING_RECEIPT
             if app.received_on is None
@@ -188,7 +193,11 @@ def _refresh(
         return
     app.clock_error = ""
     app.status = clock.status_of(c)
-    app.due_date = c.due_date
+    app.due_date, app.due_earliest, app.due_basis = c.due_date, None, ""
+    if c.due_date is not None and c.period_start is not None:
+        due = cal.qualify(c.period_start, c.due_date)
+        if due.provisional:
+            app.due_earliest, app.due_basis = due.earliest, due.basis
 
 
 # --- creating cases --------------------------------------------------------------------------
@@ -541,8 +550,13 @@ def close_lapsed(today: dt.date | None = None, by: Any = SYSTEM) -> list[str]:
 
 
 @transaction.atomic
-def recompute_open(today: dt.date | None = None, by: Any = SYSTEM) -> int:
-    """After a holiday schedule changes: rewrite the due dates of open cases, logging each change."""
+def recompute_open(
+    today: dt.date | None = None, by: Any = SYSTEM, reason: str = "节假日安排变更",
+    uncertain_only: bool = False,
+) -> int:  # fmt: skip
+    """After a holiday schedule changes: rewrite the due dates of open cases in one transaction;
+    each due date that moves is kept in the case's history (`DueDateChange`, shown to the
+    handler until seen) and audited. Cases whose dates stay are not touched."""
     day, changed = _today(today), 0
     cal = clock.work_calendar()  # one calendar for the whole pass
     open_cases = (
@@ -551,17 +565,35 @@ def recompute_open(today: dt.date | None = None, by: Any = SYSTEM) -> int:
         .prefetch_related("events")
         .order_by("pk")
     )
+    if uncertain_only:  # only what a calendar change can move: 暂定 or uncomputable dates
+        open_cases = open_cases.filter(~Q(due_basis="") | ~Q(clock_error=""))
     for app in open_cases:
         before = _audit_view(app)
+        old = (app.due_date, app.due_earliest, app.due_basis, app.clock_error)
         _refresh(app, list(app.events.all()), day, cal)
+        if (app.due_date, app.due_earliest, app.due_basis, app.clock_error) == old:
+            continue
+        app.save()
         after = _audit_view(app)
-        if after != before or app.clock_error:
-            app.save()
+        if after["due_date"] != before["due_date"]:
+            DueDateChange.objects.create(
+                application=app, old_date=before["due_date"], new_date=app.due_date,
+                reason=reason[:300],
+            )  # fmt: skip
         if after != before:
             changed += 1
             record("application.recompute", actor=by, obj=app, org_id=app.org_id,
                    before=before, after=after)  # fmt: skip
     return changed
+
+
+@transaction.atomic
+def mark_due_changes_seen(app: Application, *, by: Any) -> int:
+    """The handler has seen the moved due dates of a case (they leave the handler's list)."""
+    permissions.require(by, Action.EDIT, app.org_id)
+    return DueDateChange.objects.filter(application=app, seen_at=None).update(
+        seen_at=timezone.now(), seen_by=by if getattr(by, "pk", None) else None
+    )
 
 
 # --- reminders to case handlers ----------------------------------------------------------------
@@ -591,15 +623,18 @@ def reminders_due(app: Application, today: dt.date) -> list[Due]:
         return []
     out: list[Due] = []
     f = clock.flags(app, today)
+    # A provisional date is warned about from its earliest plausible date, and says so.
+    due = f"{app.due_date}（{app.due_basis}）" if app.due_basis else f"{app.due_date}"
     if f.overdue:
         late = f"已超期 {-f.remaining} 个工作日" if f.remaining is not None else "已超期"
+        if app.due_basis:
+            late = f"按最早可能日期{late}"
         out.append(
-            Due(app, R.OVERDUE, f"法定答复期限 {app.due_date}，{late}（第三十三条），请尽快答复")
+            Due(app, R.OVERDUE, f"法定答复期限 {due}，{late}（第三十三条），请尽快答复"[:300])
         )
     elif f.at_risk:
-        out.append(
-            Due(app, R.DUE_SOON, f"法定答复期限 {app.due_date}，还剩 {f.remaining} 个工作日")
-        )
+        left = f"还剩 {f.remaining} 个工作日" + ("（按最早可能日期计）" if app.due_basis else "")
+        out.append(Due(app, R.DUE_SOON, f"法定答复期限 {due}，{left}"[:300]))
     if app.status == Application.Status.CONSULTATION:
         try:
             c = clock.compute(app, list(app.events.all()), today)
@@ -748,7 +783,12 @@ def save_holiday_schedule(
     )
     record("calendar.schedule_save", actor=by, obj=schedule, ip=ip, before=before,
            after=_schedule_view(schedule, days))  # fmt: skip
-    recomputed = recompute_open(today=day, by=by)
+    reason = f"录入 {schedule.year} 年节假日安排（{schedule.source}）"
+    recomputed = recompute_open(today=day, by=by, reason=reason)
+    # Other apps' clocks (letters, …) offer a `calendar_changed` hook on their AppConfig.
+    for config in django_apps.get_app_configs():
+        if hook := getattr(config, "calendar_changed", None):
+            hook(today=day, by=by, reason=reason)
     return ScheduleSaved(
         schedule,
         holidays=sum(e.kind is DayKind.HOLIDAY for e in entries),

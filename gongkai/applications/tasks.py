@@ -4,7 +4,9 @@
 (《政府信息公开条例》 Art. 30; 国办函〔2020〕109号 — `services.close_lapsed`) and reminds case
 handlers of cases due within `GONGKAI_APPLICATION_AT_RISK_DAYS` working days, overdue
 (Art. 33), blocked by a missing holiday schedule, or waiting for receipt (Art. 31) —
-`services.send_reminders`. It then puts itself back on the queue for the next morning, so one
+`services.send_reminders`. Before that it recomputes cases whose due date is provisional or
+could not be computed, so a new shipped schedule (a package upgrade) confirms them the next
+morning with the moves recorded (`services.recompute_open(uncertain_only=True)`). It then puts itself back on the queue for the next morning, so one
 `schedule()` (called by `gongkai schedule_tasks` through `ApplicationsConfig.schedule_tasks`)
 keeps it going.
 """
@@ -27,10 +29,14 @@ def next_run(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def run_daily(today: dt.date | None = None) -> dict[str, Any]:
-    """Close lapsed cases, then remind; what the task returns (JSON-serialisable)."""
+    """Recompute uncertain due dates, close lapsed cases, then remind; what the task returns
+    (JSON-serialisable)."""
+    recomputed = services.recompute_open(
+        today=today, reason="随系统发布的节假日安排更新", uncertain_only=True
+    )
     closed = services.close_lapsed(today=today)
     sent = services.send_reminders(today=today)
-    return {"closed": closed, "reminders": sent.created, "emails": sent.emails,
+    return {"recomputed": recomputed, "closed": closed, "reminders": sent.created, "emails": sent.emails,
             "failed_emails": sent.failed}  # fmt: skip
 
 

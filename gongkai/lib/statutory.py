@@ -5,7 +5,8 @@ working days used and remaining, pause reasons, deadlines of the other side) com
 layer stores the events and calls `compute_clock` on every change; an event the law does not
 allow raises `ClockError` with a message that says why. All counting is in working days of a
 `WorkCalendar` (day 1 = the first working day after the start day); a date in a year without a
-confirmed holiday schedule raises `UnknownYear`, never a guess.
+confirmed holiday schedule is counted on the calendar's provisional model (see `lib.workdays`), or
+raises `UnknownYear` on a strict calendar or outside 2004–2099; the app layer shows which.
 
 Rules of 《政府信息公开条例》 (2019):
 - Art. 31 — receipt date (收到申请之日) by channel: in person → the day submitted; by post → the

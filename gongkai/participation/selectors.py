@@ -23,11 +23,12 @@ from django.db.models import Count, Q, QuerySet
 
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
+from gongkai.applications.clock import work_calendar
 from gongkai.documents.models import Document
 from gongkai.documents.selectors import public_documents
 from gongkai.lib.pii import redact
 from gongkai.lib.pii.masking import MaskRule, mask_value
-from gongkai.lib.workdays import UnknownYear, default_calendar
+from gongkai.lib.workdays import UnknownYear
 
 from .models import (
     Comment,
@@ -191,6 +192,7 @@ class LetterFlags:
     days_to_threshold: int
     threshold_level: str  # ok / warn / breached
     error: str = ""
+    basis: str = ""  # 暂定 note of a provisional due date
 
 
 def letter_flags(letter: Letter, today: dt.date) -> LetterFlags:
@@ -200,14 +202,18 @@ def letter_flags(letter: Letter, today: dt.date) -> LetterFlags:
     level = "breached" if left < 0 else "warn" if left <= threshold_warn_days() else "ok"
     if not letter.is_open:
         level = "ok"
-    remaining, error = None, letter.due_error
+    remaining, error, basis, warn = None, letter.due_error, "", letter.due_on
     if letter.due_on is not None:
+        cal = work_calendar()
         try:
-            remaining = default_calendar().working_days_between(today, letter.due_on)
+            if letter.accepted_on is not None:
+                due = cal.qualify(letter.accepted_on, letter.due_on)
+                basis, warn = due.basis, due.warn_date
+            remaining = cal.working_days_between(today, letter.due_on)
         except UnknownYear as e:
             error = str(e)
-    overdue = bool(letter.is_open and letter.due_on and today > letter.due_on)
-    return LetterFlags(overdue, remaining, threshold, left, level, error)
+    overdue = bool(letter.is_open and warn and today > warn)
+    return LetterFlags(overdue, remaining, threshold, left, level, error, basis)
 
 
 @dataclass
@@ -307,6 +313,7 @@ class PolicyDue:
     state: str  # on_time / late / due / overdue / unknown
     interpreted_on: dt.date | None
     error: str = ""
+    basis: str = ""  # 暂定 note when the due date falls in a year without a confirmed schedule
 
     @property
     def state_label(self) -> str:
@@ -343,22 +350,22 @@ def interpretation_status(
     ):
         if on is not None and (policy_id not in first or on < first[policy_id]):
             first[policy_id] = on
-    calendar = default_calendar()
+    calendar = work_calendar()
     out: list[PolicyDue] = []
     for p in policies.order_by("published_on", "id"):
         interpreted = first.get(p.pk)
         if p.published_on is None:
             continue
         try:
-            due = calendar.add_working_days(p.published_on, n)
+            due = calendar.due(p.published_on, n)
         except UnknownYear as e:
             out.append(PolicyDue(p, None, "unknown", interpreted, str(e)))
             continue
         if interpreted is not None:
-            state = "on_time" if interpreted <= due else "late"
-        else:
-            state = "due" if today <= due else "overdue"
-        out.append(PolicyDue(p, due, state, interpreted))
+            state = "on_time" if interpreted <= due.date else "late"
+        else:  # warned from the earliest plausible date when provisional
+            state = "due" if today <= due.warn_date else "overdue"
+        out.append(PolicyDue(p, due.date, state, interpreted, basis=due.basis))
     return out
 
 

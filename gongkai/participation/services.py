@@ -45,6 +45,7 @@ from django.utils import timezone
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
 from gongkai.applications import services as applications
+from gongkai.applications.clock import work_calendar
 from gongkai.applications.codes import new_query_code, query_code_matches, query_digest
 from gongkai.audit.services import record
 from gongkai.documents.models import Document
@@ -52,7 +53,7 @@ from gongkai.documents.selectors import public_documents
 from gongkai.lib.errors import Conflict
 from gongkai.lib.pii import redact
 from gongkai.lib.richtext import sanitize_html
-from gongkai.lib.workdays import UnknownYear, default_calendar
+from gongkai.lib.workdays import UnknownYear
 from gongkai.organizations.models import Organization
 
 from .models import (
@@ -130,15 +131,26 @@ def period_shortfall(kind: str, opens_on: dt.date, closes_on: dt.date) -> str:
     if kind in (K.MAJOR_DECISION, K.RULE) and days < min_days():
         return f"{K(kind).label}草案征求意见期限一般不少于{min_days()}日（本次{days}日）"
     if kind == K.NORMATIVE:
-        workdays = default_calendar().working_days_between(
-            opens_on - dt.timedelta(days=1), closes_on
-        )
+        cal = work_calendar()
+        workdays = cal.working_days_between(opens_on - dt.timedelta(days=1), closes_on)
         if workdays < normative_min_workdays():
+            note = cal.qualify(opens_on - dt.timedelta(days=1), closes_on).basis
             return (
                 f"行政规范性文件草案征求意见期限一般不少于{normative_min_workdays()}个工作日"
-                f"（本次{workdays}个工作日）"
+                f"（本次{workdays}个工作日{'，' + note if note else ''}）"
             )
     return ""
+
+
+def period_basis(kind: str, opens_on: dt.date, closes_on: dt.date) -> str:
+    """The 暂定 note of a period counted in working days into a year without a confirmed
+    schedule ("" otherwise); shown beside the period check."""
+    if kind != Consultation.Kind.NORMATIVE:
+        return ""
+    try:
+        return work_calendar().qualify(opens_on - dt.timedelta(days=1), closes_on).basis
+    except UnknownYear as e:
+        return str(e)
 
 
 CONSULTATION_FIELDS = [
@@ -535,7 +547,7 @@ def _locked_letter(letter: Letter) -> Letter:
 def _set_due(letter: Letter, start: dt.date) -> None:
     """The reply is due `reply_days` working days after `start`; an unknown year is noted."""
     try:
-        letter.due_on = default_calendar().add_working_days(start, letter.mailbox.reply_days)
+        letter.due_on = work_calendar().add_working_days(start, letter.mailbox.reply_days)
         letter.due_error = ""
     except UnknownYear as e:
         letter.due_on, letter.due_error = None, str(e)
@@ -838,18 +850,26 @@ def convert_to_application(
 
 
 @transaction.atomic
-def recompute_due(today: dt.date | None = None, by: Any = permissions.SYSTEM) -> int:
-    """After a holiday schedule is added: due dates of open letters that could not be computed."""
-    changed = 0
+def recompute_due(
+    today: dt.date | None = None, by: Any = permissions.SYSTEM, reason: str = "节假日安排变更"
+) -> int:
+    """After a holiday schedule is entered (`ParticipationConfig.calendar_changed`): the reply
+    due dates of open letters, in one transaction; each that moves gets an event and an audit
+    entry, the others are not touched."""
+    changed, day = 0, today or timezone.localdate()
     for letter in (
         Letter.objects.select_for_update()
         .select_related("mailbox")
         .filter(status__in=Letter.OPEN_STATES, accepted_on__isnull=False)
+        .order_by("pk")
     ):
         before = _letter_view(letter)
         _set_due(letter, letter.accepted_on)  # type: ignore[arg-type]
         if _letter_view(letter) != before:
             letter.save()
+            _event(
+                letter, "答复期限调整", day, by, f"{before['due_on']} → {letter.due_on}：{reason}"
+            )
             record("letter.recompute", actor=by, obj=letter, org_id=letter.org_id, before=before,
                    after=_letter_view(letter))  # fmt: skip
             changed += 1

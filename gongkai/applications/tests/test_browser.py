@@ -1,6 +1,7 @@
 """依申请公开 in a real headless Chromium: a citizen applies on a phone, keeps the tracking
 number and query code, and follows the case; a wrong code shows nothing of the case."""
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,3 +78,29 @@ def test_apply_on_a_phone_and_follow_the_case(
     page.wait_for_load_state()
     wrong = page.locator("main").inner_text()
     assert "未找到该申请" in wrong and "待确认收到" not in wrong and "张三" not in wrong
+
+
+def test_the_tracking_page_marks_a_provisional_due_date(
+    browser: Any, live_server: Any, reference_data: None, django_user_model: Any
+) -> None:
+    from gongkai.applications import services
+    from gongkai.conftest import OrganizationFactory, staff
+
+    from .conftest import person
+
+    org = OrganizationFactory(code="fgw2", name="测试市发展和改革委员会")
+    handler = staff(org, "editor")
+    # Received Mon 2026-12-21: the 20th working day falls in 2027, which has no schedule yet.
+    app, code = services.register(by=handler, org=org, data=person(), channel="in_person",
+                                  submitted_on=dt.date(2026, 12, 21), today=dt.date(2026, 12, 21))  # fmt: skip
+    page = browser.new_context(viewport={"width": 360, "height": 800}, locale="zh-CN").new_page()
+    page.goto(live_server.url + "/apply/progress/")
+    page.fill("#id_tracking_no", app.tracking_no)
+    page.fill("#id_code", code)
+    page.get_by_role("button").filter(has_text="查询").first.click()
+    page.wait_for_load_state()
+    text = page.locator("main").inner_text()
+    assert "2027年1月19日" in text and "（暂定）" in text, text
+    assert "暂定：2027 年节假日安排尚未录入，最早可能为 " + app.due_earliest.isoformat() in text
+    assert page.locator(".provisional").first.is_visible()
+    assert "张三丰" not in text and "13800138000" not in text

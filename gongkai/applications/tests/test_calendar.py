@@ -5,13 +5,19 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.test import Client
 
 from gongkai.applications import clock, selectors, services
 from gongkai.applications.holidays import ScheduleTextError, parse_schedule_text
-from gongkai.applications.models import Application, HolidayDay, HolidaySchedule
+from gongkai.applications.models import (
+    Application,
+    DueDateChange,
+    HolidayDay,
+    HolidaySchedule,
+)
 from gongkai.audit.models import AuditEntry
 from gongkai.conftest import PASSWORD, UserFactory
 from gongkai.lib.workdays import default_calendar
@@ -74,11 +80,15 @@ def test_iso_lines_and_december_make_up_days() -> None:
 
 
 @pytest.mark.django_db
-def test_entering_2027_unblocks_open_cases_and_is_audited(
+def test_entering_2027_confirms_provisional_cases_and_is_audited(
     org: Any, handler: Any, admin: Any
 ) -> None:
-    blocked = in_person(org, handler, D(2026, 12, 21))
-    assert blocked.due_date is None and "2027" in blocked.clock_error
+    pending = in_person(org, handler, D(2026, 12, 21))
+    # Mon 12/21 on the provisional model: 12/22–25 (4), 12/28–31 (8), 1/1 元旦, 1/4–8 (13),
+    # 1/11–15 (18), 1/18 19 (20); shown 暂定 with its earliest plausible date, never blank.
+    assert pending.clock_error == "" and pending.due_date == D(2027, 1, 19)
+    assert pending.due_basis.startswith("暂定：2027 年节假日安排尚未录入，最早可能为")
+    assert pending.due_earliest is not None and pending.due_earliest < pending.due_date
     with pytest.raises(PermissionDenied):
         services.save_holiday_schedule(by=handler, year=2027, source="通知", text=TEST_2027,
                                        today=D(2026, 12, 22))  # fmt: skip
@@ -93,10 +103,11 @@ def test_entering_2027_unblocks_open_cases_and_is_audited(
         text=TEST_2027, today=D(2026, 12, 22),
     )  # fmt: skip
     assert (saved.holidays, saved.workdays, saved.recomputed) == (12, 1, 1)
-    app = Application.objects.get(pk=blocked.pk)
-    # Mon 12/21: 12/22–25 (4), 12/28–31 (8), 1/1–3 off, 1/4–8 (13), 1/11–15 (18), 1/18 19 (20)
-    assert app.clock_error == "" and app.due_date == D(2027, 1, 19)
-    assert selectors.dashboard(handler, D(2026, 12, 22)).calendar_problems == []
+    app = Application.objects.get(pk=pending.pk)
+    # The real schedule agrees here: same date, now confirmed; no due-date change recorded.
+    assert app.due_date == D(2027, 1, 19) and app.due_basis == "" and app.due_earliest is None
+    assert not DueDateChange.objects.exists()
+    assert selectors.dashboard(handler, D(2026, 12, 22)).provisional == []
     assert clock.calendar_horizon()[0] == 2027
     actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
     assert actions[-2:] == ["calendar.schedule_save", "application.recompute"]
@@ -109,6 +120,68 @@ def test_entering_2027_unblocks_open_cases_and_is_audited(
     assert saved.recomputed == 0 and HolidayDay.objects.count() == 14
     last = AuditEntry.objects.filter(action="calendar.schedule_save").order_by("-seq").first()
     assert "2027-02-14" in last.before["workdays"] and "2027-02-20" in last.after["workdays"]
+
+
+# A made-up 2027 schedule with a make-up Saturday in January: it moves a provisional due date.
+TEST_2027_MAKE_UP = "一、元旦：1月1日（周五）至3日（周日）放假，共3天。1月9日（周六）上班。"
+
+
+@time_machine.travel(dt.datetime(2026, 12, 22, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+@pytest.mark.django_db
+def test_entering_a_schedule_moves_only_the_dates_it_changes_and_keeps_the_history(
+    org: Any, handler: Any, admin: Any
+) -> None:
+    moved = in_person(org, handler, D(2026, 12, 21))  # 暂定 2027-01-19
+    stays = in_person(org, handler, D(2026, 11, 2))  # due 2026-11-30, inside confirmed 2026
+    assert moved.due_date == D(2027, 1, 19) and moved.due_basis
+    assert stays.due_date == D(2026, 11, 30) and stays.due_basis == ""
+    stays_before = Application.objects.filter(pk=stays.pk).values().get()
+
+    saved = services.save_holiday_schedule(by=admin, year=2027, source="通知（测试）",
+                                           text=TEST_2027_MAKE_UP, today=D(2026, 12, 22))  # fmt: skip
+    assert saved.recomputed == 1
+    moved.refresh_from_db()
+    # Sat 2027-01-09 now counts: …, 1/4–8 (13), 1/9 (14), 1/11–15 (19), 1/18 (20).
+    assert moved.due_date == D(2027, 1, 18) and moved.due_basis == ""
+    [change] = DueDateChange.objects.all()
+    assert (change.application_id, change.old_date, change.new_date) == (
+        moved.pk, D(2027, 1, 19), D(2027, 1, 18)
+    )  # fmt: skip
+    assert "2027 年节假日安排" in change.reason and change.seen_at is None
+    assert Application.objects.filter(pk=stays.pk).values().get() == stays_before  # untouched
+
+    # The handler's board shows the change until it is marked seen.
+    c = Client()
+    c.login(username=handler.username, password=PASSWORD)
+    board = c.get("/admin/applications/caseboard/").content.decode()
+    assert "期限已调整：2027年1月19日 → 2027年1月18日" in board
+    r = c.post(f"/admin/applications/application/{moved.pk}/due-seen/")
+    assert r.status_code == 302
+    change.refresh_from_db()
+    assert change.seen_at is not None and change.seen_by == handler
+    assert "期限已调整" not in c.get("/admin/applications/caseboard/").content.decode()
+    detail = c.get(f"/admin/applications/application/{moved.pk}/change/").content.decode()
+    assert "期限调整记录" in detail and "2027年1月19日" in detail  # the history stays on the case
+
+
+@pytest.mark.django_db
+def test_a_failing_recompute_changes_nothing(
+    org: Any, handler: Any, admin: Any, monkeypatch: Any
+) -> None:
+    moved = in_person(org, handler, D(2026, 12, 21))
+
+    def boom(**kw: Any) -> int:
+        raise RuntimeError("letters failed")
+
+    from gongkai.participation import services as participation
+
+    monkeypatch.setattr(participation, "recompute_due", boom)
+    with pytest.raises(RuntimeError):
+        services.save_holiday_schedule(by=admin, year=2027, source="通知（测试）",
+                                       text=TEST_2027_MAKE_UP, today=D(2026, 12, 22))  # fmt: skip
+    moved.refresh_from_db()
+    assert moved.due_date == D(2027, 1, 19) and moved.due_basis  # still provisional
+    assert not HolidaySchedule.objects.exists() and not DueDateChange.objects.exists()
 
 
 @pytest.mark.django_db
@@ -126,22 +199,33 @@ def test_add_working_days_api(client: Client, admin: Any) -> None:
     def get(start: str, days: str) -> Any:
         return client.get(f"/api/v1/calendar/add-working-days?start={start}&days={days}")
 
-    assert get("2026-09-30", "1").json() == {"date": "2026-10-08"}  # 10/1–7 off
-    assert get("2026-10-03", "1").json() == {
-        "date": "2026-10-08"
-    }  # from a holiday: next working day
-    assert get("2026-10-09", "1").json() == {"date": "2026-10-10"}  # Saturday made a working day
-    assert get("2026-02-09", "20").json() == {"date": "2026-03-13"}
-    assert get("2026-09-30", "0").json() == {"date": "2026-09-30"}
+    def date(start: str, days: str) -> Any:
+        body = get(start, days).json()
+        assert (
+            body["provisional"] is False and body["earliest"] == body["date"] and not body["basis"]
+        )
+        return body["date"]
+
+    assert date("2026-09-30", "1") == "2026-10-08"  # 10/1–7 off
+    assert date("2026-10-03", "1") == "2026-10-08"  # from a holiday: next working day
+    assert date("2026-10-09", "1") == "2026-10-10"  # Saturday made a working day
+    assert date("2026-02-09", "20") == "2026-03-13"
+    assert date("2026-09-30", "0") == "2026-09-30"
     r = get("2026-12-21", "20")
-    assert r.status_code == 409 and "2027" in r.json()["error"]["message"]
+    assert r.status_code == 200
+    body = r.json()
+    assert body["date"] == "2027-01-19" and body["provisional"] is True
+    assert body["earliest"] < body["date"] and body["basis"].startswith("暂定：2027 年")
+    for start in ("9999-12-31", "2099-12-20", "2003-06-01"):
+        r = get(start, "20")
+        assert r.status_code == 409 and "可计算的范围" in r.json()["error"]["message"]
     r = get("2026-13-01", "-3")
     assert r.status_code == 422 and set(r.json()["error"]["fields"]) == {"start", "days"}
     assert get("2026-09-30", "99999").status_code == 422
     assert client.get("/api/v1/calendar/add-working-days").status_code == 422
     services.save_holiday_schedule(by=admin, year=2027, source="通知", text=TEST_2027,
                                    today=D(2026, 12, 22))  # fmt: skip
-    assert get("2026-12-21", "20").json() == {"date": "2027-01-19"}
+    assert date("2026-12-21", "20") == "2027-01-19"
 
 
 @pytest.mark.django_db
@@ -150,7 +234,7 @@ def test_admin_guides_the_entry_of_next_years_schedule(org: Any, handler: Any, a
     c = Client()
     c.login(username=admin.username, password=PASSWORD)
     page = c.get("/admin/applications/holidayschedule/").content.decode()
-    assert "1 件在办申请因缺少 2027 年" in page and "?year=2027" in page
+    assert "1 件在办申请的答复期限为暂定：尚未录入 2027 年" in page and "?year=2027" in page
     form = c.get("/admin/applications/holidayschedule/add/?year=2027").content.decode()
     assert 'value="2027"' in form
     bad = c.post("/admin/applications/holidayschedule/add/",
@@ -171,3 +255,38 @@ def test_admin_guides_the_entry_of_next_years_schedule(org: Any, handler: Any, a
     assert editor.get("/admin/applications/holidayschedule/add/").status_code == 403
     page = editor.get("/admin/applications/holidayschedule/").content.decode()
     assert "由平台管理员录入" in page
+
+
+@pytest.mark.django_db
+def test_next_years_schedule_alerts_from_november(org: Any, handler: Any, admin: Any) -> None:
+    from django.core.management import call_command
+
+    assert not clock.next_year_status(D(2026, 10, 31)).alert  # before 1 Nov: no banner yet
+    status = clock.next_year_status(D(2026, 11, 1))
+    assert status.alert and status.year == 2027 and "2027 年节假日安排尚未录入" in status.message
+    assert not clock.next_year_status(D(2025, 11, 20)).alert  # 2026 is shipped
+
+    in_person(org, handler, D(2026, 12, 21))
+    with pytest.raises(SystemExit) as exit_:
+        call_command("calendar_status", today="2026-11-15")
+    assert exit_.value.code == 1
+    call_command("calendar_status", today="2026-10-15")  # exit 0 before November
+
+    c = Client()
+    c.login(username=admin.username, password=PASSWORD)
+    with time_machine.travel(
+        dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ):
+        board = c.get("/admin/applications/caseboard/").content.decode()
+    assert "provisional-banner" in board and "录入 2027 年节假日安排" in board
+    assert "1 件的答复期限为暂定" in board
+
+    services.save_holiday_schedule(by=admin, year=2027, source="通知", text=TEST_2027,
+                                   today=D(2026, 11, 20))  # fmt: skip
+    assert not clock.next_year_status(D(2026, 11, 20)).alert
+    call_command("calendar_status", today="2026-11-20")  # confirmed: exit 0
+    with time_machine.travel(
+        dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ):
+        board = c.get("/admin/applications/caseboard/").content.decode()
+    assert "provisional-banner" not in board

@@ -53,13 +53,29 @@ def test_board_flags_and_counts_by_organisation(org: Any, handler: Any, cases: A
     assert clock.calendar_horizon() == (2026, D(2026, 12, 3))
 
 
-def test_board_shows_cases_blocked_by_a_missing_year(org: Any, handler: Any) -> None:
+def test_board_warns_from_the_earliest_date_of_a_provisional_due_date(
+    org: Any, handler: Any
+) -> None:
     ok = in_person(org, handler, D(2026, 12, 3))
-    blocked = in_person(org, handler, D(2026, 12, 4))
-    assert ok.due_date == D(2026, 12, 31) and blocked.due_date is None
+    guess = in_person(org, handler, D(2026, 12, 4))
+    assert ok.due_date == D(2026, 12, 31) and ok.due_basis == ""
+    # 12/4 + 20 on the model: …12/31 (19), 1/1 元旦, Mon 2027-01-04 (20): 暂定.
+    assert guess.due_date == D(2027, 1, 4) and guess.due_basis.startswith("暂定")
+    assert guess.due_earliest is not None and guess.due_earliest < guess.due_date
     board = selectors.dashboard(handler, D(2026, 12, 7))
-    assert board.calendar_problems == [blocked] and board.missing_years == [2027]
-    assert board.by_org[0].blocked == 1
+    assert board.calendar_problems == [] and board.provisional == [guess]
+    # Counting to the real-looking date, 12/23 would leave 7 working days (not at risk); the
+    # warning counts to the earliest plausible date instead, so the case is flagged in time.
+    cal = clock.work_calendar()
+    assert cal.working_days_between(D(2026, 12, 23), guess.due_date) > clock.at_risk_days()
+    day = guess.due_earliest
+    while cal.working_days_between(day, guess.due_earliest) < clock.at_risk_days():
+        day -= dt.timedelta(days=1)
+    flags = clock.flags(guess, day)
+    assert flags.at_risk and not flags.overdue
+    assert clock.flags(guess, guess.due_earliest + dt.timedelta(days=1)).overdue
+    late = selectors.dashboard(handler, guess.due_earliest + dt.timedelta(days=1))
+    assert guess in late.overdue
 
 
 def test_admin_board_is_scoped_and_linked(

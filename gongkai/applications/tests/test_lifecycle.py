@@ -234,14 +234,19 @@ def test_late_answer_keeps_the_case_marked_overdue(org: Any, handler: Any) -> No
     assert c is not None and c.overdue and c.used == 21
 
 
-def test_unknown_year_is_an_error_never_a_guess(org: Any, handler: Any) -> None:
+def test_a_year_without_a_schedule_gives_a_provisional_date_never_none(
+    org: Any, handler: Any
+) -> None:
     # Received Mon 2026-12-21: the 20th working day falls in 2027, whose schedule is not loaded.
     app = in_person(org, handler, D(2026, 12, 21))
-    assert app.due_date is None and "2027" in app.clock_error
-    with pytest.raises(Conflict, match="2027"):
-        services.extend(app, by=handler, on=D(2026, 12, 22), days=5, approver="赵主任",
-                        today=D(2026, 12, 22))  # fmt: skip
-    assert selectors.dashboard(handler, D(2026, 12, 22)).calendar_problems == [app]
+    assert app.clock_error == "" and app.due_date == D(2027, 1, 19)
+    assert "暂定：2027 年节假日安排尚未录入" in app.due_basis
+    services.extend(app, by=handler, on=D(2026, 12, 22), days=5, approver="赵主任",
+                    today=D(2026, 12, 22))  # fmt: skip
+    app.refresh_from_db()
+    assert app.due_date == D(2027, 1, 26) and app.due_basis  # +5 working days, still 暂定
+    board = selectors.dashboard(handler, D(2026, 12, 22))
+    assert board.calendar_problems == [] and board.provisional == [app]
 
 
 def test_future_dates_and_bad_channels_are_refused(org: Any, handler: Any) -> None:

@@ -5,6 +5,7 @@ import threading
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 
@@ -17,6 +18,10 @@ from .conftest import in_person, person
 
 D = dt.date
 J = "application/json"
+TODAY = D(2025, 9, 22)  # the clock of the back-office tests below (frozen: any run date works)
+frozen = time_machine.travel(
+    dt.datetime(2025, 9, 22, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+)
 
 
 @pytest.mark.django_db
@@ -54,18 +59,20 @@ def test_token_api_walks_a_case(org: Any, other_org: Any, handler: Any) -> None:
     assert Client().get("/api/v1/staff/applications").status_code == 401
 
 
+@frozen
 @pytest.mark.django_db
 def test_reviewer_sees_personal_data_masked(org: Any, handler: Any, reviewer: Any) -> None:
-    in_person(org, handler, dt.date.today())
+    in_person(org, handler, TODAY)
     client, auth = token_client(reviewer)
     [item] = client.get("/api/v1/staff/applications", **auth).json()
     assert item["applicant"]["name"] == "张**" and item["applicant"]["phone"] == "138****8000"
     assert "13800138000" not in str(item)
 
 
+@frozen
 @pytest.mark.django_db
 def test_admin_list_flags_and_masking(org: Any, handler: Any, reviewer: Any) -> None:
-    app = in_person(org, handler, dt.date.today())
+    app = in_person(org, handler, TODAY)
     c = Client()
     c.login(username=handler.username, password=PASSWORD)
     page = c.get("/admin/applications/application/").content.decode()
@@ -79,23 +86,24 @@ def test_admin_list_flags_and_masking(org: Any, handler: Any, reviewer: Any) -> 
     assert c2.get(f"/admin/applications/application/{app.pk}/act/extension/").status_code == 403
 
 
+@frozen
 @pytest.mark.django_db
 def test_admin_lifecycle_action_calls_the_service(org: Any, handler: Any) -> None:
-    app = in_person(org, handler, dt.date.today())
+    app = in_person(org, handler, TODAY)
     c = Client()
     c.login(username=handler.username, password=PASSWORD)
     url = f"/admin/applications/application/{app.pk}/act/extension/"
     assert "批准人" in c.get(url).content.decode()
-    r = c.post(url, {"on": dt.date.today().isoformat(), "days": "5", "approver": ""})
+    r = c.post(url, {"on": TODAY.isoformat(), "days": "5", "approver": ""})
     assert (
         r.status_code == 200
         and ApplicationEvent.objects.filter(kind="extension_granted").count() == 0
     )
-    r = c.post(url, {"on": dt.date.today().isoformat(), "days": "5", "approver": "赵主任"})
+    r = c.post(url, {"on": TODAY.isoformat(), "days": "5", "approver": "赵主任"})
     assert r.status_code == 302
     ev = ApplicationEvent.objects.get(kind="extension_granted")
     assert (ev.days, ev.approver, ev.created_by) == (5, "赵主任", handler)
-    r = c.post(url, {"on": dt.date.today().isoformat(), "days": "5", "approver": "赵主任"})
+    r = c.post(url, {"on": TODAY.isoformat(), "days": "5", "approver": "赵主任"})
     assert r.status_code == 200 and "只能延长一次" in r.content.decode()
 
 

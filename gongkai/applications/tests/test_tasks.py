@@ -46,12 +46,16 @@ def test_reminders_by_kind_once_a_day(org: Any, mailed_handler: Any) -> None:
     assert Reminder.objects.filter(emailed=True).count() == 3
     # the online case was never confirmed: it has no handler, so the organisation's editors hear
     assert "承办人" in Reminder.objects.get(application=online).recipients
-    # a case blocked by the missing 2027 schedule is reminded as such
-    blocked = in_person(org, mailed_handler, D(2026, 12, 21))  # due in 2027: no schedule
+    # a case due in 2027 (no schedule yet) is reminded from its earliest plausible date, as 暂定
+    guess = in_person(org, mailed_handler, D(2026, 12, 21))  # 暂定 due 2027-01-19
+    assert guess.due_earliest is not None and guess.due_date is not None
+    assert guess.due_earliest < guess.due_date
     services.send_reminders(today=D(2026, 12, 22))
-    r = Reminder.objects.get(application=blocked)
-    assert r.kind == "calendar" and "2027" in r.text
-    assert AuditEntry.objects.filter(action="application.reminders").count() == 2
+    assert not Reminder.objects.filter(application=guess).exists()  # far from both dates
+    services.send_reminders(today=guess.due_earliest)
+    r = Reminder.objects.get(application=guess)
+    assert r.kind == "due_soon" and "暂定" in r.text and "按最早可能日期计" in r.text
+    assert AuditEntry.objects.filter(action="application.reminders").count() == 3
 
 
 def test_fallback_recipients_and_a_failing_mail_server(
@@ -110,3 +114,32 @@ def test_schedule_tasks_hook_on_the_app_config() -> None:
 
     hook = apps.get_app_config("applications").schedule_tasks
     assert hook()["next_run"].time() == tasks.RUN_AT
+
+
+def test_daily_run_confirms_provisional_cases_after_a_shipped_schedule_release(
+    org: Any, handler: Any, monkeypatch: Any
+) -> None:
+    from gongkai.applications import clock
+    from gongkai.applications.models import DueDateChange
+    from gongkai.lib.workdays import WorkCalendar, parse_schedule
+
+    guess = in_person(org, handler, D(2026, 12, 21))
+    other = in_person(org, handler, D(2026, 9, 18))  # confirmed: never touched by the daily pass
+    assert guess.due_basis and other.due_basis == ""
+    # A new release ships 2027 (made-up rows: 元旦 and a make-up Saturday 2027-01-09).
+    shipped = WorkCalendar(
+        [*clock.default_calendar().entries, *parse_schedule(
+            "year,date,kind,name\n2027,2027-01-01,holiday,元旦\n2027,2027-01-09,workday,元旦\n"
+        )], provisional=True,
+    )  # fmt: skip
+    monkeypatch.setattr(clock, "default_calendar", lambda: shipped)
+    monkeypatch.setattr(clock, "_built", None)
+    result = tasks.run_daily(today=D(2026, 12, 22))
+    assert result["recomputed"] == 1
+    guess.refresh_from_db()
+    assert guess.due_date == D(2027, 1, 18) and guess.due_basis == ""
+    [change] = DueDateChange.objects.all()
+    assert (change.application_id, change.old_date, change.new_date) == (
+        guess.pk, D(2027, 1, 19), D(2027, 1, 18)
+    )  # fmt: skip
+    assert tasks.run_daily(today=D(2026, 12, 23))["recomputed"] == 0

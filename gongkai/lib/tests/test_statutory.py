@@ -341,8 +341,11 @@ def test_clock_errors_are_conflicts() -> None:
     assert issubclass(ClockError, Conflict)  # the API turns Conflict into a 409 with the message
 
 
-def test_unknown_year_reaches_the_caller(cal: WorkCalendar) -> None:
+def test_a_year_without_a_schedule_is_provisional_or_refused(cal: WorkCalendar) -> None:
     # Receipt Tue 2026-12-15: only 12 working days left in 2026 and no 2027 schedule loaded.
-    with pytest.raises(UnknownYear) as exc:
-        clock(cal, D(2026, 12, 15), D(2026, 12, 16))
+    c = clock(cal, D(2026, 12, 15), D(2026, 12, 16))
+    assert c.due_date == D(2027, 1, 13)
+    assert cal.qualify(D(2026, 12, 15), c.due_date).provisional
+    with pytest.raises(UnknownYear) as exc:  # a strict calendar never guesses
+        clock(WorkCalendar(cal.entries), D(2026, 12, 15), D(2026, 12, 16))
     assert exc.value.year == 2027

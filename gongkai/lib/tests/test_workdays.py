@@ -9,6 +9,7 @@ import pytest
 
 from gongkai.lib.workdays import (
     DATA_FILE,
+    REPLAY_FROM,
     CalendarDataError,
     DayKind,
     ScheduleEntry,
@@ -17,7 +18,10 @@ from gongkai.lib.workdays import (
     default_calendar,
     format_schedule,
     load_calendar,
+    model_calendar,
+    model_lateness,
     parse_schedule,
+    statutory_days_off,
 )
 
 D = dt.date
@@ -165,46 +169,69 @@ def test_negative_days_are_refused(cal: WorkCalendar) -> None:
 # --- years without a schedule -----------------------------------------------------------------
 
 
-def test_unknown_year_is_an_error_not_a_guess(cal: WorkCalendar) -> None:
-    with pytest.raises(UnknownYear) as exc:
-        cal.is_working_day(D(2027, 1, 4))
-    assert exc.value.year == 2027
-    assert "2027" in str(exc.value)
+def test_outside_the_computable_years_is_an_error_not_a_guess(cal: WorkCalendar) -> None:
     with pytest.raises(UnknownYear) as exc:
         cal.is_working_day(D(2003, 12, 31))
-    assert exc.value.year == 2003
-
-
-def test_counting_into_an_unknown_year_raises(cal: WorkCalendar) -> None:
-    assert cal.add_working_days(D(2026, 12, 30), 1) == D(2026, 12, 31)
-    with pytest.raises(UnknownYear) as exc:
-        cal.add_working_days(D(2026, 12, 31), 1)
-    assert exc.value.year == 2027
-    with pytest.raises(UnknownYear):
-        cal.add_working_days(D(2026, 12, 15), 20)
-    with pytest.raises(UnknownYear):
-        cal.working_days_between(D(2026, 12, 1), D(2027, 1, 10))
+    assert exc.value.year == 2003 and "2004–2099" in str(exc.value)
     with pytest.raises(UnknownYear) as exc:
         cal.add_working_days(D(1999, 6, 1), 1)
     assert exc.value.year == 1999
+    with pytest.raises(UnknownYear) as exc:
+        cal.add_working_days(D(2099, 12, 20), 20)
+    assert exc.value.year == 2100
+
+
+def test_a_strict_calendar_refuses_years_without_a_schedule(cal: WorkCalendar) -> None:
+    strict = WorkCalendar(cal.entries)
+    assert strict.add_working_days(D(2026, 12, 30), 1) == D(2026, 12, 31)
+    with pytest.raises(UnknownYear) as exc:
+        strict.add_working_days(D(2026, 12, 31), 1)
+    assert exc.value.year == 2027 and "尚未录入 2027 年" in str(exc.value)
+    with pytest.raises(UnknownYear):
+        strict.working_days_between(D(2026, 12, 1), D(2027, 1, 10))
+
+
+def test_counting_into_a_year_without_a_schedule_is_provisional(cal: WorkCalendar) -> None:
+    assert 2027 in cal.provisional_years and not cal.is_confirmed(2027)
+    # Thu 2026-12-31 + 1: 2027-01-01 is 元旦 (statutory), so day 1 is Mon 2027-01-04.
+    due = cal.due(D(2026, 12, 31), 1)
+    assert due.date == D(2027, 1, 4) and due.provisional and due.provisional_years == (2027,)
+    assert "暂定" in due.basis and "2027 年节假日安排尚未录入" in due.basis
+    assert due.earliest < due.date and due.earliest > D(2026, 12, 31)
+    assert due.basis.endswith(due.earliest.isoformat()) and due.warn_date == due.earliest
+    # Tue 2026-12-15 + 20: 12 working days left in 2026, then 2027-01-04 … 01-13 (8 more).
+    assert cal.add_working_days(D(2026, 12, 15), 20) == D(2027, 1, 13)
+    assert cal.working_days_between(D(2026, 12, 31), D(2027, 1, 10)) == 5
+
+
+def test_a_confirmed_date_is_not_provisional(cal: WorkCalendar) -> None:
+    due = cal.due(D(2026, 9, 18), 20)
+    assert due.date == due.earliest == D(2026, 10, 22)
+    assert not due.provisional and due.basis == ""
 
 
 def test_a_gap_between_known_years_is_not_skipped(cal: WorkCalendar) -> None:
-    gappy = WorkCalendar(e for e in cal.entries if e.year in (2024, 2026))
+    gappy = WorkCalendar(e for e in cal.entries if e.year in (2024, 2026))  # strict
     with pytest.raises(UnknownYear) as exc:
         gappy.add_working_days(D(2024, 12, 20), 20)
     assert exc.value.year == 2025
     with pytest.raises(UnknownYear):
         gappy.working_days_between(D(2024, 12, 1), D(2026, 1, 10))
     assert gappy.add_working_days(D(2026, 9, 18), 20) == D(2026, 10, 22)
+    # With provisional years the gap is counted on the model and says so.
+    filled = WorkCalendar((e for e in cal.entries if e.year in (2024, 2026)), provisional=True)
+    assert filled.due(D(2024, 12, 20), 20).provisional_years == (2025,)
+    assert not filled.due(D(2026, 9, 18), 20).provisional
 
 
 def test_a_new_year_is_added_as_data(cal: WorkCalendar) -> None:
     # A made-up 2027 row (not the real notice): Fri 2027-01-01 off, so day 1 after Thu 12-31 is Mon.
     extra = parse_schedule("year,date,kind,name\n2027,2027-01-01,holiday,元旦\n")
-    extended = WorkCalendar([*cal.entries, *extra])
+    extended = WorkCalendar([*cal.entries, *extra], provisional=True)
     assert extended.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
-    assert 2027 in extended.years
+    assert 2027 in extended.years and extended.is_confirmed(2027)
+    assert not extended.due(D(2026, 12, 31), 1).provisional
+    assert extended.due(D(2027, 12, 31), 1).provisional_years == (2028,)
 
 
 # --- the data file ------------------------------------------------------------------------------
@@ -263,3 +290,68 @@ def test_shipped_file_is_what_the_generator_writes() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert DATA_FILE.read_text(encoding="utf-8") == module.render()
+
+
+# --- the provisional model (statutory holidays + 补假) ---------------------------------------------
+
+
+@pytest.mark.parametrize("year", range(2019, 2027))
+def test_every_statutory_day_is_a_rest_day_in_the_real_schedule(
+    cal: WorkCalendar, year: int
+) -> None:
+    days = statutory_days_off(year)
+    assert len(days) >= 7  # 元旦, 春节, 清明, 劳动, 端午, 中秋, 国庆 at least
+    for e in days:
+        assert e.date.year == year and e.kind is DayKind.HOLIDAY
+        assert not cal.is_working_day(e.date), f"{e.date} {e.name} 在正式安排中是工作日"
+
+
+def test_the_2024_amendment_and_buxia_rule() -> None:
+    names = {e.date: e.name for e in statutory_days_off(2027)}
+    # 春节 4 days from 除夕 (Fri 02-05); Sat 02-06 and Sun 02-07 fall on a weekend → 补假 Tue, Wed.
+    for d in (D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7), D(2027, 2, 8)):
+        assert d in names
+    assert "补假" in names[D(2027, 2, 9)] and "补假" in names[D(2027, 2, 10)]
+    assert D(2027, 2, 11) not in names
+    # 劳动节 2 days (Sat 05-01, Sun 05-02) → 补假 Mon 05-03, Tue 05-04; 国庆 3 days from Fri 10-01.
+    assert {D(2027, 5, 3), D(2027, 5, 4)} <= names.keys()
+    assert {D(2027, 10, 1), D(2027, 10, 4), D(2027, 10, 5)} <= names.keys()
+    assert D(2027, 1, 1) in names and D(2027, 4, 5) in names  # 元旦 Fri; 清明 Mon
+    # No make-up working days: only the notice can set 调休.
+    assert all(e.kind is DayKind.HOLIDAY for e in statutory_days_off(2027))
+    assert len(names) == 19
+
+
+def test_the_replay_measures_the_model_and_bounds_it(cal: WorkCalendar) -> None:
+    errors = model_lateness(cal, 20)
+    assert min(errors) == D(REPLAY_FROM, 1, 1) and max(errors).year == max(cal.years)
+    bound = cal.lateness_bound(20)
+    assert bound == max(errors.values()) > 0
+    # The bound holds by construction on every replayed start: real ≥ model − bound.
+    model = model_calendar()
+    for start in errors:
+        assert model.add_working_days(start, 20) - dt.timedelta(days=bound) <= cal.add_working_days(
+            start, 20
+        )
+    # A calendar with made-up confirmed years measures itself, not the shipped data.
+    only_model = WorkCalendar(
+        [
+            ScheduleEntry(e.date, e.kind, e.year, e.name)
+            for y in range(2019, 2027)
+            for e in statutory_days_off(y)
+        ],
+        provisional=True,
+    )
+    assert only_model.lateness_bound(20) == 0  # the model replayed against itself is exact
+
+
+def test_earliest_never_passes_the_real_date_on_replayed_starts(cal: WorkCalendar) -> None:
+    # Pretend 2025 had no notice: every due date falling in it is provisional, and its
+    # earliest plausible date is never after the date the real schedule gives.
+    without_2025 = WorkCalendar((e for e in cal.entries if e.year != 2025), provisional=True)
+    day = D(2024, 12, 1)
+    while day < D(2025, 12, 1):
+        due = without_2025.due(day, 20)
+        real = cal.add_working_days(day, 20)
+        assert due.provisional == (due.date.year == 2025) and due.earliest <= real, (day, due)
+        day += dt.timedelta(days=1)

@@ -51,11 +51,13 @@ def test_time_limit_is_per_mailbox(org: Any) -> None:
     assert x.due_on == D(2024, 10, 12)  # a make-up Saturday counts
 
 
-def test_unknown_year_is_shown_not_guessed(mailbox: Any) -> None:
+def test_a_due_date_in_a_year_without_a_schedule_is_provisional(mailbox: Any) -> None:
     x, _ = letter(mailbox, D(2026, 12, 20))
     services.accept(x, by=SYSTEM, today=D(2026, 12, 20))
-    assert x.due_on is None and "2027" in x.due_error
-    assert "2027" in selectors.letter_flags(x, D(2026, 12, 21)).error
+    assert x.due_on is not None and x.due_on.year == 2027 and x.due_error == ""
+    f = selectors.letter_flags(x, D(2026, 12, 21))
+    assert f.basis.startswith("暂定：2027 年节假日安排尚未录入") and not f.overdue
+    assert selectors.letter_flags(x, x.due_on).overdue  # warned from the earliest date
 
 
 def test_three_month_threshold_warns_long_before(mailbox: Any, settings: Any) -> None:
