@@ -34,7 +34,7 @@ from gongkai.lib.workdays import default_calendar, model_lateness
 def main() -> None:
     periods = [int(x) for x in os.environ.get("DAYS", "7,15,20,40").split(",") if x.strip()]
     real = default_calendar()
-    out: dict[str, object] = {"replayed_years": real._replay_years(), "periods": {}}
+    out: dict[str, object] = {"replayed_years": real.replay_years(), "periods": {}}
     for n in periods:
         errors = model_lateness(real, n)
         by_year: dict[int, list[int]] = defaultdict(list)

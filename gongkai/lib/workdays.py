@@ -235,9 +235,7 @@ class WorkCalendar:
 
     def qualify(self, start: dt.date, date: dt.date) -> DueDate:
         """How sure `date`, counted in working days from `start`, is (see DueDate)."""
-        years = tuple(
-            y for y in range(start.year, date.year + 1) if y in self._provisional and y > 0
-        )
+        years = tuple(y for y in range(start.year, date.year + 1) if y in self._provisional)
         if not years:
             return DueDate(date, date)
         # Only the provisional part can be off (with the December before: a notice may move
@@ -252,11 +250,11 @@ class WorkCalendar:
         than the real schedule, replaying every start day of the confirmed years from
         REPLAY_FROM (the shipped schedule's if this calendar has none of its own)."""
         if n not in self._lateness:
-            real = self if self._replay_years() else default_calendar()
+            real = self if self.replay_years() else default_calendar()
             self._lateness[n] = max([0, *model_lateness(real, n).values()])
         return self._lateness[n]
 
-    def _replay_years(self) -> list[int]:
+    def replay_years(self) -> list[int]:
         """The run of consecutive confirmed years from REPLAY_FROM."""
         years, y = [], REPLAY_FROM
         while y in self._years:
@@ -290,7 +288,7 @@ def model_lateness(real: WorkCalendar, n: int) -> dict[dt.date, int]:
     """Replay: for every start day of `real`'s consecutive confirmed years from REPLAY_FROM whose
     n-th working day is still confirmed, how many calendar days the model's n-th working day
     falls after the real one (negative: before)."""
-    years = real._replay_years()
+    years = real.replay_years()
     if not years:
         return {}
     model, out = model_calendar(), {}
