@@ -7,8 +7,9 @@ Every error has one shape, whatever raised it:
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
@@ -115,6 +116,11 @@ api.add_exception_handler(PermissionDenied, _status(403, "没有权限"))
 api.add_exception_handler(Conflict, _status(409, "与当前状态冲突"))
 api.add_exception_handler(AuthenticationError, _unauthenticated)
 api.add_exception_handler(HttpError, _http_error)
+# a multipart body without a boundary, or one past DATA_UPLOAD_MAX_MEMORY_SIZE (audit F9)
+api.add_exception_handler(
+    MultiPartParserError, lambda r, e: error_response(400, f"请求体不是有效的 multipart 表单：{e}")
+)
+api.add_exception_handler(RequestDataTooBig, _status(413, "请求体过大"))
 
 
 def _server_error(request: HttpRequest, exc: Any) -> HttpResponse:

@@ -21,6 +21,7 @@ from gongkai.accounts.api import token_auth
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import NotFound
 from gongkai.accounts.throttle import rate_limited
+from gongkai.lib.bounds import Offset, Size
 from gongkai.organizations.models import Organization
 
 from . import clock, selectors, services
@@ -252,13 +253,13 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]
     summary="本机构的申请",
 )  # fmt: skip
 def list_applications(
-    request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0
+    request: HttpRequest, status: str | None = None, limit: Size = 50, offset: Offset = 0
 ) -> list[dict[str, Any]]:
     qs = selectors.staff_applications(request.user).prefetch_related("events")
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 200))
-    return [_out(request, a) for a in qs[max(offset, 0) : max(offset, 0) + limit]]
+    return [_out(request, a) for a in qs[offset : offset + limit]]
 
 
 @router.get(

@@ -22,6 +22,7 @@ from ninja.files import UploadedFile
 from gongkai.accounts.api import token_auth
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import NotFound
+from gongkai.lib.bounds import PageNo
 from gongkai.organizations.models import Organization
 from gongkai.organizations.selectors import public_organizations
 from gongkai.review import selectors as review_selectors
@@ -201,7 +202,7 @@ def list_documents(
     topic: str | None = None,
     validity: str | None = None,
     index_no: str | None = None,
-    page: int = 1,
+    page: PageNo = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
     if page < 1:

@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from gongkai.accounts.api import token_auth
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import NotFound
+from gongkai.lib.bounds import Offset, PageNo
 from gongkai.organizations.models import Organization
 
 from . import datastore, selectors, services, tasks
@@ -162,7 +163,7 @@ def list_datasets(
     format: str | None = None,
     open_level: str | None = None,
     frequency: str | None = None,
-    page: int = 1,
+    page: PageNo = 1,
     page_size: int = 20,
     sort: str = "updated",
 ) -> dict[str, Any]:
@@ -203,7 +204,7 @@ def query_data(
     fields: str | None = None,
     sort: str | None = None,
     limit: int = 100,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """有条件开放 rows need the key of an approved application (Authorization: Bearer …)."""
     started, status, access = time.perf_counter(), 500, None
@@ -475,7 +476,7 @@ class ApproveIn(Schema):
     "/staff/access-requests", response=AccessPage, auth=token_auth, summary="有条件开放申请列表"
 )
 def list_access_requests(
-    request: HttpRequest, status: str = "pending", page: int = 1, page_size: int = 20
+    request: HttpRequest, status: str = "pending", page: PageNo = 1, page_size: int = 20
 ) -> dict[str, Any]:
     """Applications for the datasets of the organisations the caller reviews (审核)."""
     if status not in (*AccessRequest.Status.values, "all"):

@@ -801,14 +801,31 @@ DENIED_FUNCTION_PREFIXES = (
 )  # fmt: skip
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
+# DuckDB's catalogue views and tables (server paths, settings, DDL): never readable (audit F2)
+CATALOGUE_PREFIXES = ("duckdb_", "pg_", "sqlite_", "pragma_", "information_schema")
+
+
+def _is_catalogue(name: str) -> bool:
+    return name.lower().startswith(CATALOGUE_PREFIXES)
+
+
+def _cte_names(node: dict[str, Any]) -> set[str]:
+    cte_map = node.get("cte_map")
+    if not isinstance(cte_map, dict):
+        return set()
+    return {str(e.get("key", "")).lower() for e in cte_map.get("map", []) if isinstance(e, dict)}
+
+
+def _scoped(node: Any, ctes: frozenset[str]) -> Iterator[tuple[dict[str, Any], frozenset[str]]]:
+    """Every node with the CTE names visible at it: a node's WITH covers its own subtree only."""
     if isinstance(node, dict):
-        yield node
+        ctes = ctes | _cte_names(node)
+        yield node, ctes
         for v in node.values():
-            yield from _walk(v)
+            yield from _scoped(v, ctes)
     elif isinstance(node, list):
         for v in node:
-            yield from _walk(v)
+            yield from _scoped(v, ctes)
 
 
 def check_sql(sql: str, allowed: set[str] | None) -> tuple[str, set[str]]:
@@ -834,25 +851,23 @@ def check_sql(sql: str, allowed: set[str] | None) -> tuple[str, set[str]]:
     tree = json.loads(raw)
     if tree.get("error"):
         raise QueryError("sql", "只允许 SELECT 查询：" + str(tree.get("error_message", ""))[:200])
-    ctes = {
-        entry.get("key", "").lower()
-        for node in _walk(tree)
-        if isinstance(node.get("cte_map"), dict)
-        for entry in node["cte_map"].get("map", [])
-        if isinstance(entry, dict)
-    }
+    allowed_lower = None if allowed is None else {a.lower() for a in allowed}
     tables: set[str] = set()
-    for node in _walk(tree):
+    for node, ctes in _scoped(tree, frozenset()):
         kind = node.get("type")
         if kind == "TABLE_FUNCTION":
             raise QueryError("sql", "不允许调用表函数，只能查询本资源的表")
+        for name in _cte_names(node):
+            if _is_catalogue(name):
+                raise QueryError("sql", f"不能以系统视图的名称“{name}”命名子查询")
         if kind == "BASE_TABLE":
             name = str(node.get("table_name", "")).lower()
-            if node.get("schema_name") or node.get("catalog_name"):
+            if node.get("schema_name") or node.get("catalog_name") or _is_catalogue(name):
                 raise QueryError("sql", "只能查询本资源的表")
+            # a CTE counts only where it is visible: a WITH inside a subquery lifts nothing outside it
             if name not in ctes:
                 tables.add(str(node.get("table_name")))
-                if allowed is not None and name not in {a.lower() for a in allowed}:
+                if allowed_lower is not None and name not in allowed_lower:
                     raise QueryError(
                         "sql", f"只能查询本资源的表，不能查询“{node.get('table_name')}”"
                     )

@@ -57,6 +57,17 @@ def _ckan_response(
     )
 
 
+def _json_body(raw: str | bytes) -> Any:
+    """The decoded body, or None when it is not JSON, is nested too deeply, or holds strings that
+    are not Unicode (a lone surrogate such as "\\ud800"): such bodies once answered 500 (audit F3, F9)."""
+    try:
+        body = json.loads(raw)
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError, UnicodeEncodeError):
+        return None
+    return body
+
+
 @csrf_exempt
 def ckan_action(request: HttpRequest, name: str) -> HttpResponse:
     """/api/3/action/<name>: GET parameters or a POST JSON (or form) body, as CKAN accepts.
@@ -87,15 +98,13 @@ def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
             form = {k: (v[0] if len(v) == 1 else v) for k, v in request.POST.lists()}
             if len(form) == 1 and next(iter(form.values())) in ("1", ""):
                 form_body = next(iter(form))  # a JSON body sent as a form key (old clients)
-                try:
-                    form = json.loads(form_body)
-                except ValueError:
+                form = _json_body(form_body)
+                if form is None:
                     return ckan.bad_request("JSON Error: 请求体不是有效的 JSON")
             body: Any = form
         elif request.body.strip():
-            try:
-                body = json.loads(request.body)
-            except ValueError:
+            body = _json_body(request.body)
+            if body is None:
                 return ckan.bad_request("JSON Error: 请求体不是有效的 JSON")
         else:
             body = {}

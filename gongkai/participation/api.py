@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from gongkai.lib.bounds import PageNo
+
 from . import selectors
 from .models import Consultation, Letter
 
@@ -23,7 +25,7 @@ MAX_PAGE_SIZE = 100
 
 
 class Page(Schema):
-    page: int = 1
+    page: PageNo = 1
     size: int = 20
 
 

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gongkai.lib.bounds import PageNo
+
 from . import selectors
 from .interface import Filters
 
@@ -61,7 +63,7 @@ def search(
     category: str | None = None,
     topic: str | None = None,
     validity: str | None = None,
-    page: int = 1,
+    page: PageNo = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
     filters = Filters(org=org or None, year=year, category=category or None, topic=topic or None,

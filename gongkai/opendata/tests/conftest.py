@@ -54,3 +54,28 @@ CSV = (
     "2024-01-03,滨江区,道路维修,30,滨江区主干道修补\n"
     "2024-01-04,西湖区,路灯维护,4,西湖区路灯更换\n"
 )
+
+
+# Public, draft, 不予开放, withdrawn and 有条件开放 datasets: what the CKAN tests try to reach.
+@pytest.fixture
+def catalogue(org, other_org) -> dict[str, Any]:
+    public = make_dataset(org, name="road-works", title="道路维修记录", tags=["道路"])
+    v = upload(public, CSV.encode())
+    draft = make_dataset(org, state="draft", name="draft-set", title="草稿数据集秘密")
+    upload(draft, CSV.encode())
+    closed = make_dataset(
+        other_org, state="draft", name="closed-set", title="不予开放秘密", open_level="closed"
+    )
+    vc = upload(closed, CSV.encode())
+    withdrawn = make_dataset(org, name="withdrawn-set", title="撤回数据集秘密")
+    vw = upload(withdrawn, CSV.encode())
+    services.withdraw_dataset(withdrawn, by=SYSTEM, reason="错误")
+    conditional = make_dataset(
+        other_org, name="cond-set", title="企业信用", open_level="conditional", domain="信用服务"
+    )
+    vcond = upload(conditional, CSV.encode())
+    return {
+        "public": public, "resource": str(v.resource_id), "closed_resource": str(vc.resource_id),
+        "withdrawn_resource": str(vw.resource_id), "cond_resource": str(vcond.resource_id),
+        "draft": draft, "closed": closed,
+    }  # fmt: skip

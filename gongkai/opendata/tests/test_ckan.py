@@ -7,12 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from gongkai.accounts.permissions import SYSTEM
 from gongkai.conftest import staff, token_client
-from gongkai.opendata import datastore, services
+from gongkai.opendata import datastore
 from gongkai.opendata.models import Resource
-
-from .conftest import CSV, make_dataset, upload
 
 
 def action(client: Client, name: str, post: bool = True, **params: Any) -> tuple[int, dict]:
@@ -26,30 +23,6 @@ def action(client: Client, name: str, post: bool = True, **params: Any) -> tuple
     assert body["help"].endswith(f"help_show?name={name}")
     assert body["success"] is (r.status_code == 200)
     return r.status_code, body
-
-
-@pytest.fixture
-def catalogue(org, other_org) -> dict[str, Any]:
-    public = make_dataset(org, name="road-works", title="道路维修记录", tags=["道路"])
-    v = upload(public, CSV.encode())
-    draft = make_dataset(org, state="draft", name="draft-set", title="草稿数据集秘密")
-    upload(draft, CSV.encode())
-    closed = make_dataset(
-        other_org, state="draft", name="closed-set", title="不予开放秘密", open_level="closed"
-    )
-    vc = upload(closed, CSV.encode())
-    withdrawn = make_dataset(org, name="withdrawn-set", title="撤回数据集秘密")
-    vw = upload(withdrawn, CSV.encode())
-    services.withdraw_dataset(withdrawn, by=SYSTEM, reason="错误")
-    conditional = make_dataset(
-        other_org, name="cond-set", title="企业信用", open_level="conditional", domain="信用服务"
-    )
-    vcond = upload(conditional, CSV.encode())
-    return {
-        "public": public, "resource": str(v.resource_id), "closed_resource": str(vc.resource_id),
-        "withdrawn_resource": str(vw.resource_id), "cond_resource": str(vcond.resource_id),
-        "draft": draft, "closed": closed,
-    }  # fmt: skip
 
 
 SECRETS = ("秘密", "draft-set", "closed-set", "withdrawn-set")

@@ -1,0 +1,71 @@
+"""Replays of the API requests in shared/reports/security-audit-2026-12.md F9 and
+outside-tools-2026-12.md §2 that answered 500: each now gets a 4xx in the API's error shape, and
+the OpenAPI states the integer bounds."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from gongkai.accounts.models import Role
+from gongkai.conftest import make_document, staff, token_client
+from gongkai.lib.bounds import OFFSET_MAX, PAGE_MAX
+
+pytestmark = pytest.mark.security
+
+HUGE = "9223372036854775807"
+
+
+def _error(r: Any, status: int) -> dict[str, Any]:
+    assert r.status_code == status, r.content[:300]
+    body = r.json()
+    assert body["error"]["status"] == status and body["error"]["message"]
+    return body
+
+
+@pytest.mark.parametrize("path", ["/api/v1/documents", "/api/v1/letters", "/api/v1/consultations",
+                                  "/api/v1/search", "/api/v1/datasets"])  # fmt: skip
+@pytest.mark.parametrize("page", [HUGE, "0", "-1"])
+def test_page_numbers_out_of_range_are_422(db: Any, client: Client, path: str, page: str) -> None:
+    params = {"page": page, "q": "通知"} if path.endswith("search") else {"page": page}
+    _error(client.get(path, params), 422)
+
+
+def test_the_last_page_in_range_still_answers(db: Any, client: Client) -> None:
+    r = client.get("/api/v1/documents", {"page": PAGE_MAX})
+    assert r.status_code == 200 and r.json()["items"] == []
+
+
+def test_a_huge_offset_is_422_not_a_database_error(org: Any) -> None:
+    client, auth = token_client(staff(org, Role.ADMIN))
+    r = client.get(
+        "/api/v1/staff/applications", {"offset": "9223372036854775808", "limit": 10}, **auth
+    )
+    _error(r, 422)
+    r = client.get("/api/v1/staff/applications", {"offset": OFFSET_MAX, "limit": 10}, **auth)
+    assert r.status_code == 200 and r.json() == []
+
+
+def test_multipart_without_a_boundary_is_400(org: Any) -> None:
+    doc = make_document(org, state="draft")
+    client, auth = token_client(staff(org, Role.EDITOR))
+    r = client.post(
+        f"/api/v1/documents/{doc.pk}/attachments", data=b"--x\r\n\r\n",
+        content_type="multipart/form-data", **auth,
+    )  # fmt: skip
+    assert "multipart" in _error(r, 400)["error"]["message"]
+
+
+def test_calendar_arithmetic_past_year_9999_is_409(db: Any, client: Client) -> None:
+    r = client.get("/api/v1/calendar/add-working-days", {"start": "9999-12-31", "days": 1000})
+    _error(r, 409)
+
+
+def test_openapi_states_the_bounds(db: Any, client: Client) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    params = {p["name"]: p for p in spec["paths"]["/api/v1/documents"]["get"]["parameters"]}
+    assert params["page"]["schema"]["minimum"] == 1
+    assert params["page"]["schema"]["maximum"] == PAGE_MAX
+    staff_params = spec["paths"]["/api/v1/staff/applications"]["get"]["parameters"]
+    offset = next(p for p in staff_params if p["name"] == "offset")
+    assert offset["schema"]["maximum"] == OFFSET_MAX
