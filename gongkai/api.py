@@ -82,6 +82,10 @@ def _pydantic_message(err: dict[str, Any]) -> str:
         return "应为整数"
     if kind == "missing":
         return "必填"
+    if kind == "greater_than_equal":
+        return f"应不小于 {err.get('ctx', {}).get('ge')}"
+    if kind == "less_than_equal":
+        return f"应不大于 {err.get('ctx', {}).get('le')}"
     if kind == "enum":
         return "取值无效：" + str(err.get("ctx", {}).get("expected", ""))
     return str(err.get("msg", "无效"))

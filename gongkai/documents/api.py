@@ -205,8 +205,6 @@ def list_documents(
     page: PageNo = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
-    if page < 1:
-        raise ValidationError({"page": "页码须为正整数"})
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": f"每页条数须在 1–{MAX_PAGE_SIZE} 之间"})
     try:

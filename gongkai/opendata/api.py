@@ -168,8 +168,8 @@ def list_datasets(
     sort: str = "updated",
 ) -> dict[str, Any]:
     """`sort=quality` ranks by the quality score as the catalogue page does."""
-    if page < 1 or not 1 <= page_size <= 100:
-        raise ValidationError({"page_size": "页码须为正整数，每页条数须在 1–100 之间"})
+    if not 1 <= page_size <= 100:
+        raise ValidationError({"page_size": "每页条数须在 1–100 之间"})
     if sort not in ("updated", "quality"):
         raise ValidationError({"sort": "排序应为 updated（最近更新）或 quality（数据质量）"})
     try:
@@ -481,8 +481,8 @@ def list_access_requests(
     """Applications for the datasets of the organisations the caller reviews (审核)."""
     if status not in (*AccessRequest.Status.values, "all"):
         raise ValidationError({"status": "状态应为 pending、approved、rejected 或 all"})
-    if page < 1 or not 1 <= page_size <= 100:
-        raise ValidationError({"page_size": "页码须为正整数，每页条数须在 1–100 之间"})
+    if not 1 <= page_size <= 100:
+        raise ValidationError({"page_size": "每页条数须在 1–100 之间"})
     qs = selectors.staff_access_requests(request.user)
     if status != "all":
         qs = qs.filter(status=status)

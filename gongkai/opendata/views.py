@@ -58,13 +58,13 @@ def _ckan_response(
 
 
 def _json_body(raw: str | bytes) -> Any:
-    """The decoded body, or None when it is not JSON, is nested too deeply, or holds strings that
-    are not Unicode (a lone surrogate such as "\\ud800"): such bodies once answered 500 (audit F3, F9)."""
+    """The decoded body; ValueError also when it is nested too deeply or holds strings that are
+    not Unicode (a lone surrogate such as "\\ud800"): such bodies once answered 500 (audit F3, F9)."""
     try:
         body = json.loads(raw)
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except (ValueError, RecursionError, UnicodeEncodeError):
-        return None
+    except RecursionError as e:
+        raise ValueError("nested too deeply") from e
+    json.dumps(body, ensure_ascii=False).encode("utf-8")  # UnicodeEncodeError is a ValueError
     return body
 
 
@@ -98,13 +98,15 @@ def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
             form = {k: (v[0] if len(v) == 1 else v) for k, v in request.POST.lists()}
             if len(form) == 1 and next(iter(form.values())) in ("1", ""):
                 form_body = next(iter(form))  # a JSON body sent as a form key (old clients)
-                form = _json_body(form_body)
-                if form is None:
+                try:
+                    form = _json_body(form_body)
+                except ValueError:
                     return ckan.bad_request("JSON Error: 请求体不是有效的 JSON")
             body: Any = form
         elif request.body.strip():
-            body = _json_body(request.body)
-            if body is None:
+            try:
+                body = _json_body(request.body)
+            except ValueError:
                 return ckan.bad_request("JSON Error: 请求体不是有效的 JSON")
         else:
             body = {}

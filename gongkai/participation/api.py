@@ -30,10 +30,8 @@ class Page(Schema):
 
 
 def _slice(qs: Any, p: Page) -> tuple[int, Any]:
-    page = max(p.page, 1)
     size = min(max(p.size, 1), MAX_PAGE_SIZE)
-    total = qs.count()
-    return total, qs[(page - 1) * size : page * size]
+    return qs.count(), qs[(p.page - 1) * size : p.page * size]
 
 
 class FeedbackGroupOut(Schema):

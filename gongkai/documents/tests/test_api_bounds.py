@@ -28,7 +28,8 @@ def _error(r: Any, status: int) -> dict[str, Any]:
 @pytest.mark.parametrize("page", [HUGE, "0", "-1"])
 def test_page_numbers_out_of_range_are_422(db: Any, client: Client, path: str, page: str) -> None:
     params = {"page": page, "q": "通知"} if path.endswith("search") else {"page": page}
-    _error(client.get(path, params), 422)
+    fields = _error(client.get(path, params), 422)["error"]["fields"]
+    assert fields["page"] == ("应不大于 1000000" if page == HUGE else "应不小于 1")
 
 
 def test_the_last_page_in_range_still_answers(db: Any, client: Client) -> None:
