@@ -5,8 +5,9 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from gongkai.audit.models import AuditEntry
 
@@ -84,6 +85,8 @@ class UserAdmin(DjangoUserAdmin):
         ro = list(super().get_readonly_fields(request, obj))
         if not permissions.is_platform_admin(request.user):
             ro += ["is_superuser", "is_staff"]
+        if obj is not None and not permissions.can_manage_person(request.user, obj):
+            ro += ["username", "full_name", "email", "is_active"]
         return ro
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -91,9 +94,34 @@ class UserAdmin(DjangoUserAdmin):
         ids = permissions.org_ids(request.user, Action.MANAGE)
         if ids is None:
             return qs
-        return qs.filter(memberships__organization_id__in=ids).distinct() | qs.filter(
-            pk=request.user.pk
+        # one filter then distinct: Django refuses to OR a distinct queryset (audit F8)
+        return qs.filter(Q(memberships__organization_id__in=ids) | Q(pk=request.user.pk)).distinct()
+
+    def _why_not(self, request: HttpRequest, person: User) -> str:
+        from gongkai.organizations.models import Organization
+
+        foreign = permissions.unmanaged_org_ids(request.user, person)
+        names = "、".join(
+            Organization.objects.filter(pk__in=foreign).values_list("name", flat=True)
         )
+        if person.is_superuser:
+            return "平台管理员的密码和状态只能由平台管理员修改。"
+        return (
+            f"{person} 还在您不管理的机构（{names}）担任角色：其密码、启用状态、姓名和邮箱"
+            "只能由同时管理这些机构的管理员或平台管理员修改；您仍可调整其在本机构的角色。"
+        )
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        person = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and person is not None
+            and not permissions.can_manage_person(request.user, person)
+        ):
+            messages.warning(request, self._why_not(request, person))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _manages_any(request)
@@ -113,6 +141,10 @@ class UserAdmin(DjangoUserAdmin):
         return False  # people are deactivated, never deleted: the audit trail names them
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        person = self.get_object(request, id)
+        if person is not None and not permissions.can_manage_person(request.user, person):
+            messages.error(request, self._why_not(request, person))
+            return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[person.pk]))
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = User.objects.get(pk=id)
@@ -128,6 +160,8 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         ip = client_ip(request)
+        # the services save, not formset.save(): the admin's change message still reads these
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for f in formset.forms:
             if not hasattr(f, "cleaned_data") or not f.cleaned_data:
                 continue

@@ -6,6 +6,8 @@ Rules:
 - 管理员 (admin): all of the above and manage the organisation and its people, in its own
   organisation and every organisation below it (a city's admin oversees its districts).
 - A platform administrator (superuser) may do everything everywhere.
+- A person's password, active flag and identity change only by someone who manages every
+  organisation the person holds a role in (else the admin of one could act as them in another).
 - Outside their scope staff see nothing: a foreign object answers exactly like a missing one.
 """
 
@@ -79,6 +81,29 @@ def can(user: Any, action: Action, org_id: int | None) -> bool:
 def is_staff_anywhere(user: Any) -> bool:
     ids = org_ids(user, Action.VIEW)
     return ids is None or bool(ids)
+
+
+def unmanaged_org_ids(user: Any, person: Any) -> set[int]:
+    """Organisations where `person` holds a role that `user` does not manage."""
+    ids = org_ids(user, Action.MANAGE)
+    if ids is None:
+        return set()
+    held = set(Membership.objects.filter(user=person).values_list("organization_id", flat=True))
+    return held - ids
+
+
+def can_manage_person(user: Any, person: Any) -> bool:
+    """May `user` set `person`'s password, active flag, name and e-mail? The platform
+    administrator, the person themselves, or someone managing every organisation they serve."""
+    if is_platform_admin(user):
+        return True
+    if person.is_superuser:
+        return False
+    if person.pk == getattr(user, "pk", None):
+        return True
+    ids = org_ids(user, Action.MANAGE)
+    held = set(Membership.objects.filter(user=person).values_list("organization_id", flat=True))
+    return bool(ids) and bool(held) and not unmanaged_org_ids(user, person)
 
 
 def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
