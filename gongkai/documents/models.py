@@ -247,9 +247,11 @@ class DocumentVersion(models.Model):
 
 
 class Attachment(models.Model):
+    NAME_MAX = 200
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件", upload_to="attachments/%Y/%m/")
-    name = models.CharField("文件名", max_length=200)
+    name = models.CharField("文件名", max_length=NAME_MAX)
     size = models.PositiveBigIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=120)
     sha256 = models.CharField(max_length=64)

@@ -39,7 +39,7 @@ from gongkai.lib import indexno
 from gongkai.lib.docnumber import DocNumberError, normalize_doc_number
 from gongkai.lib.errors import Conflict
 from gongkai.lib.richtext import html_to_text, sanitize_html
-from gongkai.lib.uploads import UploadRejected, check_upload
+from gongkai.lib.uploads import UploadRejected, check_upload, fit_name
 from gongkai.organizations.models import Organization
 from gongkai.review import selectors as review_selectors
 from gongkai.review import services as review
@@ -74,12 +74,15 @@ def snapshot(doc: Document) -> dict[str, Any]:
     return data
 
 
+NOTE_MAX = DocumentVersion._meta.get_field("note").max_length or 200  # 添加附件 + a long name
+
+
 def _write_version(doc: Document, by: Any, note: str) -> None:
     doc.version += 1
     Document.objects.filter(pk=doc.pk).update(version=doc.version)
     DocumentVersion.objects.create(
         document=doc, number=doc.version, status=doc.status, data=snapshot(doc),
-        created_by=by if getattr(by, "pk", None) else None, note=note,
+        created_by=by if getattr(by, "pk", None) else None, note=note[:NOTE_MAX],
     )  # fmt: skip
 
 
@@ -464,7 +467,7 @@ def add_attachment(
     permissions.require(by, Action.EDIT, doc.org_id)
     if doc.status not in EDITABLE_STATES:
         raise Conflict("只有草稿或已撤回的信息可以添加附件")
-    name = (upload.name or "").rsplit("/", 1)[-1]
+    name = fit_name((upload.name or "").rsplit("/", 1)[-1], Attachment.NAME_MAX)
     try:
         checked = check_upload(
             name,

@@ -77,6 +77,17 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
+def fit_name(name: str, max_length: int) -> str:
+    """`name` cut to `max_length` characters keeping its extension (audit F7: a 300-character
+    name would not fit the column; PostgreSQL refuses it, SQLite stores it unchecked)."""
+    if len(name) <= max_length:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) + 1 >= max_length:
+        return name[:max_length]
+    return stem[: max_length - len(ext) - 1].rstrip() + "." + ext
+
+
 def check_upload(name: str, stream: BinaryIO, size: int, max_bytes: int) -> CheckedFile:
     if size <= 0:
         raise UploadRejected(f"附件“{name}”是空文件")

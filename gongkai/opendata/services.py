@@ -39,6 +39,7 @@ from gongkai.accounts.models import ApiToken, User
 from gongkai.accounts.permissions import Action
 from gongkai.audit.services import changes, record
 from gongkai.lib.errors import Conflict
+from gongkai.lib.uploads import fit_name
 from gongkai.organizations.models import Organization
 
 from . import tabular
@@ -229,7 +230,7 @@ def add_version(
             res.versions.order_by("-number").values_list("number", flat=True).first() or 0
         ) + 1
         version = ResourceVersion(
-            resource=res, number=number, original_name=filename[-200:], format=fmt,
+            resource=res, number=number, original_name=fit_name(filename, 200), format=fmt,
             created_by=by if getattr(by, "pk", None) else None,
         )  # fmt: skip
         target = version_dir(version)

@@ -70,3 +70,21 @@ def test_openapi_states_the_bounds(db: Any, client: Client) -> None:
     staff_params = spec["paths"]["/api/v1/staff/applications"]["get"]["parameters"]
     offset = next(p for p in staff_params if p["name"] == "offset")
     assert offset["schema"]["maximum"] == OFFSET_MAX
+
+
+def test_a_long_attachment_name_is_cut_keeping_its_extension(org: Any) -> None:
+    """Audit F7: a 300-character name (cut to 255 by Django's parser) did not fit the 200-character
+    column: PostgreSQL refused the insert, SQLite stored it unchecked."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongkai.documents.models import Attachment
+
+    doc = make_document(org, state="draft")
+    client, auth = token_client(staff(org, Role.EDITOR))
+    r = client.post(
+        f"/api/v1/documents/{doc.pk}/attachments",
+        {"file": SimpleUploadedFile("附" * 300 + ".pdf", b"%PDF-1.5 x")}, **auth,
+    )  # fmt: skip
+    assert r.status_code == 201, r.content[:300]
+    stored = Attachment.objects.get(document=doc)
+    assert len(stored.name) == Attachment.NAME_MAX and stored.name.endswith("附.pdf")

@@ -9,7 +9,7 @@ from gongkai.lib import hashchain, indexno
 from gongkai.lib.creditcode import check_character, is_valid_credit_code
 from gongkai.lib.docnumber import DocNumberError, normalize_doc_number
 from gongkai.lib.richtext import html_to_text, sanitize_html
-from gongkai.lib.uploads import UploadRejected, check_upload
+from gongkai.lib.uploads import UploadRejected, check_upload, fit_name
 
 
 @pytest.mark.parametrize(
@@ -197,3 +197,18 @@ def test_uploads_are_checked_by_content() -> None:
         check_upload(
             "公文.ofd", io.BytesIO(plain_zip.getvalue()), len(plain_zip.getvalue()), 10_000
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("通知.pdf", "通知.pdf"),
+        ("x" * 300 + ".pdf", "x" * 16 + ".pdf"),
+        ("a" * 14 + " " + "b" * 10 + ".docx", "a" * 14 + ".docx"),  # no space before the dot
+        ("y" * 40, "y" * 20),  # no extension: plain cut
+        ("a." + "b" * 40, ("a." + "b" * 40)[:20]),  # an "extension" longer than the room
+    ],
+)
+def test_fit_name_keeps_the_extension(name: str, expected: str) -> None:
+    assert fit_name(name, 20) == expected
+    assert len(fit_name(name, 20)) <= 20
