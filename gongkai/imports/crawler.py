@@ -1,7 +1,11 @@
 """Crawling an agency's old website for `gongkai import_site`: polite, bounded, same host only.
 
 Rules:
-- Only the start URL's host (http or https) is fetched; a redirect to another host is refused.
+- Only the start URL's origin is fetched: the same scheme, host and port, for links, sitemaps
+  and redirects alike (audit F6: another port is another service); http on port 80 may move to
+  https on 443 of the same host. A redirect anywhere else is refused.
+- Each fetch has a total deadline (`fetch_deadline`, 30 s), not only a per-read socket timeout:
+  a server trickling one byte at a time is cut off.
 - robots.txt is read first and honoured for our user agent (a missing robots.txt allows all);
   its Crawl-delay, when longer than ours, is used. `Sitemap:` lines in it are followed.
 - A start URL ending in .xml is a sitemap (a <urlset> or a <sitemapindex>); otherwise pages are
@@ -81,38 +85,92 @@ def links(html: bytes, base: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) URL, the port filled in; None for anything else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number or out of range
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname.lower(), port or DEFAULT_PORTS[parts.scheme]
+
+
+def same_site(start: tuple[str, str, int], url: str) -> bool:
+    """Is `url` on the start URL's origin (or its https upgrade on the default ports)?"""
+    found = origin(url)
+    if found is None or found[1] != start[1]:
+        return False
+    return found == start or (start[0::2] == ("http", 80) and found[0::2] == ("https", 443))
+
+
 class OffHostRedirect(urllib.error.URLError):
-    """A redirect to another host: refused, the crawl stays on the old site."""
+    """A redirect off the start URL's origin: refused, the crawl stays on the old site."""
 
 
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    def __init__(self, host: str):
-        self.host = host
+class FetchTooSlow(OSError):
+    """A response that did not arrive within the fetch deadline."""
+
+
+class _SameSiteRedirects(urllib.request.HTTPRedirectHandler):
+    def __init__(self, start: tuple[str, str, int]):
+        self.start = start
 
     def redirect_request(
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> Any:
-        if urlsplit(newurl).hostname != self.host:
-            raise OffHostRedirect(f"重定向到其他网站 {newurl}，已拒绝")
+        if not same_site(self.start, newurl):
+            raise OffHostRedirect(f"重定向到其他网站或端口 {newurl}，已拒绝")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+READ_CHUNK = 64 * 1024
+
+
+def _read_within(response: Any, limit: int, deadline: float) -> bytes:
+    """Up to `limit` bytes of the body, or FetchTooSlow once `deadline` (monotonic) passes."""
+    sock = getattr(getattr(response.fp, "raw", None), "_sock", None)  # CPython's SocketIO
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchTooSlow("响应超过抓取时限，已中止")
+        if sock is not None:  # no single read may outlast the deadline either
+            sock.settimeout(remaining)
+        try:
+            chunk = response.read1(min(READ_CHUNK, limit - size))
+        except TimeoutError as e:
+            raise FetchTooSlow("响应超过抓取时限，已中止") from e
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 class Crawler:
     def __init__(
         self, start_url: str, *, max_pages: int = 500, max_depth: int = 3, delay: float = 1.0,
-        timeout: float = 15.0, max_bytes: int = 5 * 1024 * 1024, user_agent: str = USER_AGENT,
-        sleep: Callable[[float], None] = time.sleep,
+        timeout: float = 15.0, fetch_deadline: float = 30.0, max_bytes: int = 5 * 1024 * 1024,
+        user_agent: str = USER_AGENT, sleep: Callable[[float], None] = time.sleep,
     ) -> None:  # fmt: skip
-        parts = urlsplit(start_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        start = origin(start_url)
+        if start is None:
             raise CrawlError(f"起始网址应为 http:// 或 https:// 开头的完整网址：{start_url}")
-        self.start_url, self.host = start_url, parts.hostname
+        parts = urlsplit(start_url)
+        self.start_url, self.start = start_url, start
         self.root = f"{parts.scheme}://{parts.netloc}"
         self.max_pages, self.max_depth = max_pages, max_depth
         self.delay, self.timeout, self.max_bytes = delay, timeout, max_bytes
+        self.fetch_deadline = fetch_deadline
         self.user_agent, self.sleep = user_agent, sleep
         self.log = CrawlLog()
-        self._opener = urllib.request.build_opener(_SameHostRedirects(self.host))
+        self._opener = urllib.request.build_opener(_SameSiteRedirects(start))
         self._last = 0.0
         self._robots = urllib.robotparser.RobotFileParser()
 
@@ -130,9 +188,11 @@ class Crawler:
         if urlsplit(url).scheme not in ("http", "https"):
             raise ValueError(f"只抓取 http/https 网址：{url}")
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})  # noqa: S310
+        deadline = time.monotonic() + self.fetch_deadline
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                body = response.read(self.max_bytes + 1)
+            timeout = min(self.timeout, self.fetch_deadline)
+            with self._opener.open(request, timeout=timeout) as response:
+                body = _read_within(response, self.max_bytes + 1, deadline)
                 return response.status, response.headers.get("Content-Type", ""), body
         except urllib.error.HTTPError as e:
             return e.code, "", b""
@@ -156,10 +216,9 @@ class Crawler:
         ]
 
     def _allowed(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.hostname != self.host or parts.scheme not in ("http", "https"):
+        if not same_site(self.start, url):
             return False
-        return not parts.path.lower().endswith(_SKIP_SUFFIXES)
+        return not urlsplit(url).path.lower().endswith(_SKIP_SUFFIXES)
 
     # -- the crawl -------------------------------------------------------------------------
     def pages(self) -> Iterator[Fetched]:
@@ -210,4 +269,4 @@ class Crawler:
                         queue.append((link, depth + 1, False))
 
     def _allowed_sitemap(self, url: str) -> bool:
-        return urlsplit(url).hostname == self.host
+        return same_site(self.start, url)
