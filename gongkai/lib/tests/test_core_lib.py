@@ -153,7 +153,7 @@ def test_official_document_markup_survives_sanitising() -> None:
     html = '<h2>一、总体要求</h2><p align="center">正文</p><table><tr><td colspan="2">表</td></tr></table><a href="https://www.gov.cn/">链接</a>'
     clean = sanitize_html(html)
     assert '<td colspan="2">' in clean and "<h2>" in clean and 'rel="noopener noreferrer"' in clean
-    assert html_to_text("<p>一&amp;二</p><p>三</p>") == "一&二三"
+    assert html_to_text("<p>一&amp;二</p><p>三</p>") == "一&二 三"
 
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
