@@ -1,6 +1,6 @@
 """Benchmark of the personal-information detector (gongkai.lib.pii).
 
-Run:  .venv/bin/python bench/pii.py [--mb 50] [--seed 2019] [--tagger]
+Run:  .venv/bin/python bench/pii.py [--mb 50] [--seed 2019] [--tagger] [--baseline REV]
 
 Generates government-style pages with planted identifiers and look-alikes (索引号, 文号, dates,
 amounts, hotlines, postcodes, office numbers, officials' names, 18-digit numbers with a wrong
@@ -8,7 +8,17 @@ GB 11643 check character) by `gongkai.lib.pii.synth`, then measures on one core:
 - throughput of detect() over at least --mb megabytes of UTF-8 text, all types and the
   structured types only (no names or addresses), in characters/s and MB/s;
 - precision and recall per type against the planted truth (exact type and span).
-With --tagger the LAC name tagger is also measured on a small sample (it is slow).
+These synthetic pages are dense with identifiers, so they are read by the rules alone
+(`context_tagger=False`); with --tagger the LAC name tagger is also measured on a small sample.
+
+Evaluation set (`bench/data/pii/eval.jsonl`, 480 labelled texts in real 公示 layouts, built by
+`bench/data/pii/make_eval.py`, never used by the unit tests), read by `detect()` with its
+defaults as the review gate does: structured precision and recall, the personal identifiers
+still in clear after `redact()` (统一社会信用代码 is public and left out), person-name recall for
+names that share a sentence with an identifier and overall, name precision; and the throughput
+of `detect()` on text without identifiers (government prose with look-alikes and the three
+corpus pages). `--baseline REV` measures the same with `gongkai/lib` as it was at git REV, in a
+subprocess, and prints both side by side ("baseline" in the JSON).
 
 Comparison: the same timed text goes through Microsoft Presidio's `AnalyzerEngine` with pattern
 recognisers equivalent to our structured types (the same shapes, and the same GB 11643, Luhn and
@@ -20,16 +30,19 @@ The figures are printed as one JSON object on the last line.
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+# --baseline runs this file again over an older gongkai/lib unpacked elsewhere
+sys.path.insert(0, os.environ.get("GONGKAI_BENCH_ROOT", str(ROOT)))
 
-from gongkai.lib.pii import STRUCTURED_TYPES, TYPES, LacTagger, detect
-from gongkai.lib.pii.synth import labelled_document
+from gongkai.lib.pii import STRUCTURED_TYPES, TYPES, LacTagger, detect  # noqa: E402
+from gongkai.lib.pii.synth import labelled_document  # noqa: E402
 
 Label = tuple[str, int, int]
 
@@ -39,13 +52,15 @@ def build_pool(seed: int, docs: int) -> list[tuple[str, list[Label]]]:
     return [labelled_document(rng, records=4, filler=40) for _ in range(docs)]
 
 
-def throughput(texts: list[str], types: tuple[str, ...] | None) -> tuple[float, float]:
+def throughput(
+    texts: list[str], types: tuple[str, ...] | None, **kwargs: object
+) -> tuple[float, float]:
     """(characters/s, UTF-8 MB/s) of detect() over `texts`."""
     chars = sum(len(t) for t in texts)
     size = sum(len(t.encode()) for t in texts)
     start = time.perf_counter()
     for text in texts:
-        detect(text, types=types)
+        detect(text, types=types, **kwargs)  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
     return chars / seconds, size / seconds / 1e6
 
@@ -77,6 +92,113 @@ def score(pool: list[tuple[str, list[Label]]], **kwargs: object) -> dict[str, di
             "recall": round(recall, 4),
         }
     return out
+
+
+# --- the labelled evaluation set ---------------------------------------------------------------
+EVAL = ROOT / "bench" / "data" / "pii" / "eval.jsonl"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def _compact(value: str) -> str:
+    return "".join(c for c in value if c.isalnum())
+
+
+def evaluate() -> dict[str, object]:
+    """Scores of detect()/redact() with their defaults on the evaluation set."""
+    from gongkai.lib.pii import redact
+
+    rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines()]
+    st_tp = st_found = st_true = 0
+    names_tp = names_found = 0
+    near = [0, 0]  # (found, labelled)
+    overall = [0, 0]
+    in_clear: list[str] = []
+    misses: list[str] = []
+    for row in rows:
+        text = row["text"]
+        findings = detect(text)
+        found = {(f.type, f.start, f.end) for f in findings}
+        truth = {(t, s, e) for t, s, e, _ in row["labels"]}
+        st_found += sum(1 for t, *_ in found if t in STRUCTURED_TYPES)
+        st_true += sum(1 for t, *_ in truth if t in STRUCTURED_TYPES)
+        st_tp += sum(1 for t, *_ in found & truth if t in STRUCTURED_TYPES)
+        names_found += sum(1 for t, *_ in found if t == "person_name")
+        names_tp += sum(1 for t, *_ in found & truth if t == "person_name")
+        redacted = redact(text, findings)
+        flat = _compact(redacted)
+        for kind, start, end, is_near in row["labels"]:
+            value = text[start:end]
+            if kind == "person_name":
+                hit = (kind, start, end) in found
+                for bucket in [overall] + ([near] if is_near else []):
+                    bucket[0] += hit
+                    bucket[1] += 1
+                if not hit and len(misses) < 40:
+                    misses.append(
+                        f"{row['shape']}: {value} in {text[max(0, start - 12) : end + 12]!r}"
+                    )
+            elif kind != "credit_code" and (value in redacted or _compact(value) in flat):
+                in_clear.append(f"{row['shape']}: {kind} {value}")
+    wrong = [
+        f"{row['shape']}: {f.type} {f.text}"
+        for row in rows
+        for f in detect(row["text"])
+        if (f.type, f.start, f.end) not in {(t, s, e) for t, s, e, _ in row["labels"]}
+    ]
+    return {
+        "texts": len(rows),
+        "structured_precision": round(st_tp / st_found, 4) if st_found else 1.0,
+        "structured_recall": round(st_tp / st_true, 4) if st_true else 1.0,
+        "identifiers_in_clear": len(in_clear),
+        "name_recall_near_identifier": round(near[0] / near[1], 4) if near[1] else 1.0,
+        "name_recall": round(overall[0] / overall[1], 4) if overall[1] else 1.0,
+        "name_precision": round(names_tp / names_found, 4) if names_found else 1.0,
+        "names_labelled": overall[1],
+        "names_near_identifier": near[1],
+        "in_clear": in_clear[:20],
+        "name_misses": misses[:20],
+        "wrong_findings": wrong[:20],
+    }
+
+
+def plain_texts(seed: int, mb: float) -> list[str]:
+    """Government prose without identifiers: decoy sentences (索引号, 文号, dates, amounts,
+    hotlines, officials) and the text of the corpus pages, to about `mb` MB."""
+    from gongkai.lib.pii.synth import decoy_sentence
+
+    rng = random.Random(seed)
+    pages = ["".join(decoy_sentence(rng) for _ in range(60)) for _ in range(200)]
+    for path in sorted(CORPUS.glob("*.txt")):
+        pages.append(path.read_text(encoding="utf-8", errors="replace"))
+    size = sum(len(t.encode()) for t in pages) / 1e6
+    return pages * max(1, round(mb / size + 0.5))
+
+
+def eval_figures(seed: int, mb: float) -> dict[str, object]:
+    texts = plain_texts(seed, mb)
+    detect(texts[0])  # load what loads lazily before the clock starts
+    _, rate = throughput(texts, None)
+    return {"eval": evaluate(), "mb_per_s_no_identifiers": round(rate, 1),
+            "timed_mb_no_identifiers": round(sum(len(t.encode()) for t in texts) / 1e6, 1)}  # fmt: skip
+
+
+def baseline(rev: str, seed: int, mb: float) -> dict[str, object]:
+    """eval_figures() of gongkai/lib as it was at git `rev`, run in a subprocess."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", rev, "gongkai/__init__.py", "gongkai/lib"],
+            check=True, capture_output=True,
+        ).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--eval-only", "--seed", str(seed), "--mb", str(mb)],
+            env={**os.environ, "GONGKAI_BENCH_ROOT": tmp}, check=True, capture_output=True,
+            text=True,
+        ).stdout  # fmt: skip
+    return {"rev": rev, **json.loads(out.strip().splitlines()[-1])}
 
 
 # --- Microsoft Presidio, for comparison ---------------------------------------------------------------
@@ -175,7 +297,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2019)
     parser.add_argument("--docs", type=int, default=2000, help="distinct labelled pages")
     parser.add_argument("--tagger", action="store_true", help="also score the LAC name tagger")
+    parser.add_argument("--baseline", metavar="REV", help="also measure gongkai/lib at git REV")
+    parser.add_argument("--eval-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.eval_only:
+        print(json.dumps(eval_figures(args.seed, min(args.mb, 20)), ensure_ascii=False))
+        return
 
     started = time.perf_counter()
     pool = build_pool(args.seed, args.docs)
@@ -186,12 +313,12 @@ def main() -> None:
     timed_mb = sum(len(t.encode()) for t in timed) / 1e6
     print(f"{len(pool)} labelled pages, {pool_mb:.1f} MB; timing on {timed_mb:.1f} MB", flush=True)
 
-    all_chars, all_mb = throughput(timed, None)
+    all_chars, all_mb = throughput(timed, None, context_tagger=False)
     print(f"all types:        {all_chars / 1e6:6.2f} M chars/s  {all_mb:6.1f} MB/s", flush=True)
     st_chars, st_mb = throughput(timed, STRUCTURED_TYPES)
     print(f"structured types: {st_chars / 1e6:6.2f} M chars/s  {st_mb:6.1f} MB/s", flush=True)
 
-    scores = score(pool)
+    scores = score(pool, context_tagger=False)
     for kind, s in scores.items():
         print(f"{kind:14s} precision {s['precision']:.4f}  recall {s['recall']:.4f}  ({s})")
     result: dict[str, object] = {
@@ -223,6 +350,12 @@ def main() -> None:
             print(
                 f"Presidio AnalyzerEngine: {presidio_mb:6.2f} MB/s; ours ×{st_mb / presidio_mb:.1f}"
             )
+    figures = eval_figures(args.seed, min(args.mb, 20))
+    result.update(figures)
+    print(f"evaluation set: {json.dumps(figures, ensure_ascii=False)}", flush=True)
+    if args.baseline:
+        result["baseline"] = baseline(args.baseline, args.seed, args.mb)
+        print(f"baseline: {json.dumps(result['baseline'], ensure_ascii=False)}", flush=True)
     if args.tagger:
         sample = pool[:50]
         tagger = LacTagger()

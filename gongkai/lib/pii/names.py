@@ -87,7 +87,8 @@ NOT_NAMES = frozenset(
 _TITLES = (
     "总书记|书记|副主任|主任|局长|市长|县长|区长|省长|州长|镇长|乡长|部长|厅长|处长|科长|主席|委员|"
     "组长|秘书长|院长|庭长|检察长|所长|站长|队长|校长|总理|理事长|会长|常委|干部|代表|发言人|"
-    "记者|通讯员|编辑|审核|校对|作者|撰稿|摄影|审签|签发|领导|厅|局|办|委|"
+    "记者|通讯员|编辑|审核|校对|作者|撰稿|摄影|审签|签发|领导|发布人|发布者|审核人|责任编辑|编审|"
+    "厅|局|办|委|"
     "書記|局長|市長|縣長|區長|省長|部長|廳長|處長|科長|組長|院長|會長|委員|領導|記者|編輯|審核"
 )
 _OFFICIAL_BEFORE = re.compile(rf"(?:{_TITLES})[、，,:：\s]*(?:兼|由|为|為)?$")
@@ -136,9 +137,9 @@ def _read_name(text: str, pos: int) -> tuple[int, float] | None:
         chars = text[pos + head : end]
         if len(chars) < given or not all(_is_han(c) and c not in _STOP for c in chars):
             continue
-        if given == 2 and chars[-1] in _PREDICATE_START:
-            continue
         nxt = text[end : end + 1]
+        if given == 2 and chars[-1] in _PREDICATE_START and (nxt and _is_han(nxt)):
+            continue  # 张三生于 …: but 贾春生 before a space or a colon is a whole name
         if not nxt or not _is_han(nxt) or nxt in _PREDICATE_START:
             return end, 1.0
         if fallback is None:
@@ -199,9 +200,12 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in cells]
 
 
+_ANY_HEADER = re.compile("|".join(sorted(_NAME_HEADERS, key=len, reverse=True)))
+
+
 def table_names(text: str) -> Iterator[tuple[int, int, float]]:
     """Names in the column headed 姓名/户主/申请人 … of a table written one row per line."""
-    if "\n" not in text:
+    if "\n" not in text or not _ANY_HEADER.search(text):
         return
     lines = text.split("\n")
     offsets = [0]
@@ -227,10 +231,15 @@ def table_names(text: str) -> Iterator[tuple[int, int, float]]:
                 yield offsets[i] + start, offsets[i] + start + len(name), TABLE_CONFIDENCE
 
 
-# Cues of possession or payment around a name: their sentences go to the tagger.
-_CONTEXT_CUE = re.compile(
-    r"名下|持有|户[（(]|等[0-9一二三四五六七八九十两]{1,3}[人户名]|发放|支付给|拨付给|汇入|转入"
+# Cues of possession, payment or address next to a name-like word: their sentences go to the
+# tagger. Each cue counts only where a plausible name stands right beside it, so prose full of
+# 发放 and 反映 stays on the fast path.
+_CUE_AFTER = re.compile(
+    r"名下|持有|户[（(]|等[0-9一二三四五六七八九十两]{1,3}[人户名]|反映|[:：]您好|于[0-9]{4}年|"
+    r"通过(?:信函|网上|电话|邮件|当面)"
 )
+_CUE_BEFORE = re.compile(r"向|发放给|支付给|拨付给|发放至")
+_PAYMENT_AFTER = frozenset("发支拨转汇退兑")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _WINDOW_MAX = 300
 CONTEXT_CONFIDENCE = 0.8
@@ -256,14 +265,45 @@ def sentence_spans(text: str, positions: Iterable[int]) -> list[tuple[int, int]]
 
 
 def context_positions(text: str) -> list[int]:
-    """Where a cue of possession or payment stands (X名下, 向X发放, X等3人 …)."""
-    return [m.start() for m in _CONTEXT_CUE.finditer(text)]
+    """Where a plausible name stands beside a cue (X名下, X持有, X户（, X等3人, X反映, X：您好,
+    向X发放 …)."""
+    found: list[int] = []
+    for m in _CUE_AFTER.finditer(text):
+        at = m.start()
+        if any(plausible_name(text[at - n : at]) for n in (3, 2, 4) if at >= n):
+            found.append(at)
+    for m in _CUE_BEFORE.finditer(text):
+        at = m.end()
+        for n in (3, 2, 4):
+            if plausible_name(text[at : at + n]) and (
+                m.group() != "向" or text[at + n : at + n + 1] in _PAYMENT_AFTER
+            ):
+                found.append(at)
+                break
+    return found
+
+
+# What follows a name in the cues above (名下, 户（, 持有, 等3人, 于…年, 通过, 反映 …).
+_AFTER_NAME = frozenset("名户持等于通反驾在的和与及被已向将称诉")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """A tagger's span cut to a plausible name (LAC may take 名 of 名下 into the name)."""
+    """A tagger's span fitted to a plausible name: LAC may take 名 of 名下 or 户 into the name,
+    or leave the last character out (许红|军户, 马思|远于)."""
+    while end - start > 2 and text[end - 1] in _AFTER_NAME:
+        end -= 1
+    if end - start == 2 and end < len(text):
+        nxt, after = text[end], text[end + 1 : end + 2]
+        whole = not after or not _is_han(after) or after in _AFTER_NAME
+        if (
+            _is_han(nxt)
+            and nxt not in _AFTER_NAME
+            and whole
+            and plausible_name(text[start : end + 1])
+        ):
+            return start, end + 1
     for stop in range(end, start + 1, -1):
-        if plausible_name(text[start:stop]):
+        if text[stop - 1] not in _AFTER_NAME and plausible_name(text[start:stop]):
             return start, stop
     return None
 

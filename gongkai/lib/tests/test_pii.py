@@ -194,6 +194,72 @@ def test_credit_code_is_checked_against_gb32100() -> None:
     assert detect(f"统一社会信用代码：{CREDIT[:-1]}2", min_confidence=0) == []
 
 
+# Real codes from public registers (GB 32100 structure and GB 11714 check of the 组织机构代码).
+REAL_CODES = (
+    "91350100M000100Y43", "91110000802100433B", "112302070019030687", "911101077776591113",
+    "51610700305332460K", "11610923MB2900168E", "1134082855783407XL", "91341000MA2N0ABGXX",
+)  # fmt: skip
+# An 18-digit, all-numeric, Luhn-valid UnionPay number that also passes the GB 32100 check
+# character: the failure of issue 17 (reported as a public credit code, left in clear).
+CARD_LIKE_CODE = "622703161748761971"
+
+
+def test_real_credit_codes_have_the_whole_structure() -> None:
+    from gongkai.lib.pii.checks import credit_code_structured, org_code_check
+
+    assert all(credit_code_structured(c) for c in REAL_CODES)
+    assert org_code_check("M000100Y") == "4" and org_code_check("55783407") == "X"
+    assert not credit_code_structured("9C350100M000100Y43")  # kind C does not exist
+    assert not credit_code_structured("91999900M000100Y43")  # no such region
+    assert not credit_code_structured("91350100M000100Y53")  # 组织机构代码 check broken
+
+
+def test_a_card_after_its_label_is_a_card_and_is_masked() -> None:
+    from gongkai.lib.creditcode import is_valid_credit_code
+    from gongkai.lib.pii.checks import luhn_ok
+
+    assert is_valid_credit_code(CARD_LIKE_CODE) and luhn_ok(CARD_LIKE_CODE)
+    for label in ("银行卡", "银行账户：", "卡号", "开户行：农业银行，账号", "收款账户"):
+        assert kinds(f"补助已发放至其{label}{CARD_LIKE_CODE}。") == [("bank_card", CARD_LIKE_CODE)]
+        assert CARD_LIKE_CODE not in redact(f"补助已发放至其{label}{CARD_LIKE_CODE}。")
+    assert kinds(f"统一社会信用代码：{CARD_LIKE_CODE}") == [("credit_code", CARD_LIKE_CODE)]
+    # without a label: a UnionPay-looking number that passes Luhn is masked as a card
+    assert kinds(f"序号1，{CARD_LIKE_CODE}。") == [("bank_card", CARD_LIKE_CODE)]
+    # a real all-digit code without a label keeps its public reading
+    assert kinds("112302070019030687，已核准。") == [("credit_code", "112302070019030687")]
+
+
+def test_names_in_a_table_column_are_found() -> None:
+    text = "序号\t户主姓名\t家庭人口\t金额\n1\t赵一平\t3\t500\n2\t钱多\t1\t300\n合计\t\t4\t800"
+    assert kinds(text) == [("person_name", "赵一平"), ("person_name", "钱多")]
+    spaced = "序号 姓名 性别 金额\n1 孙立新 男 1000\n2 周敏 女 800"
+    assert kinds(spaced) == [("person_name", "孙立新"), ("person_name", "周敏")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("补助资金已发放至张建国名下银行卡6222021234567890128。", "张建国"),
+        ("经查，李明华持有的身份证11010519491231002X已挂失。", "李明华"),
+        ("拟将许红军户（4人）纳入最低生活保障范围。", "许红军"),
+        ("向陈小红发放临时救助金2000元。", "陈小红"),
+        ("孙建业等3人申请公共租赁住房补贴。", "孙建业"),
+        ("马春生：您好！您反映的问题收悉。", "马春生"),
+        ("2024年7月17日，余立新通过信函方式申请公开。", "余立新"),
+    ],
+)
+def test_names_without_a_role_cue_are_read_by_the_tagger_where_it_matters(
+    text: str, name: str
+) -> None:
+    assert [f.text for f in detect(text) if f.type == "person_name"] == [name]
+    assert name not in redact(text)
+
+
+def test_officials_and_publishers_stay_public() -> None:
+    text = "发布人：汤杰　审核：刘玉梅。来访人反映问题，联系手机13800138000，信访办主任王川督办。"
+    assert [f.type for f in detect(text)] == ["mobile"]
+
+
 def test_types_argument_limits_the_search() -> None:
     text = f"{VALID_ID} 13800138000"
     assert kinds(text, types=["mobile"]) == [("mobile", "13800138000")]
