@@ -4,15 +4,22 @@ Every state change in Gongkai writes an audit entry, so the audit chain's head h
 version of everything public: a cached response is keyed by it (plus host, full path and the
 长者版/字号 cookies that change the markup) and is never stale. Clients get the key as ETag
 and a 304 when they already have it. Requests with a session or an Authorization header, and
-every non-GET, pass straight through.
+every non-GET, pass straight through; so does a response that sets a cookie (a form's CSRF
+token) or is marked private.
+
+Compression (gzip, brotli, zstd; django-http-compression) applies to the same kind of response
+only: never to one that carries a secret such as a CSRF token or personal data next to what a
+visitor typed, which is what the BREACH attack needs.
 """
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
+from django_http_compression.middleware import HttpCompressionMiddleware
 
 from gongkai.audit.selectors import head_hash
 
@@ -22,9 +29,23 @@ PREFIXES = (
     "/documents/",
     "/sitemap",
     "/feeds/",
-    "/api/v1/documents",
-    "/api/v1/organizations",
+    "/search/",
+    "/data/",
+    "/consultations/",
+    "/mailbox/",
+    "/decisions/",
+    "/participation/",
+    "/annual-report/",
+    "/robots.txt",
+    "/api/v1/",
+    "/api/3/action/",
 )
+# Search results change when the index does, which writes no audit entry: never stored, but
+# tagged by their own content so that a client still gets a 304.
+CONTENT_TAGGED = ("/search/", "/api/v1/search")
+# personal lookups and staff pages under the public prefixes
+EXCLUDED = ("/data/staff/", "/data/access/", "/mailbox/query/", "/participation/staff/",
+            "/api/v1/staff/")  # fmt: skip
 TTL = 600  # seconds: entries are exact by key; this only bounds memory held by unused keys
 VARY_COOKIES = ("mode", "fs")
 
@@ -33,6 +54,7 @@ def cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and (request.path == "/" or request.path.startswith(PREFIXES))
+        and not request.path.startswith(EXCLUDED)
         and "HTTP_AUTHORIZATION" not in request.META
         and "sessionid" not in request.COOKIES
     )
@@ -45,6 +67,8 @@ class PublicCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not cacheable(request):
             return self.get_response(request)
+        if request.path.startswith(CONTENT_TAGGED):
+            return self._content_tagged(request)
         variant = "|".join(request.COOKIES.get(c, "") for c in VARY_COOKIES)
         raw = f"{head_hash()}|{request.get_host()}|{request.get_full_path()}|{variant}"
         key = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
@@ -56,16 +80,43 @@ class PublicCacheMiddleware:
             response = HttpResponse(content, content_type=content_type)
         else:
             response = self.get_response(request)
-            private = "private" in response.get("Cache-Control", "") or "no-store" in response.get(
-                "Cache-Control", ""
-            )
-            if response.status_code != 200 or response.streaming or private:
+            if response.status_code != 200 or response.streaming or not shareable(response):
                 return response
             cache.set(f"page:{key}", (response.content, response["Content-Type"]), TTL)
         response["ETag"] = etag
         response["Cache-Control"] = "public, max-age=60"
         patch_vary_headers(response, ["Cookie", "Authorization"])
         return response
+
+    def _content_tagged(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 200 or response.streaming or not shareable(response):
+            return response
+        digest = hashlib.sha1(response.content, usedforsecurity=False).hexdigest()
+        etag = f'"c{digest}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponseNotModified()
+        response["ETag"] = etag
+        response["Cache-Control"] = "public, max-age=60"
+        patch_vary_headers(response, ["Cookie", "Authorization"])
+        return response
+
+
+def shareable(response: Any) -> bool:
+    """Is this response the same for everyone? Not when it sets a cookie (a form's CSRF token)
+    or says it is for one person."""
+    control = response.get("Cache-Control", "")
+    return not response.cookies and "private" not in control and "no-store" not in control
+
+
+class PublicCompressionMiddleware(HttpCompressionMiddleware):
+    """Compress what every visitor gets alike; leave alone what holds a secret (BREACH)."""
+
+    def maybe_compress(self, request: HttpRequest, response: Any) -> None:
+        signed_in = "sessionid" in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+        if signed_in or not shareable(response):
+            return
+        super().maybe_compress(request, response)
 
 
 def private(response: HttpResponse) -> HttpResponse:

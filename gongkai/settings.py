@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gongkai.caching.PublicCompressionMiddleware",
     "gongkai.api.ApiErrorShapeMiddleware",
     "gongkai.caching.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

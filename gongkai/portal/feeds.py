@@ -89,3 +89,19 @@ class CategoryFeed(_DocumentFeed):
 
     def queryset(self, obj: Any) -> Any:
         return documents.public_documents(documents.DocumentFilters(category=obj.code))
+
+
+class LatestFeed(_DocumentFeed):
+    """Everything the site publishes, newest first: the feed the home page advertises."""
+
+    def title(self) -> str:
+        return f"{site_settings().site_name} · 最新信息"
+
+    def link(self) -> str:
+        return reverse("home")
+
+    def description(self) -> str:
+        return f"{site_settings().site_name}最新公开的政府信息"
+
+    def queryset(self, obj: Any) -> Any:
+        return documents.public_documents()

@@ -17,6 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sitemap/", views.site_map, name="site_map"),
     path("mode/<str:mode>/", views.set_mode, name="set_mode"),
     path("font/<str:size>/", views.set_font_size, name="set_font_size"),
+    path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("feeds/org/<slug:code>/", feeds.OrganizationFeed(), name="feed_org"),
     path("feeds/category/<slug:code>/", feeds.CategoryFeed(), name="feed_category"),
     path(

@@ -5,11 +5,13 @@ version, path and the 长者版/字号 cookies).
 """
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
@@ -162,6 +164,29 @@ def set_font_size(request: HttpRequest, size: str) -> HttpResponse:
     if size not in ("s", "m", "l"):
         raise Http404
     response.set_cookie("fs", size, max_age=MODE_COOKIE_AGE, samesite="Lax")
+    return response
+
+
+ROBOTS_DISALLOW = ("/admin/", "/api/v1/staff/", "/data/staff/", "/participation/staff/",
+                   "/staff/", "/apply/progress/", "/mailbox/query/", "/data/access/")  # fmt: skip
+
+
+@public_page
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers keep out of staff pages and personal lookups; the sitemap index lists the rest."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+_FAVICON = Path(__file__).resolve().parent / "static" / "portal" / "favicon.ico"
+
+
+@public_page
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on every site whatever the page links."""
+    response = HttpResponse(_FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
     return response
 
 

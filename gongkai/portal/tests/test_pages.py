@@ -41,7 +41,9 @@ def _every_public_path(org: Any, docs: list[Document]) -> list[str]:
     paths = ["/", "/gk/", f"/gk/{org.code}/", f"/gk/{org.code}/guide/", f"/gk/{org.code}/reports/", "/list/",
              f"/list/?org={org.code}", "/list/?category=notice", "/list/?year=2020", "/sitemap/", "/sitemap.xml",
              "/sitemap-documents.xml", "/sitemap-pages.xml", "/sitemap-organizations.xml", f"/feeds/org/{org.code}/",
-             "/feeds/category/notice/", "/feeds/category/normative/"]  # fmt: skip
+             "/feeds/category/notice/", "/feeds/category/normative/", "/feeds/latest/", "/robots.txt",
+             "/sitemap-datasets.xml", "/sitemap-consultations.xml", "/sitemap-letters.xml",
+             "/sitemap-decisions.xml", "/sitemap-reports.xml"]  # fmt: skip
     return paths + [f"/documents/{d.pk}/" for d in docs]
 
 
@@ -217,7 +219,9 @@ def test_feeds_and_sitemap_are_well_formed(org: Any, site: dict[str, Any]) -> No
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
     assert len(entries) == 3
     index = ElementTree.fromstring(client.get("/sitemap.xml").content)
-    assert len(index) == 3
+    assert (
+        len(index) == 8
+    )  # pages, organisations, documents, datasets, consultations, letters, decisions, reports
     urls = ElementTree.fromstring(client.get("/sitemap-documents.xml").content)
     assert len(urls) == 3
 

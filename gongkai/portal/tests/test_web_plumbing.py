@@ -1,0 +1,162 @@
+"""The web's plumbing on public pages (issue 19 §1): robots.txt, favicon, description and
+canonical, feed autodiscovery, caching headers with 304, compression without BREACH exposure,
+and a sitemap that lists every public page kind and nothing else."""
+
+import datetime as dt
+import gzip
+from typing import Any
+from xml.etree import ElementTree
+
+import brotli
+import pytest
+from django.test import Client
+
+from gongkai.conftest import make_document
+from gongkai.opendata.tests.conftest import make_dataset
+from gongkai.participation.tests.conftest import consultation
+
+pytestmark = pytest.mark.django_db
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+SECRET = "不应公开的标题"
+
+
+@pytest.fixture
+def public_site(org: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
+    settings.GONGKAI_OPENDATA_DIR = tmp_path / "opendata"
+    doc = make_document(org, title="关于公开的通知", category="notice", summary="公开通知的概述")
+    hidden = make_document(org, state="draft", title=SECRET)
+    ds = make_dataset(org, name="bus-lines", title="公交线路")
+    draft_ds = make_dataset(org, state="draft", name="secret-set", title=SECRET)
+    open_c = consultation(org, opens=dt.date(2024, 3, 1), closes=dt.date(2024, 4, 1))
+    draft_c = consultation(org, opens=dt.date(2024, 3, 1), closes=dt.date(2024, 4, 1),
+                           publish=False, title=SECRET)  # fmt: skip
+    return {"doc": doc, "hidden": hidden, "ds": ds, "draft_ds": draft_ds, "c": open_c,
+            "draft_c": draft_c}  # fmt: skip
+
+
+def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_staff_pages(db: Any) -> None:
+    r = Client().get("/robots.txt")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/plain")
+    text = r.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text and "Disallow: /api/v1/staff/" in text
+
+
+def test_favicon_is_served_and_linked(db: Any) -> None:
+    r = Client().get("/favicon.ico")
+    assert r.status_code == 200 and r["Content-Type"] == "image/x-icon"
+    assert r.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert 'rel="icon"' in Client().get("/").content.decode()
+
+
+def test_every_public_page_type_has_a_description_and_a_canonical_link(
+    org: Any, public_site: dict[str, Any]
+) -> None:
+    doc, ds, c = public_site["doc"], public_site["ds"], public_site["c"]
+    paths = ["/", "/gk/", f"/gk/{org.code}/", f"/gk/{org.code}/guide/", "/list/?category=notice",
+             f"/documents/{doc.pk}/", "/search/?q=通知", "/data/", f"/data/{ds.name}/",
+             "/consultations/", f"/consultations/{c.pk}/", "/mailbox/", "/participation/",
+             "/decisions/", "/sitemap/"]  # fmt: skip
+    client = Client()
+    for path in paths:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        html = page.content.decode()
+        assert html.count('<meta name="description" content="') == 1, path
+        assert '<link rel="canonical" href="http://testserver/' in html, path
+    detail = client.get(f"/documents/{doc.pk}/").content.decode()
+    assert '<meta name="description" content="公开通知的概述（' in detail
+    listing = client.get("/list/?category=notice&page=1").content.decode()
+    assert '<link rel="canonical" href="http://testserver/list/?category=notice">' in listing
+
+
+def test_home_and_list_pages_advertise_their_feed(org: Any, public_site: dict[str, Any]) -> None:
+    client = Client()
+    atom = 'rel="alternate" type="application/atom+xml"'
+    assert f'{atom} title="' in client.get("/").content.decode()
+    assert 'href="/feeds/latest/"' in client.get("/").content.decode()
+    assert 'href="/feeds/category/notice/"' in client.get("/list/?category=notice").content.decode()
+    assert f'href="/feeds/org/{org.code}/"' in client.get(f"/list/?org={org.code}").content.decode()
+    assert f'href="/feeds/org/{org.code}/"' in client.get(f"/gk/{org.code}/").content.decode()
+    feed = client.get("/feeds/latest/")
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
+    text = feed.content.decode()
+    assert "关于公开的通知" in text and SECRET not in text
+
+
+@pytest.mark.parametrize(
+    "path", ["/data/", "/search/?q=通知", "/data/catalog.jsonld", "/consultations/", "/robots.txt",
+             "/sitemap-datasets.xml", "/api/v1/datasets"],
+)  # fmt: skip
+def test_public_gets_carry_caching_headers_and_answer_304(
+    path: str, public_site: dict[str, Any]
+) -> None:
+    client = Client()
+    first = client.get(path)
+    assert first.status_code == 200, path
+    assert first.has_header("ETag") and "public" in first["Cache-Control"]
+    assert client.get(path, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_page_with_a_form_token_is_neither_shared_nor_compressed(org: Any) -> None:
+    from gongkai.accounts.permissions import SYSTEM
+    from gongkai.participation import services
+
+    services.save_mailbox(by=SYSTEM, org=org, data={"code": "director", "name": "主任信箱"})
+    client = Client()
+    page = client.get("/mailbox/director/write/", HTTP_ACCEPT_ENCODING="br, gzip")
+    assert page.status_code == 200 and "csrfmiddlewaretoken" in page.content.decode()
+    assert "public" not in page.get("Cache-Control", "")
+    assert not page.has_header("Content-Encoding")  # BREACH: a secret beside what was typed
+
+
+@pytest.mark.parametrize(
+    ("coding", "decode"), [("br", brotli.decompress), ("gzip", gzip.decompress)]
+)
+def test_public_responses_are_compressed(
+    coding: str, decode: Any, public_site: dict[str, Any]
+) -> None:
+    client = Client()
+    for path in ("/", "/sitemap.xml", "/data/catalog.jsonld", "/feeds/latest/"):
+        plain = client.get(path).content
+        packed = client.get(path, HTTP_ACCEPT_ENCODING=coding)
+        assert packed["Content-Encoding"] == coding, path
+        assert "accept-encoding" in packed["Vary"].lower()
+        assert decode(packed.content) == plain and len(packed.content) < len(plain), path
+
+
+def test_signed_in_pages_are_not_compressed(org: Any, public_site: dict[str, Any]) -> None:
+    from gongkai.accounts.models import Role
+    from gongkai.conftest import staff
+
+    client = Client()
+    client.force_login(staff(org, Role.EDITOR))
+    assert not client.get("/", HTTP_ACCEPT_ENCODING="gzip").has_header("Content-Encoding")
+
+
+def test_the_sitemap_lists_every_public_page_kind_and_nothing_else(
+    org: Any, public_site: dict[str, Any]
+) -> None:
+    client = Client()
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    sections = [loc.text or "" for loc in index.iterfind("s:sitemap/s:loc", NS)]
+    for kind in ("pages", "organizations", "documents", "datasets", "consultations", "letters",
+                 "decisions", "reports"):  # fmt: skip
+        assert any(s.endswith(f"/sitemap-{kind}.xml") for s in sections), kind
+    urls: list[str] = []
+    for section in sections:
+        body = client.get(section.replace("http://testserver", ""))
+        assert body.status_code == 200, section
+        urls += [
+            u.text or "" for u in ElementTree.fromstring(body.content).iterfind("s:url/s:loc", NS)
+        ]
+    assert f"http://testserver/data/{public_site['ds'].name}/" in urls
+    assert f"http://testserver/consultations/{public_site['c'].pk}/" in urls
+    assert f"http://testserver/gk/{org.code}/guide/" in urls
+    assert "http://testserver/list/?category=interpretation" in urls
+    assert any("/annual-report/" in u for u in urls)
+    assert f"/data/{public_site['draft_ds'].name}/" not in " ".join(urls)
+    assert f"/consultations/{public_site['draft_c'].pk}/" not in " ".join(urls)
+    assert f"/documents/{public_site['hidden'].pk}/" not in " ".join(urls)
+    for url in urls:  # every listed page answers (the annual reports of past years included)
+        assert client.get(url.replace("http://testserver", "")).status_code == 200, url
