@@ -161,6 +161,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 # --- Background tasks (django-tasks, database backend) -----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- Audit trail outside the database (F10): head export and its HMAC-SM3 key ------------------
+# append-only file receiving one line per export (time seq hash [mac]); empty = no file
+GONGKAI_AUDIT_HEAD_FILE = os.environ.get("GONGKAI_AUDIT_HEAD_FILE", "")
+# "1" = the local syslog (/dev/log, else UDP localhost:514), "host:port" (UDP) or a socket path
+GONGKAI_AUDIT_SYSLOG = os.environ.get("GONGKAI_AUDIT_SYSLOG", "")
+GONGKAI_AUDIT_SYSLOG_FACILITY = os.environ.get("GONGKAI_AUDIT_SYSLOG_FACILITY", "local0")
+GONGKAI_AUDIT_EXPORT_MINUTES = env_int("GONGKAI_AUDIT_EXPORT_MINUTES", 60)
+# the HMAC key is never stored in the database: given directly or as a file only root can read
+GONGKAI_AUDIT_KEY = os.environ.get("GONGKAI_AUDIT_KEY", "")
+GONGKAI_AUDIT_KEY_FILE = os.environ.get("GONGKAI_AUDIT_KEY_FILE", "")
+
 # --- Locale ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -1,11 +1,13 @@
 """Reading and checking the audit trail."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from django.db import connection
 
 from gongkai.lib import hashchain
 
+from . import conf
 from .models import AuditEntry, AuditHead
 
 
@@ -14,8 +16,11 @@ def _links() -> Iterator[hashchain.Link]:
         yield hashchain.Link(entry.seq, entry.prev_hash, entry.hash, entry.payload())
 
 
-def verify_chain() -> tuple[int, list[hashchain.Problem]]:
-    """(number of entries read, problems found) for the whole log."""
+def verify_chain(
+    checkpoints: Sequence[hashchain.Checkpoint] = (),
+) -> tuple[int, list[hashchain.Problem]]:
+    """(number of entries read, problems found) for the whole log; every checkpoint (seq, hash
+    noted outside the database) must still be on the chain."""
     head = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
     count = 0
 
@@ -25,8 +30,21 @@ def verify_chain() -> tuple[int, list[hashchain.Problem]]:
             count += 1
             yield link
 
-    problems = hashchain.verify(counted(), head)
+    problems = hashchain.verify(counted(), head, checkpoints)
     return count, problems
+
+
+def read_checkpoint_file(
+    path: Path | str,
+) -> tuple[list[hashchain.Checkpoint], list[hashchain.Problem]]:
+    """The checkpoints of an exported head file, and its malformed lines and MAC mismatches
+    (MACs are checked whenever a key is configured)."""
+    with open(path, encoding="utf-8") as f:
+        lines, problems = hashchain.parse_export_lines(f, name=f"检查点文件 {path} ")
+    key = conf.audit_key()
+    if key is not None:
+        problems += hashchain.check_macs(lines, key)
+    return [line.checkpoint for line in lines], problems
 
 
 def entries_for(object_type: str, object_id: str) -> list[AuditEntry]:

@@ -1,0 +1,64 @@
+"""Background work of the audit trail (django-tasks, database backend).
+
+`export_head_periodically` copies the chain's head out of the database every
+`GONGKAI_AUDIT_EXPORT_MINUTES` (append-only file, syslog — `services.export_head`) and puts
+itself back on the queue, so one `schedule()` (called by `gongkai schedule_tasks` through
+`AuditConfig.schedule_tasks`) keeps it going. Nothing is queued while no export is configured.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from . import conf, services
+
+
+def next_run(now: dt.datetime | None = None) -> dt.datetime:
+    """The next multiple of the interval after local midnight (60 → every full hour)."""
+    now = timezone.localtime(now)
+    interval = min(max(settings.GONGKAI_AUDIT_EXPORT_MINUTES, 1), 24 * 60)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    minutes = (now - midnight) // dt.timedelta(minutes=1)
+    return midnight + dt.timedelta(minutes=(minutes // interval + 1) * interval)
+
+
+def export_now() -> dict[str, Any]:
+    export = services.export_head()
+    if export is None:
+        return {"exported": False}
+    return {"exported": True, "seq": export.seq, "hash": export.hash, "file": export.file,
+            "syslog": export.syslog}  # fmt: skip
+
+
+@task()
+def export_head_periodically() -> dict[str, Any]:
+    # queue the next run first: a failed export (full disk, syslog down) must not end the series
+    schedule_next()
+    return export_now()
+
+
+def is_scheduled() -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=export_head_periodically.module_path, status="READY"
+    ).exists()
+
+
+def schedule_next() -> dt.datetime:
+    """Enqueue the next export unless one is already waiting; its time."""
+    when = next_run()
+    if not is_scheduled():
+        export_head_periodically.using(run_after=when).enqueue()
+    return when
+
+
+def schedule() -> dict[str, Any]:
+    """Export now and queue the periodic export; safe at every start (at most one run waits)."""
+    if not conf.exporting():
+        return {"exported": False, "note": "未配置 GONGKAI_AUDIT_HEAD_FILE 或 GONGKAI_AUDIT_SYSLOG"}
+    result = export_now()
+    return {**result, "next_run": f"{schedule_next():%Y-%m-%d %H:%M}"}
