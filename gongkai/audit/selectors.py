@@ -11,8 +11,9 @@ from . import conf
 from .models import AuditEntry, AuditHead
 
 
-def _links() -> Iterator[hashchain.Link]:
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+def _links(from_seq: int = 1) -> Iterator[hashchain.Link]:
+    entries = AuditEntry.objects.filter(seq__gte=from_seq).order_by("seq")
+    for entry in entries.iterator(chunk_size=2000):
         yield hashchain.Link(entry.seq, entry.prev_hash, entry.hash, entry.payload())
 
 
@@ -32,6 +33,31 @@ def verify_chain(
 
     problems = hashchain.verify(counted(), head, checkpoints)
     return count, problems
+
+
+def verify_since(checkpoint: hashchain.Checkpoint) -> list[hashchain.Problem]:
+    """Problems of the chain from a checkpoint to the head only: the cheap check that each
+    export makes against the previous one."""
+    head = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
+    return hashchain.verify(_links(checkpoint.seq), head, [checkpoint], after=checkpoint.seq - 1)
+
+
+def last_checkpoint(
+    path: Path | str,
+) -> tuple[hashchain.Checkpoint | None, list[hashchain.Problem]]:
+    """The newest line of an exported head file (None if the file is absent or empty), with
+    its MAC problem if a key is configured."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            # malformed lines are verify's business; a torn last write leaves the line before
+            lines, _ = hashchain.parse_export_lines(f, name=f"链头文件 {path} ")
+    except FileNotFoundError:
+        return None, []
+    if not lines:
+        return None, []
+    key = conf.audit_key()
+    problems = hashchain.check_macs(lines[-1:], key) if key is not None else []
+    return lines[-1].checkpoint, problems
 
 
 def read_checkpoint_file(

@@ -22,6 +22,7 @@ from . import conf
 from .models import AuditEntry, AuditHead
 
 SYSTEM = "系统"
+logger = logging.getLogger(__name__)
 
 
 def _jsonable(value: Any) -> Any:
@@ -101,15 +102,15 @@ class _SysLog(logging.handlers.SysLogHandler):
         raise  # a lost export must fail loudly, not print a traceback and carry on
 
 
-def _syslog(address: str | tuple[str, int], line: str) -> None:
+def _syslog(address: str | tuple[str, int], line: str, level: int = logging.INFO) -> None:
     facility = _SysLog.facility_names.get(
         settings.GONGKAI_AUDIT_SYSLOG_FACILITY, _SysLog.LOG_LOCAL0
     )
     handler = _SysLog(address=address, facility=facility)
     handler.ident = "gongkai-audit: "
     try:
-        handler.emit(logging.makeLogRecord({"msg": f"head {line}", "levelno": logging.INFO,
-                                            "levelname": "INFO"}))  # fmt: skip
+        handler.emit(logging.makeLogRecord({"msg": line, "levelno": level,
+                                            "levelname": logging.getLevelName(level)}))  # fmt: skip
     finally:
         handler.close()
 
@@ -127,5 +128,14 @@ def export_head(now: dt.datetime | None = None) -> Export | None:
         _append(path, line)
     address = conf.syslog_address()
     if address is not None:
-        _syslog(address, line)
+        _syslog(address, f"head {line}")
     return Export(seq, digest, line, str(path) if path else None, address is not None)
+
+
+def alarm(messages: list[str]) -> None:
+    """Say loudly that the chain no longer holds the previous export: error log and syslog."""
+    text = "审计链与上次导出的链头不符：" + "；".join(messages)
+    logger.error(text)
+    address = conf.syslog_address()
+    if address is not None:
+        _syslog(address, f"ALERT {text}", logging.ERROR)

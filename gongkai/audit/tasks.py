@@ -1,7 +1,8 @@
 """Background work of the audit trail (django-tasks, database backend).
 
 `export_head_periodically` copies the chain's head out of the database every
-`GONGKAI_AUDIT_EXPORT_MINUTES` (append-only file, syslog — `services.export_head`) and puts
+`GONGKAI_AUDIT_EXPORT_MINUTES` (append-only file, syslog — `services.export_head`), after
+checking that the chain still holds the previous export (`export_checked`), and puts
 itself back on the queue, so one `schedule()` (called by `gongkai schedule_tasks` through
 `AuditConfig.schedule_tasks`) keeps it going. Nothing is queued while no export is configured.
 """
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from . import conf, services
+from . import conf, selectors, services
 
 
 def next_run(now: dt.datetime | None = None) -> dt.datetime:
@@ -25,12 +26,28 @@ def next_run(now: dt.datetime | None = None) -> dt.datetime:
     return midnight + dt.timedelta(minutes=(minutes // interval + 1) * interval)
 
 
-def export_now() -> dict[str, Any]:
+def export_checked() -> tuple[services.Export | None, list[str]]:
+    """Export the head, first checking that the chain still holds the head file's last line
+    (from there on only, so it stays cheap); a mismatch raises the alarm but still exports."""
+    problems: list[str] = []
+    path = conf.head_file()
+    if path is not None:
+        previous, bad = selectors.last_checkpoint(path)
+        if previous is not None:
+            bad += selectors.verify_since(previous)
+        problems = [p.message for p in bad]
     export = services.export_head()
+    if problems:
+        services.alarm(problems)
+    return export, problems
+
+
+def export_now() -> dict[str, Any]:
+    export, problems = export_checked()
     if export is None:
-        return {"exported": False}
+        return {"exported": False, "problems": problems}
     return {"exported": True, "seq": export.seq, "hash": export.hash, "file": export.file,
-            "syslog": export.syslog}  # fmt: skip
+            "syslog": export.syslog, "problems": problems}  # fmt: skip
 
 
 @task()

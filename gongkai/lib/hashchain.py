@@ -185,14 +185,19 @@ def verify(
     links: Iterable[Link],
     head: tuple[int, str] | None,
     checkpoints: Sequence[Checkpoint] = (),
+    after: int = 0,
 ) -> list[Problem]:
     """Walk the chain in seq order and say where it breaks, and which noted checkpoint it no
-    longer holds."""
+    longer holds. `after` > 0: `links` start at seq `after` + 1 (a walk from a checkpoint)."""
     problems: list[Problem] = []
     wanted = {cp.seq for cp in checkpoints}
     found: dict[int, str] = {}
-    prev_seq, prev_hash = 0, GENESIS
-    for link in links:
+    prev_seq, prev_hash = after, GENESIS
+    for number, link in enumerate(links):
+        if after and number == 0:
+            prev_hash = (
+                link.prev_hash
+            )  # mid-chain start: the checkpoint vouches for what came before
         if link.seq in wanted:
             found[link.seq] = link.hash
         if (

@@ -14,7 +14,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from gongkai.audit import tasks
+from gongkai.audit import selectors, tasks
 from gongkai.audit.models import AuditEntry, AuditHead
 from gongkai.audit.services import record
 from gongkai.lib import hashchain
@@ -344,6 +344,53 @@ def test_schedule_tasks_hook_exports_and_queues_one_periodic_run(
     _write(1)
     assert tasks.export_head_periodically.call()["seq"] == 3 and queued() == 1
     assert [line.split()[1] for line in heads.read_text().splitlines()] == ["2", "2", "3"]
+
+
+@pytest.mark.security
+@pytest.mark.django_db
+def test_f10_each_export_checks_the_previous_one_and_raises_the_alarm(
+    droppable_trigger: Any, settings: Any, tmp_path: Path
+) -> None:
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(5)
+    heads = tmp_path / "heads.log"
+    settings.GONGKAI_AUDIT_HEAD_FILE = str(heads)
+    settings.GONGKAI_AUDIT_SYSLOG = f"127.0.0.1:{receiver.getsockname()[1]}"
+    try:
+        _write(4)
+        assert _run("export-head")[0] == 0
+        receiver.recv(4096)
+        _write(2)
+        assert _run("export-head")[0] == 0  # legitimate growth since the last export
+        receiver.recv(4096)
+        droppable_trigger()
+        _rewrite(5, "203.0.113.5")
+        code, _, err = _run("export-head")
+        head_line, alert = receiver.recv(4096).decode(), receiver.recv(4096).decode()
+    finally:
+        receiver.close()
+    assert code == 1 and "第 6 条记录的哈希" in err and "与上次导出的链头不符" in err
+    assert (
+        len(heads.read_text().splitlines()) == 3
+    )  # still exported: the file records what was seen
+    assert "head " in head_line
+    # <131> = local0 × 8 + severity err (3)
+    assert alert.startswith("<131>gongkai-audit: ALERT 审计链与上次导出的链头不符：")
+
+
+@pytest.mark.django_db
+def test_the_check_since_the_last_export_reads_from_that_entry_on_only(
+    droppable_trigger: Any,
+) -> None:
+    entries = _write(5)
+    checkpoint = hashchain.Checkpoint(3, entries[2].hash)
+    droppable_trigger()
+    AuditEntry.objects.filter(seq=1).update(actor="某人")  # before the checkpoint: not walked
+    assert selectors.verify_since(checkpoint) == []
+    assert [p.seq for p in selectors.verify_chain()[1]] == [1]
+    AuditEntry.objects.filter(seq=4).update(actor="某人")
+    assert [(p.seq, p.kind) for p in selectors.verify_since(checkpoint)] == [(4, "tampered")]
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongkai.audit import conf, services
+from gongkai.audit import conf, tasks
 from gongkai.audit.models import AuditEntry, AuditHead
 from gongkai.audit.selectors import read_checkpoint_file, verify_chain
 from gongkai.lib import hashchain
@@ -49,17 +49,21 @@ class Command(BaseCommand):
 
     def _export(self) -> None:
         try:
-            export = services.export_head()
+            export, problems = tasks.export_checked()
         except OSError as exc:
             raise CommandError(f"链头导出失败：{exc}") from exc
         if export is None:
             self.stdout.write("尚无审计记录，没有可导出的链头")
-            return
-        self.stdout.write(export.line)
+        else:
+            self.stdout.write(export.line)
         if not conf.exporting():
             self.stderr.write(
                 "未配置 GONGKAI_AUDIT_HEAD_FILE 或 GONGKAI_AUDIT_SYSLOG：链头只输出在这里"
             )
+        if problems:
+            for message in problems:
+                self.stderr.write(message)
+            raise CommandError("审计链与上次导出的链头不符（本次链头照常导出，并已告警）")
 
     def _checkpoints(
         self, options: dict[str, Any]
