@@ -71,6 +71,10 @@ class Checkpoint:
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
+def is_hash(text: str) -> bool:
+    return _HASH.fullmatch(text) is not None
+
+
 def parse_checkpoint(text: str, source: str = "检查点") -> Checkpoint:
     """`SEQ:HASH` (full 64-digit SM3 hash); ValueError with a Chinese message otherwise."""
     seq, sep, digest = text.strip().partition(":")
@@ -173,7 +177,7 @@ def _check_points(
                         seq,
                         "checkpoint",
                         f"第 {seq} 条记录的哈希 {actual} 与{cp.source}记下的 {cp.hash} 不符："
-                        f"第 {last_good + 1}–{seq} 条之间有记录被改写（整链重算）",
+                        f"第 {last_good + 1}–{seq} 条之间有记录被改写或替换（链被重算）",
                     )
                 )
         if actual is not None and all(cp.hash == actual for cp in by_seq[seq]):

@@ -167,6 +167,8 @@ def test_a_checkpoint_beyond_the_chain_or_unknown_head_fails() -> None:
     assert code == 1 and "第 9 条记录不存在" in err and "最后一条是第 3 条" in err
     code, _, err = _run("verify", "--expect-head", "b" * 64)
     assert code == 1 and "已不在链上" in err
+    code, _, err = _run("verify", "--expect-head", "abc123")
+    assert code == 1 and "完整的 64 位" in err
     code, _, err = _run("verify", "--checkpoint", "3")
     assert code == 1 and "格式不对" in err
     code, _, err = _run("verify", "--checkpoint-file", "/nonexistent/heads.log")
@@ -195,7 +197,7 @@ def test_f10_full_recompute_passes_alone_but_fails_against_checkpoints(
     assert (code, AuditEntry.objects.get(seq=3).ip) == (0, "203.0.113.9")
     assert "完好：8 条记录" in out  # the known weakness: the chain alone cannot tell
     code, _, err = _run("verify", "--checkpoint", noted)
-    assert code == 1 and "[checkpoint] 第 5 条" in err and "第 1–5 条之间有记录被改写" in err
+    assert code == 1 and "[checkpoint] 第 5 条" in err and "第 1–5 条之间有记录被改写或替换" in err
     code, _, err = _run("verify", "--checkpoint-file", str(heads))
     assert code == 1 and "第 1 行记下的" in err and "第 2 行记下的" in err
     assert "[checkpoint] 第 5 条" in err and "[checkpoint] 第 8 条" in err

@@ -86,6 +86,8 @@ class Command(BaseCommand):
             problems += bad
         if expected := options["expect_head"]:
             digest = expected.strip().lower()
+            if not hashchain.is_hash(digest):
+                raise CommandError(f"--expect-head “{expected}”应为完整的 64 位十六进制哈希")
             seq = AuditEntry.objects.filter(hash=digest).values_list("seq", flat=True).first()
             if seq is None:
                 problems.append(
