@@ -8,6 +8,7 @@ itself back on the queue, so one `schedule()` (called by `gongkai schedule_tasks
 """
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import conf, selectors, services
+
+logger = logging.getLogger(__name__)
 
 
 def next_run(now: dt.datetime | None = None) -> dt.datetime:
@@ -77,5 +80,10 @@ def schedule() -> dict[str, Any]:
     """Export now and queue the periodic export; safe at every start (at most one run waits)."""
     if not conf.exporting():
         return {"exported": False, "note": "未配置 GONGKAI_AUDIT_HEAD_FILE 或 GONGKAI_AUDIT_SYSLOG"}
-    result = export_now()
+    try:
+        result = export_now()
+    except OSError as exc:
+        # an unwritable file or syslog must not keep the site from starting; the queued runs retry
+        logger.error("审计链头导出失败：%s", exc)
+        result = {"exported": False, "error": str(exc)}
     return {**result, "next_run": f"{schedule_next():%Y-%m-%d %H:%M}"}

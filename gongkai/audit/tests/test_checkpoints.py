@@ -346,6 +346,9 @@ def test_schedule_tasks_hook_exports_and_queues_one_periodic_run(
     _write(1)
     assert tasks.export_head_periodically.call()["seq"] == 3 and queued() == 1
     assert [line.split()[1] for line in heads.read_text().splitlines()] == ["2", "2", "3"]
+    settings.GONGKAI_AUDIT_HEAD_FILE = str(tmp_path / "unmounted" / "heads.log")
+    result = hook()  # a missing mount must not stop the site from starting
+    assert "No such file" in result["error"] and queued() == 1
 
 
 @pytest.mark.security
