@@ -168,7 +168,7 @@ GONGKAI_AUDIT_HEAD_FILE = os.environ.get("GONGKAI_AUDIT_HEAD_FILE", "")
 GONGKAI_AUDIT_SYSLOG = os.environ.get("GONGKAI_AUDIT_SYSLOG", "")
 GONGKAI_AUDIT_SYSLOG_FACILITY = os.environ.get("GONGKAI_AUDIT_SYSLOG_FACILITY", "local0")
 GONGKAI_AUDIT_EXPORT_MINUTES = env_int("GONGKAI_AUDIT_EXPORT_MINUTES", 60)
-# the HMAC key is never stored in the database: given directly or as a file only root can read
+# the HMAC key is never stored in the database: given directly, or a file only the app user reads
 GONGKAI_AUDIT_KEY = os.environ.get("GONGKAI_AUDIT_KEY", "")
 GONGKAI_AUDIT_KEY_FILE = os.environ.get("GONGKAI_AUDIT_KEY_FILE", "")
 

@@ -1,6 +1,7 @@
 """Where the audit head goes outside the database, and the HMAC-SM3 key (settings `GONGKAI_AUDIT_*`)."""
 
 import os
+from logging.handlers import SysLogHandler
 from pathlib import Path
 
 from django.conf import settings
@@ -45,6 +46,13 @@ def syslog_address() -> str | tuple[str, int] | None:
     if not sep or not port.isdigit():
         raise ImproperlyConfigured("GONGKAI_AUDIT_SYSLOG 应为 1、主机:端口 或套接字路径")
     return host.strip("[]"), int(port)
+
+
+def syslog_facility() -> int:
+    name = settings.GONGKAI_AUDIT_SYSLOG_FACILITY
+    if name not in SysLogHandler.facility_names:
+        raise ImproperlyConfigured(f"GONGKAI_AUDIT_SYSLOG_FACILITY “{name}”不是 syslog 设施名")
+    return SysLogHandler.facility_names[name]
 
 
 def exporting() -> bool:

@@ -12,7 +12,6 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -103,10 +102,7 @@ class _SysLog(logging.handlers.SysLogHandler):
 
 
 def _syslog(address: str | tuple[str, int], line: str, level: int = logging.INFO) -> None:
-    facility = _SysLog.facility_names.get(
-        settings.GONGKAI_AUDIT_SYSLOG_FACILITY, _SysLog.LOG_LOCAL0
-    )
-    handler = _SysLog(address=address, facility=facility)
+    handler = _SysLog(address=address, facility=conf.syslog_facility())
     handler.ident = "gongkai-audit: "
     try:
         handler.emit(logging.makeLogRecord({"msg": line, "levelno": level,

@@ -199,9 +199,8 @@ def verify(
     prev_seq, prev_hash = after, GENESIS
     for number, link in enumerate(links):
         if after and number == 0:
-            prev_hash = (
-                link.prev_hash
-            )  # mid-chain start: the checkpoint vouches for what came before
+            # mid-chain start: the checkpoint vouches for what came before
+            prev_hash = link.prev_hash
         if link.seq in wanted:
             found[link.seq] = link.hash
         if (
