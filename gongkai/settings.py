@@ -4,7 +4,8 @@ DATABASE_URL   sqlite:///var/gongkai.sqlite3 (default) or postgres://user@host:5
 SECRET_KEY     required when DEBUG is off outside tests; generated into var/ for local runs
 DEBUG          "1" for development
 ALLOWED_HOSTS  comma separated
-GONGKAI_*      platform rules (login lock-out, password age, idle timeout, upload limits)
+GONGKAI_*      platform rules (login lock-out, password age, idle timeout, upload limits,
+               audit head export)
 """
 
 import os

@@ -299,6 +299,28 @@ def test_export_appends_to_the_file_and_sends_a_syslog_line(settings: Any, tmp_p
 
 
 @pytest.mark.django_db
+def test_export_to_a_local_syslog_socket(settings: Any, tmp_path: Path) -> None:
+    path = tmp_path / "log"  # stands in for /dev/log
+    receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    receiver.bind(str(path))
+    receiver.settimeout(5)
+    settings.GONGKAI_AUDIT_SYSLOG = str(path)
+    settings.GONGKAI_AUDIT_SYSLOG_FACILITY = "auth"
+    try:
+        _write(1)
+        code, out, _ = _run("export-head")
+        received = receiver.recv(4096).decode()
+    finally:
+        receiver.close()
+    assert (
+        code == 0 and received == f"<38>gongkai-audit: head {out.strip()}\x00"
+    )  # auth (4) × 8 + 6
+    settings.GONGKAI_AUDIT_SYSLOG_FACILITY = "nonsense"
+    code, _, err = _run("export-head")
+    assert code == 1 and "不是 syslog 设施名" in err
+
+
+@pytest.mark.django_db
 def test_export_without_a_sink_prints_only_and_an_empty_log_exports_nothing(
     settings: Any, tmp_path: Path
 ) -> None:
