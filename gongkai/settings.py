@@ -4,7 +4,8 @@ DATABASE_URL   sqlite:///var/gongkai.sqlite3 (default) or postgres://user@host:5
 SECRET_KEY     required when DEBUG is off outside tests; generated into var/ for local runs
 DEBUG          "1" for development
 ALLOWED_HOSTS  comma separated
-GONGKAI_*      platform rules (login lock-out, password age, idle timeout, upload limits)
+GONGKAI_*      platform rules (login lock-out, password age, idle timeout, upload limits,
+               audit head export)
 """
 
 import os
@@ -161,6 +162,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 
 # --- Background tasks (django-tasks, database backend) -----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Audit trail outside the database (F10): head export and its HMAC-SM3 key ------------------
+# append-only file receiving one line per export (time seq hash [mac]); empty = no file
+GONGKAI_AUDIT_HEAD_FILE = os.environ.get("GONGKAI_AUDIT_HEAD_FILE", "")
+# "1" = the local syslog (/dev/log, else UDP localhost:514), "host:port" (UDP) or a socket path
+GONGKAI_AUDIT_SYSLOG = os.environ.get("GONGKAI_AUDIT_SYSLOG", "")
+GONGKAI_AUDIT_SYSLOG_FACILITY = os.environ.get("GONGKAI_AUDIT_SYSLOG_FACILITY", "local0")
+GONGKAI_AUDIT_EXPORT_MINUTES = env_int("GONGKAI_AUDIT_EXPORT_MINUTES", 60)
+# the HMAC key is never stored in the database: given directly, or a file only the app user reads
+GONGKAI_AUDIT_KEY = os.environ.get("GONGKAI_AUDIT_KEY", "")
+GONGKAI_AUDIT_KEY_FILE = os.environ.get("GONGKAI_AUDIT_KEY_FILE", "")
 
 # --- Locale ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,21 +1,27 @@
 """Reading and checking the audit trail."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from django.db import connection
 
 from gongkai.lib import hashchain
 
+from . import conf
 from .models import AuditEntry, AuditHead
 
 
-def _links() -> Iterator[hashchain.Link]:
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+def _links(from_seq: int = 1) -> Iterator[hashchain.Link]:
+    entries = AuditEntry.objects.filter(seq__gte=from_seq).order_by("seq")
+    for entry in entries.iterator(chunk_size=2000):
         yield hashchain.Link(entry.seq, entry.prev_hash, entry.hash, entry.payload())
 
 
-def verify_chain() -> tuple[int, list[hashchain.Problem]]:
-    """(number of entries read, problems found) for the whole log."""
+def verify_chain(
+    checkpoints: Sequence[hashchain.Checkpoint] = (),
+) -> tuple[int, list[hashchain.Problem]]:
+    """(number of entries read, problems found) for the whole log; every checkpoint (seq, hash
+    noted outside the database) must still be on the chain."""
     head = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
     count = 0
 
@@ -25,8 +31,46 @@ def verify_chain() -> tuple[int, list[hashchain.Problem]]:
             count += 1
             yield link
 
-    problems = hashchain.verify(counted(), head)
+    problems = hashchain.verify(counted(), head, checkpoints)
     return count, problems
+
+
+def verify_since(checkpoint: hashchain.Checkpoint) -> list[hashchain.Problem]:
+    """Problems of the chain from a checkpoint to the head only: the cheap check that each
+    export makes against the previous one."""
+    head = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
+    return hashchain.verify(_links(checkpoint.seq), head, [checkpoint], after=checkpoint.seq - 1)
+
+
+def last_checkpoint(
+    path: Path | str,
+) -> tuple[hashchain.Checkpoint | None, list[hashchain.Problem]]:
+    """The newest line of an exported head file (None if the file is absent or empty), with
+    its MAC problem if a key is configured."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            # malformed lines are verify's business; a torn last write leaves the line before
+            lines, _ = hashchain.parse_export_lines(f, name=f"链头文件 {path} ")
+    except FileNotFoundError:
+        return None, []
+    if not lines:
+        return None, []
+    key = conf.audit_key()
+    problems = hashchain.check_macs(lines[-1:], key) if key is not None else []
+    return lines[-1].checkpoint, problems
+
+
+def read_checkpoint_file(
+    path: Path | str,
+) -> tuple[list[hashchain.Checkpoint], list[hashchain.Problem]]:
+    """The checkpoints of an exported head file, and its malformed lines and MAC mismatches
+    (MACs are checked whenever a key is configured)."""
+    with open(path, encoding="utf-8") as f:
+        lines, problems = hashchain.parse_export_lines(f, name=f"检查点文件 {path} ")
+    key = conf.audit_key()
+    if key is not None:
+        problems += hashchain.check_macs(lines, key)
+    return [line.checkpoint for line in lines], problems
 
 
 def entries_for(object_type: str, object_id: str) -> list[AuditEntry]:

@@ -1,7 +1,15 @@
-"""Writing the audit trail. Call `record` in the same transaction as the change it describes."""
+"""Writing the audit trail. Call `record` in the same transaction as the change it describes.
+
+`export_head` copies the chain's head out of the database (append-only file, syslog), so a
+rewrite of the whole chain by someone with database access no longer verifies against it.
+"""
 
 import datetime as dt
 import json
+import logging
+import logging.handlers
+import os
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -9,9 +17,11 @@ from django.utils import timezone
 
 from gongkai.lib import hashchain
 
+from . import conf
 from .models import AuditEntry, AuditHead
 
 SYSTEM = "系统"
+logger = logging.getLogger(__name__)
 
 
 def _jsonable(value: Any) -> Any:
@@ -65,3 +75,63 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     """Only the fields that differ, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+@dataclass(frozen=True)
+class Export:
+    seq: int
+    hash: str
+    line: str
+    file: str | None
+    syslog: bool
+
+
+def _append(path: os.PathLike[str] | str, line: str) -> None:
+    # O_APPEND: every write lands at the end even if the file is shared; fsync so a crash keeps it
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(fd, (line + "\n").encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _SysLog(logging.handlers.SysLogHandler):
+    def handleError(self, record: logging.LogRecord) -> None:
+        raise  # a lost export must fail loudly, not print a traceback and carry on
+
+
+def _syslog(address: str | tuple[str, int], line: str, level: int = logging.INFO) -> None:
+    handler = _SysLog(address=address, facility=conf.syslog_facility())
+    handler.ident = "gongkai-audit: "
+    try:
+        handler.emit(logging.makeLogRecord({"msg": line, "levelno": level,
+                                            "levelname": logging.getLevelName(level)}))  # fmt: skip
+    finally:
+        handler.close()
+
+
+def export_head(now: dt.datetime | None = None) -> Export | None:
+    """Append the current head (time seq hash [HMAC-SM3]) to the head file and send it to
+    syslog, as configured; None while the log is empty."""
+    head = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
+    if head is None or head[0] == 0:
+        return None
+    seq, digest = head
+    line = hashchain.export_line(now or timezone.now(), seq, digest, conf.audit_key())
+    path = conf.head_file()
+    if path is not None:
+        _append(path, line)
+    address = conf.syslog_address()
+    if address is not None:
+        _syslog(address, f"head {line}")
+    return Export(seq, digest, line, str(path) if path else None, address is not None)
+
+
+def alarm(messages: list[str]) -> None:
+    """Say loudly that the chain no longer holds the previous export: error log and syslog."""
+    text = "审计链与上次导出的链头不符：" + "；".join(messages)
+    logger.error(text)
+    address = conf.syslog_address()
+    if address is not None:
+        _syslog(address, f"ALERT {text}", logging.ERROR)
