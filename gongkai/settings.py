@@ -7,6 +7,7 @@ ALLOWED_HOSTS  comma separated
 GONGKAI_*      platform rules (login lock-out, password age, idle timeout, upload limits)
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gongkai.accounts.middleware.RetryAfterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gongkai.api.ApiErrorShapeMiddleware",
     "gongkai.caching.PublicCacheMiddleware",
@@ -130,6 +132,17 @@ AUTH_PASSWORD_VALIDATORS = [
 GONGKAI_PASSWORD_MAX_AGE_DAYS = env_int("GONGKAI_PASSWORD_MAX_AGE_DAYS", 90)
 GONGKAI_LOCKOUT_FAILURES = env_int("GONGKAI_LOCKOUT_FAILURES", 5)
 GONGKAI_LOCKOUT_WINDOW_MINUTES = env_int("GONGKAI_LOCKOUT_WINDOW_MINUTES", 15)
+# per client address (audit F4): this many failed logins (any account, any login form) or bad
+# API tokens within the sliding window, then 429 until the oldest leaves the window
+GONGKAI_LOGIN_ADDRESS_FAILURES = env_int("GONGKAI_LOGIN_ADDRESS_FAILURES", 10)
+GONGKAI_TOKEN_ADDRESS_FAILURES = env_int("GONGKAI_TOKEN_ADDRESS_FAILURES", 10)
+GONGKAI_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("GONGKAI_LOGIN_ADDRESS_WINDOW_MINUTES", 10)
+# reverse proxies (IPs/CIDRs, comma separated) whose X-Forwarded-For is believed; empty: none
+GONGKAI_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(p.strip(), strict=False))  # a typo fails at start, not per request
+    for p in os.environ.get("GONGKAI_TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
 # idle timeout: the session expires this long after the last request
 SESSION_COOKIE_AGE = env_int("GONGKAI_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
