@@ -7,7 +7,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
+from gongkai.accounts import throttle
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.services import logged_out
 from gongkai.audit.services import record
@@ -21,6 +23,17 @@ class GongkaiAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_staff)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        # an address over its failure limit is refused before the password is checked (audit F4)
+        if request.method == "POST" and (wait := throttle.retry_after(request, "login")):
+            context = {**self.each_context(request), "minutes": -(-wait // 60)}
+            response = TemplateResponse(
+                request, "accounts/login_throttled.html", context, status=429
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        return super().login(request, extra_context)
 
     def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
         response = super().password_change(request, extra_context)

@@ -6,8 +6,11 @@ DEBUG          "1" for development
 ALLOWED_HOSTS  comma separated
 GONGKAI_*      platform rules (login lock-out, password age, idle timeout, upload limits,
                audit head export)
+GONGKAI_HTTPS  "1" behind a TLS-terminating proxy: redirect to HTTPS, HSTS, Secure cookies
+GONGKAI_TRUSTED_PROXIES  proxies whose X-Forwarded-For gives the client address (README)
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -65,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongkai.accounts.middleware.RetryAfterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gongkai.caching.PublicCompressionMiddleware",
     "gongkai.api.ApiErrorShapeMiddleware",
@@ -132,13 +137,51 @@ AUTH_PASSWORD_VALIDATORS = [
 GONGKAI_PASSWORD_MAX_AGE_DAYS = env_int("GONGKAI_PASSWORD_MAX_AGE_DAYS", 90)
 GONGKAI_LOCKOUT_FAILURES = env_int("GONGKAI_LOCKOUT_FAILURES", 5)
 GONGKAI_LOCKOUT_WINDOW_MINUTES = env_int("GONGKAI_LOCKOUT_WINDOW_MINUTES", 15)
+# per client address (audit F4): this many failed logins (any account, any login form) or bad
+# API tokens within the sliding window, then 429 until the oldest leaves the window
+GONGKAI_LOGIN_ADDRESS_FAILURES = env_int("GONGKAI_LOGIN_ADDRESS_FAILURES", 10)
+GONGKAI_TOKEN_ADDRESS_FAILURES = env_int("GONGKAI_TOKEN_ADDRESS_FAILURES", 10)
+GONGKAI_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("GONGKAI_LOGIN_ADDRESS_WINDOW_MINUTES", 10)
+# reverse proxies (IPs/CIDRs, comma separated) whose X-Forwarded-For is believed; empty: none
+GONGKAI_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(p.strip(), strict=False))  # a typo fails at start, not per request
+    for p in os.environ.get("GONGKAI_TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
 # idle timeout: the session expires this long after the last request
 SESSION_COOKIE_AGE = env_int("GONGKAI_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = os.environ.get("GONGKAI_SECURE_COOKIES", "") == "1"
+
+# --- HTTPS behind a TLS-terminating reverse proxy (audit F5): one switch, see README Deployment
+GONGKAI_HTTPS = os.environ.get("GONGKAI_HTTPS", "") == "1"
+# the proxy must set (not pass on) X-Forwarded-Proto; only it may reach gunicorn
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if GONGKAI_HTTPS else None
+SECURE_SSL_REDIRECT = GONGKAI_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # local health checks over plain HTTP
+SECURE_HSTS_SECONDS = env_int("GONGKAI_HSTS_SECONDS", 31536000) if GONGKAI_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("GONGKAI_HSTS_INCLUDE_SUBDOMAINS", "") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("GONGKAI_HSTS_PRELOAD", "") == "1"
+# GONGKAI_SECURE_COOKIES=1 alone: Secure cookies without the redirect/HSTS (kept from before)
+SESSION_COOKIE_SECURE = GONGKAI_HTTPS or os.environ.get("GONGKAI_SECURE_COOKIES", "") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Content-Security-Policy (django-csp) on every response: no inline script or <style>, nothing
+# from other origins; style attributes only, for the few the admin's list columns still set
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],  # the API docs' icons are data: URIs
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 LOGIN_URL = "/admin/login/"
 
 # --- Uploads -----------------------------------------------------------------------------------

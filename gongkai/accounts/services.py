@@ -98,8 +98,9 @@ def _window_start() -> dt.datetime:
     return timezone.now() - dt.timedelta(minutes=settings.GONGKAI_LOCKOUT_WINDOW_MINUTES)
 
 
-def is_locked_out(username: str) -> bool:
-    recent = LoginFailure.objects.filter(username=username.lower(), at__gte=_window_start())
+def is_locked_out(username: str, *, ip: str = "") -> bool:
+    """Locked for this (username, address) pair, so an outsider cannot lock the owner out."""
+    recent = LoginFailure.objects.filter(username=username.lower(), ip=ip, at__gte=_window_start())
     return recent.count() >= settings.GONGKAI_LOCKOUT_FAILURES
 
 
@@ -115,7 +116,8 @@ def login_failed(username: str, *, ip: str = "", locked: bool = False) -> None:
 
 @transaction.atomic
 def login_succeeded(user: User, *, ip: str = "") -> None:
-    LoginFailure.objects.filter(username=user.username.lower()).delete()
+    # only this address's failures: another address hammering the account stays locked
+    LoginFailure.objects.filter(username=user.username.lower(), ip=ip).delete()
     record("login.success", actor=user, obj=user, ip=ip)
 
 
