@@ -85,12 +85,16 @@ def _serve(conn: multiprocessing.connection.Connection, memory_mb: int) -> None:
             answer = ("refused", str(e))
         except MemoryError:
             answer = ("oom", MEMORY_MESSAGE)
+        except Exception as e:  # e.g. a value JSON cannot hold: refuse, keep serving
+            answer = ("refused", f"SQL 执行出错：{type(e).__name__}")
         try:
             conn.send(answer)
-        except MemoryError:
-            conn.send(("oom", MEMORY_MESSAGE))
         except (EOFError, OSError):
             return
+        except MemoryError:
+            conn.send(("oom", MEMORY_MESSAGE))
+        except Exception as e:  # a value that cannot be pickled
+            conn.send(("refused", f"SQL 执行出错：{type(e).__name__}"))
 
 
 def _run(
@@ -131,7 +135,7 @@ def _run(
     except duckdb.PermissionException as e:
         raise Refused("不允许访问文件或扩展") from e
     except duckdb.Error as e:
-        raise Refused(f"SQL 执行出错：{str(e).strip().splitlines()[0][:300]}") from e
+        raise Refused(f"SQL 执行出错：{str(e).splitlines()[0][:200]}") from e
     finally:
         timer.cancel()
     columns = [(d[0], ckan_type(str(d[1]))) for d in desc]
@@ -308,7 +312,11 @@ class Pool:
             else:
                 answer = ("killed", timeout_message(timeout))
         except (EOFError, OSError):
-            answer = ("killed", MEMORY_MESSAGE)  # it died: almost always out of memory
+            # it died mid-query: almost always out of memory (or it never started)
+            answer = (
+                "killed",
+                MEMORY_MESSAGE if worker.ready else "SQL 查询进程未能启动，请稍后再试",
+            )
         except BaseException:
             self._replace(worker)
             raise
