@@ -210,6 +210,9 @@ class _Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def started(self) -> bool:
+        return self.ready or self.conn.poll(0)
+
     def wait_ready(self) -> None:
         """Wait for a fresh worker's start-up, which does not count against the query's time."""
         if not self.ready:
@@ -241,6 +244,14 @@ def _stop_all() -> None:
         w.stop()
 
 
+def _forget_after_fork() -> None:
+    """A forked child leaves its parent's workers alone: new locks, no pools, nothing to stop."""
+    global _live_lock, _pools_lock
+    _live_lock, _pools_lock = threading.Lock(), threading.Lock()
+    _live.clear()
+    _pools.clear()
+
+
 class Pool:
     """At most `workers` sandbox processes of this web process; one per query at a time."""
 
@@ -259,7 +270,9 @@ class Pool:
                     raise Refused("SQL 查询繁忙，请稍后再试")
                 self.cond.wait(left)
             while self.idle:
-                worker = self.idle.pop()
+                # a started worker first: a fresh one may still be importing DuckDB
+                ready = [i for i, w in enumerate(self.idle) if w.started()]
+                worker = self.idle.pop(ready[-1] if ready else -1)
                 if worker.alive():
                     return worker
                 worker.stop()  # died while idle (killed from outside): start another
@@ -344,6 +357,9 @@ class Pool:
 
 _pools: dict[tuple[int, int, int], Pool] = {}
 _pools_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def pool(workers: int, memory_mb: int) -> Pool:
