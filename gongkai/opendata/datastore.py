@@ -39,12 +39,14 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from . import sqlworker
 from .tabular import (
     FULL_CSV,
     INDEX_DIR,
     META_FILE,
     NATIVE_DB,
     RAW_TYPES,
+    ckan_type,
     codes_dtype,
     ident,
     query_grams,
@@ -898,21 +900,21 @@ def run_sql(
     """Run a checked SELECT on `tables` in a sandbox worker process (`sqlworker`); returns
     (result, truncated at `max_rows`). QueryError when refused, too slow, too big in memory or
     when its JSON passes `max_bytes`."""
-    from . import sqlworker
-
     text, _ = check_sql(sql, {t.name for t in tables})
-    sources: list[tuple[str, str, int]] = []
+    sources: list[sqlworker.Source] = []
     for t in tables:
         native = t.data.parent / INDEX_DIR / NATIVE_DB
         found = (native if native.exists() else t.data).resolve()
-        sources.append((t.name, str(found), found.stat().st_mtime_ns if found.exists() else 0))
+        mtime = found.stat().st_mtime_ns if found.exists() else 0
+        sources.append((ident(t.name), sql_str(str(found)), mtime, found.name == NATIVE_DB))
     try:
         columns, rows, truncated = sqlworker.pool(workers, memory_mb).run(
             text, sources, max_rows=max_rows, max_bytes=max_bytes, timeout=timeout
         )
     except sqlworker.Refused as e:
         raise QueryError("sql", str(e)) from e
-    return Result(columns=columns, rows=rows, total=None), truncated
+    typed = [(name, ckan_type(duck)) for name, duck in columns]
+    return Result(columns=typed, rows=rows, total=None), truncated
 
 
 # --- values to JSON ---------------------------------------------------------------------------

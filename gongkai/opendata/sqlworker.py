@@ -38,16 +38,15 @@ from typing import Any
 
 import duckdb
 
-from .tabular import NATIVE_DB, ckan_type, ident, sql_str
-
-# (table name, resolved file, its mtime_ns): what a sandbox connection is built from
-Source = tuple[str, str, int]
+# (table name as a quoted identifier, its resolved file as a quoted string, the file's mtime_ns,
+# whether it is a native DuckDB file): what a sandbox connection is built from. Quoted by the
+# caller, so a worker imports DuckDB alone and starts fast.
+Source = tuple[str, str, int, bool]
 
 SANDBOXES_PER_WORKER = 4
 FETCH_FIRST = 16  # rows of the first fetch: a few huge values must not all arrive at once
 FETCH_MAX = 2048
 KILL_GRACE_S = 0.3  # the worker's own interrupt usually answers within this; then it is killed
-STARTUP_S = 30.0  # a spawned worker imports DuckDB first (about 0.4 s on an idle machine)
 ROOT = str(Path(__file__).resolve().parents[2])  # where the worker imports `gongkai` from
 
 
@@ -105,9 +104,10 @@ def _run(
     max_rows: int,
     max_bytes: int,
     timeout: float,
+    budget: float,
 ) -> tuple[list[tuple[str, str]], list[tuple[Any, ...]], bool]:
     con = _sandbox(sandboxes, sources, memory_mb)
-    timer = threading.Timer(timeout, con.interrupt)
+    timer = threading.Timer(budget, con.interrupt)
     timer.start()
     try:
         cur = con.execute(f"SELECT * FROM (\n{text}\n) AS _q LIMIT {int(max_rows) + 1}")
@@ -138,7 +138,7 @@ def _run(
         raise Refused(f"SQL 执行出错：{str(e).splitlines()[0][:200]}") from e
     finally:
         timer.cancel()
-    columns = [(d[0], ckan_type(str(d[1]))) for d in desc]
+    columns = [(d[0], str(d[1])) for d in desc]  # DuckDB's type names
     return columns, rows[:max_rows], len(rows) > max_rows
 
 
@@ -157,15 +157,13 @@ def _sandbox(
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
     try:
-        con.execute(f"SET allowed_paths=[{', '.join(sql_str(p) for _, p, _ in sources)}]")
-        for n, (name, path, _) in enumerate(sources):
-            if path.endswith(NATIVE_DB):
-                con.execute(f"ATTACH {sql_str(path)} AS src{n} (READ_ONLY)")
-                con.execute(f"CREATE VIEW {ident(name)} AS SELECT * FROM src{n}.t")
+        con.execute(f"SET allowed_paths=[{', '.join(path for _, path, _, _ in sources)}]")
+        for n, (name, path, _, native) in enumerate(sources):
+            if native:
+                con.execute(f"ATTACH {path} AS src{n} (READ_ONLY)")
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM src{n}.t")
             else:
-                con.execute(
-                    f"CREATE VIEW {ident(name)} AS SELECT * FROM read_parquet({sql_str(path)})"
-                )
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({path})")
         con.execute("SET enable_external_access=false")
         # DuckDB's buffer manager gets half the address space; the rest is headroom
         con.execute(f"SET memory_limit='{max(64, memory_mb // 2)}MB'")
@@ -213,13 +211,14 @@ class _Worker:
     def started(self) -> bool:
         return self.ready or self.conn.poll(0)
 
-    def wait_ready(self) -> None:
-        """Wait for a fresh worker's start-up, which does not count against the query's time."""
+    def wait_ready(self, seconds: float) -> bool:
+        """Whether a fresh worker finished its start-up (importing DuckDB) within `seconds`."""
         if not self.ready:
-            if not self.conn.poll(STARTUP_S):
-                raise EOFError("the SQL worker did not start")
+            if not self.conn.poll(max(0.0, seconds)):
+                return False
             self.conn.recv()
             self.ready = True
+        return True
 
     def stop(self) -> None:
         with _live_lock:
@@ -315,15 +314,23 @@ class Pool:
         max_bytes: int,
         timeout: float,
     ) -> tuple[list[tuple[str, str]], list[tuple[Any, ...]], bool]:
-        """(columns, rows, truncated) of a checked SELECT, or Refused saying why not."""
-        worker = self._checkout(time.monotonic() + timeout)
+        """(columns as (name, DuckDB type), rows, truncated) of a checked SELECT, or Refused
+        saying why not. Waiting
+        for a worker and its start-up count against `timeout`."""
+        deadline = time.monotonic() + timeout
+        worker = self._checkout(deadline)
         try:
-            worker.wait_ready()
-            worker.conn.send((text, tuple(sources), max_rows, max_bytes, timeout))
-            if worker.conn.poll(timeout + KILL_GRACE_S):
+            if not worker.wait_ready(deadline - time.monotonic()):
+                self._checkin(worker)  # slow to start, not broken: it serves the next query
+                raise Refused(timeout_message(timeout))
+            budget = deadline - time.monotonic()
+            worker.conn.send((text, tuple(sources), max_rows, max_bytes, timeout, budget))
+            if worker.conn.poll(budget + KILL_GRACE_S):
                 answer = worker.conn.recv()
             else:
                 answer = ("killed", timeout_message(timeout))
+        except Refused:
+            raise
         except (EOFError, OSError):
             # it died mid-query: almost always out of memory (or it never started)
             answer = (
