@@ -6,8 +6,9 @@ Rules:
   before the first query): a scalar function building one huge value (`range(10**9)`,
   `repeat('x', 2*10**9)`) fails inside the worker, never in the web process (audit F1).
 - The web process kills the worker when the deadline passes (DuckDB's own interrupt, sent by
-  the worker at the deadline, is honoured only between vectors); a killed or dead worker is
-  replaced at once, so the next query still runs.
+  the worker at the deadline, is honoured only between vectors); waiting for a free worker and
+  its start-up count against the deadline. A killed, dead or out-of-memory worker is replaced
+  at once, so the next query still runs.
 - The worker stops fetching as soon as the JSON-encoded rows pass `max_bytes` and refuses the
   query (a 409 saying so), so neither process ever holds more than that much of a result.
 - Workers are fresh interpreters (`python -m gongkai.opendata.sqlworker`: fork and exec, never a
