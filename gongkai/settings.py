@@ -191,6 +191,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
+# datastore_search_sql runs in worker processes: address space of each, workers per web process,
+# and the most JSON one answer may carry (audit F1)
+GONGKAI_SQL_MEMORY_MB = env_int("GONGKAI_SQL_MEMORY_MB", 1024)
+GONGKAI_SQL_WORKERS = env_int("GONGKAI_SQL_WORKERS", 3)
+GONGKAI_SQL_RESULT_BYTES = env_int("GONGKAI_SQL_RESULT_MB", 16) * 1024 * 1024
+
 # local memory per process: the public page cache is keyed by content version, never stale
 CACHES = {
     "default": {

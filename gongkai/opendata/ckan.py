@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
@@ -683,14 +684,19 @@ def datastore_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, 
 
 
 def datastore_search_sql(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
-    """以一条 SELECT 查询表格资源（表名为资源 id），有时间与行数上限；返回 records、fields。"""
+    """以一条 SELECT 查询表格资源（表名为资源 id）；返回 records、fields。查询在独立的进程中运行，
+    有时间（5 秒）、内存、行数（32000，超出时 records_truncated）与结果大小（默认 16 MB）上限，
+    超出时间、内存或结果大小时答 409。"""
     sql = _required(params, "sql")
     try:
         _, names = datastore.check_sql(sql, None)
         tables = [readable_table(name, request)[1] for name in sorted(names)]
         if not tables:
             raise invalid("sql", "请在 FROM 中使用资源 id 作为表名")
-        result, truncated = datastore.run_sql(sql, tables)
+        result, truncated = datastore.run_sql(
+            sql, tables, max_bytes=settings.GONGKAI_SQL_RESULT_BYTES,
+            workers=settings.GONGKAI_SQL_WORKERS, memory_mb=settings.GONGKAI_SQL_MEMORY_MB,
+        )  # fmt: skip
     except datastore.QueryError as e:
         raise invalid(e.field, str(e)) from e
     names_out = [c[0] for c in result.columns]

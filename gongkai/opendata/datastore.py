@@ -6,8 +6,9 @@ Rules:
   bound parameter cast to its column's type. Nothing from a request is pasted into SQL.
 - `run_sql` (datastore_search_sql) accepts exactly one SELECT, whose tables are only the
   resources it was given (and its own CTEs); no table functions, no settings or file
-  functions. It runs on a fresh connection whose file access is limited to those Parquet files
-  and then locked, with a time limit and a row limit.
+  functions. It runs in a worker process (`sqlworker`) bounded in address space, killed at the
+  time limit, with a row limit and a limit on the bytes of its result, on a connection whose
+  file access is limited to those tables' files and then locked.
 - Full-text `q` (`tabular.query_grams`): a one-character word must occur in the row's text
   columns, and every pair of adjacent characters of a longer word must; case is ignored. The
   general query checks that with `contains`; the index holds the postings of every character
@@ -38,12 +39,14 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from . import sqlworker
 from .tabular import (
     FULL_CSV,
     INDEX_DIR,
     META_FILE,
     NATIVE_DB,
     RAW_TYPES,
+    ckan_type,
     codes_dtype,
     ident,
     query_grams,
@@ -54,6 +57,9 @@ from .tabular import (
 ROWS_MAX = 32000  # CKAN's ckan.datastore.search.rows_max default
 SORT_WINDOW_MIN = 8192
 SQL_TIMEOUT_S = 5.0
+SQL_RESULT_BYTES = 16 * 1024 * 1024  # JSON of one datastore_search_sql answer (audit F1)
+SQL_MEMORY_MB = 1024  # address space of one SQL worker process
+SQL_WORKERS = 3  # SQL worker processes per web process
 
 
 class QueryError(Exception):
@@ -792,6 +798,9 @@ def _num(value: Any) -> str:
 
 
 # --- datastore_search_sql --------------------------------------------------------------------------
+# Files, settings, extensions. Value builders (range, repeat, list_resize, lpad) are not listed:
+# the worker's address-space bound refuses them within milliseconds (bench/sql_sandbox.py), and
+# no list of them could be complete.
 DENIED_FUNCTION_PREFIXES = (
     "read_", "glob", "duckdb_", "pragma", "current_setting", "getenv", "sniff", "parquet_",
     "query", "icu_", "enable_", "disable_", "checkpoint", "nextval", "currval", "setseed",
@@ -879,75 +888,33 @@ def check_sql(sql: str, allowed: set[str] | None) -> tuple[str, set[str]]:
 
 
 def run_sql(
-    sql: str, tables: list[Table], *, max_rows: int = ROWS_MAX, timeout: float = SQL_TIMEOUT_S
+    sql: str,
+    tables: list[Table],
+    *,
+    max_rows: int = ROWS_MAX,
+    timeout: float = SQL_TIMEOUT_S,
+    max_bytes: int = SQL_RESULT_BYTES,
+    workers: int = SQL_WORKERS,
+    memory_mb: int = SQL_MEMORY_MB,
 ) -> tuple[Result, bool]:
-    """Run a checked SELECT on `tables` in a sandbox; returns (result, truncated)."""
+    """Run a checked SELECT on `tables` in a sandbox worker process (`sqlworker`); returns
+    (result, truncated at `max_rows`). QueryError when refused, too slow, too big in memory or
+    when its JSON passes `max_bytes`."""
     text, _ = check_sql(sql, {t.name for t in tables})
-    con = _sandbox(tables)
-    timer = threading.Timer(timeout, con.interrupt)
-    timer.start()
-    try:
-        cur = con.execute(f"SELECT * FROM (\n{text}\n) AS _q LIMIT {int(max_rows) + 1}")
-        rows = cur.fetchall()
-        desc = cur.description or []
-    except duckdb.InterruptException as e:
-        raise QueryError("sql", f"查询超过 {timeout:g} 秒，已中止") from e
-    except duckdb.PermissionException as e:
-        raise QueryError("sql", "不允许访问文件或扩展") from e
-    except duckdb.Error as e:
-        raise QueryError("sql", f"SQL 执行出错：{_first_line(e)}") from e
-    finally:
-        timer.cancel()
-    truncated = len(rows) > max_rows
-    columns = [(d[0], _desc_type(d[1])) for d in desc]
-    return Result(columns=columns, rows=rows[:max_rows], total=None), truncated
-
-
-SANDBOXES_PER_THREAD = 4
-
-
-def _sandbox(tables: list[Table]) -> duckdb.DuckDBPyConnection:
-    """This thread's locked connection for these tables: each a view of the table's DuckDB
-    copy (its Parquet file for versions ingested before the copy existed); file access limited
-    to those files, settings locked. Kept for the next query on the same tables."""
-    sources: list[tuple[str, str, int]] = []
+    sources: list[sqlworker.Source] = []
     for t in tables:
         native = t.data.parent / INDEX_DIR / NATIVE_DB
         found = (native if native.exists() else t.data).resolve()
-        sources.append((t.name, str(found), found.stat().st_mtime_ns if found.exists() else 0))
-    key = tuple(sources)
-    cache: dict[Any, duckdb.DuckDBPyConnection] = _local.__dict__.setdefault("sandboxes", {})
-    con = cache.get(key)
-    if con is not None:
-        return con
-    con = duckdb.connect(
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-    )
+        mtime = found.stat().st_mtime_ns if found.exists() else 0
+        sources.append((ident(t.name), sql_str(str(found)), mtime, found.name == NATIVE_DB))
     try:
-        con.execute(f"SET allowed_paths=[{', '.join(sql_str(p) for _, p, _ in sources)}]")
-        for n, (name, path, _) in enumerate(sources):
-            if path.endswith(NATIVE_DB):
-                con.execute(f"ATTACH {sql_str(path)} AS src{n} (READ_ONLY)")
-                con.execute(f"CREATE VIEW {ident(name)} AS SELECT * FROM src{n}.t")
-            else:
-                con.execute(f"CREATE VIEW {ident(name)} AS SELECT * FROM {_src(Path(path))}")
-        con.execute("SET enable_external_access=false")
-        con.execute("SET memory_limit='512MB'")
-        con.execute("SET threads=2")
-        con.execute("SET lock_configuration=true")
-    except BaseException:
-        con.close()
-        raise
-    if len(cache) >= SANDBOXES_PER_THREAD:
-        cache.pop(next(iter(cache))).close()
-    cache[key] = con
-    return con
-
-
-def _desc_type(t: Any) -> str:
-    from .tabular import ckan_type
-
-    return ckan_type(str(t))
+        columns, rows, truncated = sqlworker.pool(workers, memory_mb).run(
+            text, sources, max_rows=max_rows, max_bytes=max_bytes, timeout=timeout
+        )
+    except sqlworker.Refused as e:
+        raise QueryError("sql", str(e)) from e
+    typed = [(name, ckan_type(duck)) for name, duck in columns]
+    return Result(columns=typed, rows=rows, total=None), truncated
 
 
 # --- values to JSON ---------------------------------------------------------------------------
