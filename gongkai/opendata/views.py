@@ -89,8 +89,11 @@ def ckan_action(request: HttpRequest, name: str) -> HttpResponse:
 def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
     action = ckan.ACTIONS.get(name)
     if action is None:
-        # CKAN answers a bare JSON string here, not the envelope
-        return ckan.bad_request(f"Action name not known: {name}（没有该接口）")
+        # the envelope, so that ckanapi raises NotAuthorized / NotFound (see ckan.unknown_action)
+        error = ckan.unknown_action(name)
+        return _ckan_response(
+            request, name, {"success": False, "error": error.body()}, error.status
+        )
     # as CKAN's _get_request_data: a repeated query key becomes a list
     params: dict[str, Any] = {k: (v[0] if len(v) == 1 else v) for k, v in request.GET.lists()}
     if request.method == "POST":
@@ -114,7 +117,9 @@ def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
             return ckan.bad_request("JSON Error: 请求体应为 JSON 对象（dictionary）")
         params.update(body)
     elif request.method != "GET":
-        return ckan.bad_request("Invalid request. Please use POST method for your request")
+        return ckan.bad_request(
+            "JSON Error: Invalid request. Please use POST method for your request"
+        )
     try:
         result = action(request, params)
     except ckan.CkanError as e:

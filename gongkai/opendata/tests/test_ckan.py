@@ -331,14 +331,23 @@ def test_staff_upload_via_api_and_progress(
 
 
 def test_bad_requests_answer_like_ckan(client, catalogue):
-    """CKAN answers these with a bare JSON string and 400, not the envelope."""
+    """CKAN answers a body that is not a JSON object with a bare JSON string and 400, worded as
+    its _finish_bad_request; an unknown action and a write get the envelope (404, 403)."""
     url = "/api/3/action/package_list"
     r = client.get("/api/3/action/no_such_action")
-    assert r.status_code == 400 and r.json().startswith("Bad request: Action name not known")
+    assert r.status_code == 404 and r.json()["success"] is False
+    assert r.json()["error"]["__type"] == "Not Found Error"
+    assert r.json()["error"]["message"].startswith("Not found: Action name not known")
+    assert r.json()["help"].endswith("?name=no_such_action")
+    r = client.post("/api/3/action/package_create", data={}, content_type="application/json")
+    assert r.status_code == 403 and r.json()["error"]["__type"] == "Authorization Error"
+    assert r.json()["error"]["message"].startswith("Access denied: ")
     r = client.post(url, data="{bad", content_type="application/json")
-    assert r.status_code == 400 and r.json().startswith("Bad request: JSON Error")
+    assert r.status_code == 400 and r.json().startswith("Bad request - JSON Error")
     r = client.post(url, data="[1]", content_type="application/json")
-    assert r.status_code == 400 and r.json().startswith("Bad request: JSON Error")
+    assert r.status_code == 400 and r.json().startswith("Bad request - JSON Error")
+    r = client.put(url, data="{}", content_type="application/json")
+    assert r.status_code == 400 and r.json().startswith("Bad request - JSON Error")
     # a repeated query key is a list; a form body works as well as JSON
     r = client.get(
         "/api/3/action/package_search", {"facet.field": ["organization", "tags"], "rows": 0}
