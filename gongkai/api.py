@@ -10,13 +10,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
 from gongkai.applications.api import router as applications_router
 from gongkai.documents.api import router as documents_router
+from gongkai.lib.apierrors import ErrorOut, error_statuses
 from gongkai.lib.errors import Conflict
 from gongkai.opendata.api import router as opendata_router
 from gongkai.organizations.api import router as organizations_router
@@ -43,6 +44,27 @@ api.add_router("/", search_router)
 api.add_router("/", applications_router)
 api.add_router("/", opendata_router)
 api.add_router("/", participation_router)
+
+
+def declare_errors(routers: list[Router]) -> None:
+    """Every operation's OpenAPI lists the error answers it can give (in `ErrorOut`), by the rule
+    in lib/apierrors.py; done on the routers before ninja binds them, so no route can miss it."""
+    for router in routers:
+        for view in router.path_operations.values():
+            for op in view.operations:
+                for status in error_statuses(
+                    methods=op.methods, has_params=bool(op.models),
+                    has_path_params=bool(op.signature.path_params_names),
+                    needs_token=bool(op.auth_callbacks),
+                ):  # fmt: skip
+                    if status not in op.response_models:  # an app's own declaration wins
+                        op.response_models[status] = op._create_response_model(ErrorOut)
+
+
+declare_errors(
+    [organizations_router, documents_router, search_router, applications_router,
+     opendata_router, participation_router]
+)  # fmt: skip
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
