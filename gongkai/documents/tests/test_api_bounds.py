@@ -98,3 +98,10 @@ def test_openapi_declares_the_error_answers(db: Any, client: Client) -> None:
     _error(client.get("/api/v1/staff/applications"), 401)
     _error(client.get("/api/v1/organizations/no-such-org"), 404)
     _error(client.get("/api/v1/documents", {"page": "x"}), 422)
+
+
+def test_a_year_past_9999_is_422(db: Any, client: Client) -> None:
+    """Found by the schemathesis run (gongkai/tests/test_openapi_fuzz.py): it was a 500."""
+    body = _error(client.get("/api/v1/documents", {"year": "8744446927634"}), 422)
+    assert "year" in body["error"]["fields"]
+    assert client.get("/api/v1/documents", {"year": "2020"}).status_code == 200
