@@ -18,7 +18,7 @@ from ninja.renderers import JSONRenderer
 
 from gongkai.applications.api import router as applications_router
 from gongkai.documents.api import router as documents_router
-from gongkai.lib.apierrors import ErrorOut, error_statuses
+from gongkai.lib.apierrors import ErrorOut, error_statuses, has_nul
 from gongkai.lib.errors import Conflict
 from gongkai.opendata.api import router as opendata_router
 from gongkai.organizations.api import router as organizations_router
@@ -163,23 +163,13 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error_response(404, "没有这个接口")
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def _nul_in(request: HttpRequest) -> str:
     """Where a NUL character is in the path, the query or a JSON body ("" when nowhere); uploads
     are binary and may hold NUL bytes."""
     if "\x00" in request.path:
         return "path"
     for key, values in request.GET.lists():
-        if _has_nul(key) or _has_nul(values):
+        if has_nul(key) or has_nul(values):
             return key.replace("\x00", "") or "query"
     if request.content_type != "application/json":
         return ""
@@ -192,7 +182,7 @@ def _nul_in(request: HttpRequest) -> str:
             body = json.loads(raw)
         except (ValueError, RecursionError):
             return ""  # not JSON: the API's own 400/422
-        if _has_nul(body):
+        if has_nul(body):
             return "body"
     return ""
 

@@ -4,6 +4,8 @@ OpenAPI declares them (schemathesis's status_code_conformance; outside-tools rep
 declares an answer the rule cannot see (403 of 有条件开放 rows, 429 of a throttled lookup) in its
 own `response={…: ErrorOut}`. Plain pydantic, so every app may import it."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -41,3 +43,15 @@ def error_statuses(
     if WRITE_METHODS & set(methods):
         out |= {400, 409, 413, 422}
     return sorted(out)
+
+
+def has_nul(value: Any) -> bool:
+    """A NUL character anywhere in a decoded parameter: PostgreSQL text cannot hold one, so both
+    APIs refuse it as input (422 / CKAN Validation Error) rather than fail in the database."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False

@@ -37,6 +37,7 @@ from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import Action
 from gongkai.accounts.throttle import rate_limited
 from gongkai.caching import private
+from gongkai.lib.apierrors import has_nul
 from gongkai.lib.errors import Conflict
 
 from . import ckan, datastore, dcat, selectors, services, tasks
@@ -121,6 +122,10 @@ def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
             "JSON Error: Invalid request. Please use POST method for your request"
         )
     try:
+        # PostgreSQL text cannot hold NUL: its DataError was a 500 (package_show id=a%00)
+        for key, value in params.items():
+            if has_nul(key) or has_nul(value):
+                raise ckan.invalid(key.replace("\x00", "") or "request", "不能包含 NUL 字符")
         result = action(request, params)
     except ckan.CkanError as e:
         return _ckan_response(request, name, {"success": False, "error": e.body()}, e.status)

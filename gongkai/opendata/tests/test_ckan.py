@@ -366,3 +366,19 @@ def test_bad_requests_answer_like_ckan(client, catalogue):
     }
     status, body = action(client, "package_show", id="nope")
     assert status == 404 and body["error"]["message"].startswith("Not found: ")
+
+
+@pytest.mark.security
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("package_show", {"id": "a\x00"}), ("organization_show", {"id": "a\x00"}),
+     ("package_autocomplete", {"q": "a\x00"}), ("package_search", {"fq": "name:a\x00"})],
+)  # fmt: skip
+def test_a_nul_character_is_a_validation_error(client, catalogue, name, params):
+    """PostgreSQL text cannot hold NUL: package_show id=a%00 was a 500 there."""
+    r = client.get(f"/api/3/action/{name}", params)
+    assert r.status_code == 409 and r.json()["error"]["__type"] == "Validation Error"
+    key = next(iter(params))
+    assert r.json()["error"][key] == ["不能包含 NUL 字符"]
+    r = client.post(f"/api/3/action/{name}", {key: "a\x00"}, content_type="application/json")
+    assert r.status_code == 409
