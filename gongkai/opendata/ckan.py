@@ -290,10 +290,8 @@ def current_package_list_with_resources(
     offset（旧参数 page 仍可用）；返回 package_show 形式的列表。"""
     limit = _int(params, "limit", 10, MAX_ROWS)
     offset = _int(params, "offset", 0, OFFSET_MAX)
-    if "offset" not in params and params.get("page") not in (None, ""):
-        offset = min(
-            (max(_int(params, "page", 1), 1) - 1) * limit, OFFSET_MAX
-        )  # deprecated in CKAN
+    if "offset" not in params and params.get("page") not in (None, ""):  # deprecated in CKAN
+        offset = min((max(_int(params, "page", 1), 1) - 1) * limit, OFFSET_MAX)
     # metadata_modified is updated_at (package_dict); name keeps equal times in a stable order
     datasets = selectors.public_datasets().order_by("-updated_at", "name")
     return [package_dict(ds, request) for ds in datasets[offset : offset + limit]]

@@ -301,6 +301,8 @@ def test_read_actions_clients_call(ck: ckanapi.RemoteCKAN, site: dict[str, Any])
     page = ck.action.current_package_list_with_resources(limit=1, offset=2)
     assert [p["name"] for p in page] == [recent[2]["name"]]
     assert ck.action.current_package_list_with_resources(offset=10**30) == []
+    by_page = ck.action.current_package_list_with_resources(limit=1, page=2)  # CKAN's old paging
+    assert [p["name"] for p in by_page] == [recent[1]["name"]]
 
     assert ck.action.package_autocomplete(q="road") == [
         {"name": "road-works", "title": "道路维修记录", "match_field": "name",
