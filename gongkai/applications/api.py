@@ -21,6 +21,7 @@ from gongkai.accounts.api import token_auth
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import NotFound
 from gongkai.accounts.throttle import rate_limited
+from gongkai.lib.apierrors import ErrorOut
 from gongkai.lib.bounds import Offset, Size
 from gongkai.organizations.models import Organization
 
@@ -70,7 +71,10 @@ class ProgressOut(Schema):
     letters: list[LetterOut]
 
 
-@router.post("/applications/progress", response=ProgressOut, summary="查询申请办理进度")
+@router.post(
+    "/applications/progress", response={200: ProgressOut, 404: ErrorOut, 429: ErrorOut},
+    summary="查询申请办理进度",
+)  # fmt: skip
 def application_progress(request: HttpRequest, payload: ProgressIn) -> dict[str, Any]:
     limit = int(getattr(settings, "GONGKAI_APPLICATION_LOOKUP_LIMIT", 20))
     if rate_limited(request, "progress", limit, 600):
@@ -104,7 +108,7 @@ MAX_WORKING_DAYS = 1000
 
 
 @router.get(
-    "/calendar/add-working-days", response=WorkingDayOut, tags=["工作日"],
+    "/calendar/add-working-days", response={200: WorkingDayOut, 409: ErrorOut}, tags=["工作日"],
     summary="工作日推算：start 之后第 days 个工作日（第1天为 start 之后的第一个工作日）",
 )  # fmt: skip
 def add_working_days(request: HttpRequest, start: str = "", days: str = "") -> dict[str, Any]:

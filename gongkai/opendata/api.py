@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from gongkai.accounts.api import token_auth
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import NotFound
+from gongkai.lib.apierrors import ErrorOut
 from gongkai.lib.bounds import Offset, PageNo
 from gongkai.organizations.models import Organization
 
@@ -195,7 +196,9 @@ def get_dataset(request: HttpRequest, name: str) -> Dataset:
     return ds
 
 
-@router.get("/data/{resource_id}", response=DataOut, summary="查询数据资源的记录")
+@router.get(
+    "/data/{resource_id}", response={200: DataOut, 403: ErrorOut}, summary="查询数据资源的记录"
+)
 def query_data(
     request: HttpRequest,
     resource_id: str,

@@ -6,8 +6,12 @@ Envelope: {"help": url, "success": true, "result": …} or, on error,
 {"help": url, "success": false, "error": {…}} with CKAN's `__type` values and status codes:
 404 {"__type": "Not Found Error", "message": "Not found: …"}, 403 {"__type": "Authorization
 Error", "message": "Access denied: …"}, 409 {"__type": "Validation Error", "<field>": ["…"]},
-400 "Search Query Error", 409 "Search Error"; an unknown action or a body that is not a JSON
-object is a 400 whose body is a bare JSON string, as CKAN answers.
+400 "Search Query Error", 409 "Search Error". A write action CKAN has (package_create,
+datastore_upsert …) is a 403 "Authorization Error": this mirror is read-only, as CKAN answers an
+unauthorised write. An action CKAN does not have is a 404 "Not Found Error" envelope, so that
+ckanapi raises NotFound (CKAN 2.12 itself answers 400 "Bad request - Action name not known: …"
+as a bare string; NotFound is a CKANAPIError, so clients catching that still do). A body that is
+not a JSON object is CKAN's bare-string 400 "Bad request - JSON Error: …".
 Parameters: GET query (a repeated key becomes a list) or a POST JSON/form body. Limits above
 the maximum are lowered to it (rows ≤ 1000, DataStore limit ≤ 32000), as CKAN does.
 package_search's `fq` understands the Solr subset harvesters send (field:value, "quoted",
@@ -27,13 +31,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
+from gongkai.lib.bounds import OFFSET_MAX
 from gongkai.organizations.models import Organization
 
-from . import datastore, selectors
+from . import datastore, selectors, tabular
 from .models import Dataset, Resource
 
 CKAN_VERSION = "2.12.0"  # the DataStore answers in the 2.12 shape
@@ -73,10 +78,27 @@ def search_query_error(message: str) -> CkanError:
 
 
 def bad_request(message: str) -> JsonResponse:
-    """CKAN's answer to an unknown action or a body that is not a JSON object: a bare string."""
+    """CKAN's answer to a body that is not a JSON object: a bare string (`_finish_bad_request`)."""
     return JsonResponse(
-        f"Bad request: {message}", status=400, safe=False, json_dumps_params={"ensure_ascii": False}
+        f"Bad request - {message}",
+        status=400,
+        safe=False,
+        json_dumps_params={"ensure_ascii": False},
     )
+
+
+# CKAN's write actions (create/update/patch/delete/purge …, datastore_create/upsert/delete)
+_WRITE_ACTION = re.compile(
+    r"(?:^|_)(?:create|update|patch|delete|purge|upsert|revise|reorder|run_triggers|"
+    r"change_permissions|follow|unfollow|member_add|member_remove|invite|cancel)(?:_|$)"
+)
+
+
+def unknown_action(name: str) -> CkanError:
+    """A write is refused as CKAN refuses an unauthorised caller; any other name is not found."""
+    if _WRITE_ACTION.search(name):
+        return not_authorized(f"本平台的 CKAN 接口只读，不能调用 {name}")
+    return not_found(f"Action name not known: {name}（没有该接口）")
 
 
 def search_error(message: str) -> CkanError:
@@ -243,7 +265,7 @@ def status_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
 
 def package_list(request: HttpRequest, params: dict[str, Any]) -> list[str]:
     limit = _int(params, "limit", MAX_ROWS, MAX_ROWS)
-    offset = _int(params, "offset", 0)
+    offset = _int(params, "offset", 0, OFFSET_MAX)  # a larger offset overflowed SQLite (500)
     names = selectors.public_datasets().order_by("name").values_list("name", flat=True)
     return list(names[offset : offset + limit])
 
@@ -260,6 +282,51 @@ def resource_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any
     if res is None:
         raise not_found("未找到该资源")
     return resource_dict(res, request)
+
+
+def current_package_list_with_resources(
+    request: HttpRequest, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """最近更新的数据集（含资源），按 metadata_modified 倒序。参数：limit（默认 10，≤ 1000）、
+    offset（旧参数 page 仍可用）；返回 package_show 形式的列表。"""
+    limit = _int(params, "limit", 10, MAX_ROWS)
+    offset = _int(params, "offset", 0, OFFSET_MAX)
+    if "offset" not in params and params.get("page") not in (None, ""):  # deprecated in CKAN
+        offset = min((max(_int(params, "page", 1), 1) - 1) * limit, OFFSET_MAX)
+    # metadata_modified is updated_at (package_dict); name keeps equal times in a stable order
+    datasets = selectors.public_datasets().order_by("-updated_at", "name")
+    return [package_dict(ds, request) for ds in datasets[offset : offset + limit]]
+
+
+AUTOCOMPLETE_MAX = 10  # CKAN's default limit; the suggestions of a search box need no more
+
+
+def package_autocomplete(request: HttpRequest, params: dict[str, Any]) -> list[dict[str, str]]:
+    """名称或标题含 q 的数据集，供输入提示。参数：q（必填）、limit（默认 10，≤ 10）；返回
+    name、title、match_field（name/title）、match_displayed。"""
+    if "q" not in params:
+        raise invalid("q", "Missing value")
+    q = str(params.get("q") or "").strip()
+    limit = _int(params, "limit", AUTOCOMPLETE_MAX, AUTOCOMPLETE_MAX)
+    if not q or not limit:
+        return []
+    matches = (
+        selectors.public_datasets()
+        .filter(Q(name__icontains=q) | Q(title__icontains=q))
+        .order_by("name")[:limit]
+    )
+    out = []
+    for ds in matches:
+        by_name = q.lower() in ds.name.lower()
+        out.append(
+            {
+                "name": ds.name,
+                "title": ds.title,
+                "match_field": "name" if by_name else "title",
+                "match_displayed": ds.name if by_name else f"{ds.title} ({ds.name})",
+            }
+        )
+    return out
 
 
 # --- package_search: a Solr subset evaluated on the public datasets ---------------------------------
@@ -467,7 +534,7 @@ def _org(key: str) -> tuple[Organization, int]:
 
 def organization_list(request: HttpRequest, params: dict[str, Any]) -> list[Any]:
     limit = _int(params, "limit", MAX_ROWS, MAX_ROWS)
-    offset = _int(params, "offset", 0)
+    offset = _int(params, "offset", 0, OFFSET_MAX)
     orgs = list(selectors.public_organizations().order_by("code")[offset : offset + limit])
     if _bool(params, "all_fields", False):
         return [org_dict(o, request, o.package_count) for o in orgs]  # type: ignore[attr-defined]
@@ -683,6 +750,48 @@ def datastore_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, 
     return out
 
 
+def _tree_size(path: Any) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else 0
+
+
+def datastore_info(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
+    """表格资源的字段与行数（CKAN 2.12 datastore_info）。参数：resource_id（或 id）、include_meta、
+    include_fields_schema；返回 meta（id、count、table_type、size、idx_size、aliases）与 fields
+    （id、type、info、schema）。字段与行数是元数据，有条件开放的资源也可查，数据行仍须授权。"""
+    resource_id = str(params.get("resource_id") or params.get("id") or "")
+    if not resource_id:
+        raise invalid("resource_id", "Missing value")
+    # public_table, not readable_table: the columns are shown on the dataset page of 有条件开放 too
+    found = selectors.public_table(resource_id)
+    if found is None or found[1] is None:
+        raise not_found(f'Resource/Alias "{resource_id}" was not found. 未找到该资源或其数据表')
+    res, table = found
+    assert table is not None
+    meta: dict[str, Any] = {}
+    if _bool(params, "include_meta", True):
+        meta = {
+            "id": str(res.pk), "count": table.row_count, "table_type": "BASE TABLE",
+            "size": table.data.stat().st_size if table.data.exists() else None,
+            "idx_size": _tree_size(table.data.parent / tabular.INDEX_DIR), "aliases": [],
+        }  # fmt: skip
+    with_schema = _bool(params, "include_fields_schema", True)
+    sorted_columns = {name for name, _ in table.sorts}
+    fields = []
+    # CKAN's data dictionary leaves out its internal columns (_id, _full_text)
+    for field, (name, _kind, native) in zip(
+        _fields(res, [(c[0], c[1]) for c in table.schema]), table.schema, strict=True
+    ):
+        if name.startswith("_"):
+            continue
+        if with_schema:
+            field["schema"] = {
+                "native_type": native, "notnull": False, "index_name": None,
+                "is_index": name in sorted_columns, "uniquekey": False,
+            }  # fmt: skip
+        fields.append(field)
+    return {"meta": meta, "fields": fields}
+
+
 def datastore_search_sql(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
     """以一条 SELECT 查询表格资源（表名为资源 id）；返回 records、fields。查询在独立的进程中运行，
     有时间（5 秒）、内存、行数（32000，超出时 records_truncated）与结果大小（默认 16 MB）上限，
@@ -724,6 +833,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, dict[str, Any]], Any]] = {
         help_show,
         status_show, package_list, package_show, package_search, resource_show,
         organization_list, organization_show, group_list, tag_list, datastore_search,
-        datastore_search_sql,
+        datastore_search_sql, datastore_info, current_package_list_with_resources,
+        package_autocomplete,
     )
 }  # fmt: skip

@@ -37,6 +37,7 @@ from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import Action
 from gongkai.accounts.throttle import rate_limited
 from gongkai.caching import private
+from gongkai.lib.apierrors import has_nul
 from gongkai.lib.errors import Conflict
 
 from . import ckan, datastore, dcat, selectors, services, tasks
@@ -89,8 +90,11 @@ def ckan_action(request: HttpRequest, name: str) -> HttpResponse:
 def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
     action = ckan.ACTIONS.get(name)
     if action is None:
-        # CKAN answers a bare JSON string here, not the envelope
-        return ckan.bad_request(f"Action name not known: {name}（没有该接口）")
+        # the envelope, so that ckanapi raises NotAuthorized / NotFound (see ckan.unknown_action)
+        error = ckan.unknown_action(name)
+        return _ckan_response(
+            request, name, {"success": False, "error": error.body()}, error.status
+        )
     # as CKAN's _get_request_data: a repeated query key becomes a list
     params: dict[str, Any] = {k: (v[0] if len(v) == 1 else v) for k, v in request.GET.lists()}
     if request.method == "POST":
@@ -114,8 +118,14 @@ def _ckan_action(request: HttpRequest, name: str) -> HttpResponse:
             return ckan.bad_request("JSON Error: 请求体应为 JSON 对象（dictionary）")
         params.update(body)
     elif request.method != "GET":
-        return ckan.bad_request("Invalid request. Please use POST method for your request")
+        return ckan.bad_request(
+            "JSON Error: Invalid request. Please use POST method for your request"
+        )
     try:
+        # PostgreSQL text cannot hold NUL: its DataError was a 500 (package_show id=a%00)
+        for key, value in params.items():
+            if has_nul(key) or has_nul(value):
+                raise ckan.invalid(key.replace("\x00", "") or "request", "不能包含 NUL 字符")
         result = action(request, params)
     except ckan.CkanError as e:
         return _ckan_response(request, name, {"success": False, "error": e.body()}, e.status)

@@ -331,14 +331,23 @@ def test_staff_upload_via_api_and_progress(
 
 
 def test_bad_requests_answer_like_ckan(client, catalogue):
-    """CKAN answers these with a bare JSON string and 400, not the envelope."""
+    """CKAN answers a body that is not a JSON object with a bare JSON string and 400, worded as
+    its _finish_bad_request; an unknown action and a write get the envelope (404, 403)."""
     url = "/api/3/action/package_list"
     r = client.get("/api/3/action/no_such_action")
-    assert r.status_code == 400 and r.json().startswith("Bad request: Action name not known")
+    assert r.status_code == 404 and r.json()["success"] is False
+    assert r.json()["error"]["__type"] == "Not Found Error"
+    assert r.json()["error"]["message"].startswith("Not found: Action name not known")
+    assert r.json()["help"].endswith("?name=no_such_action")
+    r = client.post("/api/3/action/package_create", data={}, content_type="application/json")
+    assert r.status_code == 403 and r.json()["error"]["__type"] == "Authorization Error"
+    assert r.json()["error"]["message"].startswith("Access denied: ")
     r = client.post(url, data="{bad", content_type="application/json")
-    assert r.status_code == 400 and r.json().startswith("Bad request: JSON Error")
+    assert r.status_code == 400 and r.json().startswith("Bad request - JSON Error")
     r = client.post(url, data="[1]", content_type="application/json")
-    assert r.status_code == 400 and r.json().startswith("Bad request: JSON Error")
+    assert r.status_code == 400 and r.json().startswith("Bad request - JSON Error")
+    r = client.put(url, data="{}", content_type="application/json")
+    assert r.status_code == 400 and r.json().startswith("Bad request - JSON Error")
     # a repeated query key is a list; a form body works as well as JSON
     r = client.get(
         "/api/3/action/package_search", {"facet.field": ["organization", "tags"], "rows": 0}
@@ -357,3 +366,19 @@ def test_bad_requests_answer_like_ckan(client, catalogue):
     }
     status, body = action(client, "package_show", id="nope")
     assert status == 404 and body["error"]["message"].startswith("Not found: ")
+
+
+@pytest.mark.security
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("package_show", {"id": "a\x00"}), ("organization_show", {"id": "a\x00"}),
+     ("package_autocomplete", {"q": "a\x00"}), ("package_search", {"fq": "name:a\x00"})],
+)  # fmt: skip
+def test_a_nul_character_is_a_validation_error(client, catalogue, name, params):
+    """PostgreSQL text cannot hold NUL: package_show id=a%00 was a 500 there."""
+    r = client.get(f"/api/3/action/{name}", params)
+    assert r.status_code == 409 and r.json()["error"]["__type"] == "Validation Error"
+    key = next(iter(params))
+    assert r.json()["error"][key] == ["不能包含 NUL 字符"]
+    r = client.post(f"/api/3/action/{name}", {key: "a\x00"}, content_type="application/json")
+    assert r.status_code == 409

@@ -251,9 +251,90 @@ def test_errors_map_to_ckanapi_exceptions(ck: ckanapi.RemoteCKAN, site: dict[str
         ck.action.package_search(sort="no_such_field asc")
     with pytest.raises(ckanapi.SearchError):
         ck.action.package_search(fq="nosuchfield:1")
-    with pytest.raises(ckanapi.CKANAPIError) as generic:
+    with pytest.raises(ckanapi.NotFound) as unknown:  # the envelope, not a bare string
         ck.call_action("no_such_action")
-    assert "Action name not known" in str(generic.value)
+    assert "Action name not known" in str(unknown.value)
+    for write in ("package_create", "resource_update", "datastore_upsert", "package_delete"):
+        with pytest.raises(ckanapi.NotAuthorized):  # read-only, as CKAN refuses an anonymous write
+            ck.call_action(write, {"name": "x", "resource_id": site["rid"]})
+    with pytest.raises(ckanapi.ValidationError) as exc:
+        ck.action.package_autocomplete()
+    assert exc.value.error_dict["q"] == ["Missing value"]
+    with pytest.raises(ckanapi.NotFound):
+        ck.action.datastore_info(resource_id="no-such-resource")
+
+
+def test_read_actions_clients_call(ck: ckanapi.RemoteCKAN, site: dict[str, Any]) -> None:
+    """datastore_info, current_package_list_with_resources and package_autocomplete in the
+    shapes of CKAN 2.12 (ckanext/datastore datastore_info docs, logic/action/get.py)."""
+    info = ck.action.datastore_info(resource_id=site["rid"])
+    assert set(info["meta"]) >= {"id", "count", "table_type", "size", "idx_size", "aliases"}
+    assert info["meta"]["id"] == site["rid"] and info["meta"]["count"] == 4
+    assert info["meta"]["table_type"] == "BASE TABLE" and info["meta"]["size"] > 0
+    # CKAN leaves its internal _id out of the data dictionary
+    assert [f["id"] for f in info["fields"]] == ["日期", "区县", "类别", "金额", "说明"]
+    amount = next(f for f in info["fields"] if f["id"] == "金额")
+    assert amount["type"] == "numeric"
+    assert set(amount["schema"]) == {
+        "native_type",
+        "notnull",
+        "index_name",
+        "is_index",
+        "uniquekey",
+    }
+    assert ck.action.datastore_info(id=site["rid"])["meta"]["count"] == 4  # the older parameter
+    bare = ck.action.datastore_info(
+        resource_id=site["rid"], include_meta=False, include_fields_schema=False
+    )
+    assert bare["meta"] == {} and all("schema" not in f for f in bare["fields"])
+    # the columns are metadata: shown for 有条件开放 too (its rows still need a key)
+    assert ck.action.datastore_info(resource_id=site["cond_rid"])["meta"]["count"] == 4
+
+    recent = ck.action.current_package_list_with_resources()
+    assert {p["name"] for p in recent} == {"cond-set", "parks", "road-works"}
+    modified = [p["metadata_modified"] for p in recent]
+    assert modified == sorted(modified, reverse=True)  # newest first
+    assert all(p["resources"] and set(p) >= CKAN_PACKAGE for p in recent)
+    assert [p["name"] for p in ck.action.current_package_list_with_resources(limit=1)] == [
+        recent[0]["name"]
+    ]
+    page = ck.action.current_package_list_with_resources(limit=1, offset=2)
+    assert [p["name"] for p in page] == [recent[2]["name"]]
+    assert ck.action.current_package_list_with_resources(offset=10**30) == []
+    by_page = ck.action.current_package_list_with_resources(limit=1, page=2)  # CKAN's old paging
+    assert [p["name"] for p in by_page] == [recent[1]["name"]]
+
+    assert ck.action.package_autocomplete(q="road") == [
+        {"name": "road-works", "title": "道路维修记录", "match_field": "name",
+         "match_displayed": "road-works"}
+    ]  # fmt: skip
+    assert ck.action.package_autocomplete(q="公园") == [
+        {"name": "parks", "title": "公园名录", "match_field": "title",
+         "match_displayed": "公园名录 (parks)"}
+    ]  # fmt: skip
+    assert len(ck.action.package_autocomplete(q="r", limit=1)) == 1
+    assert len(ck.action.package_autocomplete(q="-", limit=500)) <= 10  # CKAN's default is the cap
+    assert ck.action.package_autocomplete(q="") == []
+
+
+def test_new_read_actions_hide_what_is_not_public(
+    ck: ckanapi.RemoteCKAN, site: dict[str, Any]
+) -> None:
+    """A 不予开放, draft or withdrawn dataset is not there for any of the three new actions."""
+    for rid in site["hidden_rids"]:
+        with pytest.raises(ckanapi.NotFound):
+            ck.action.datastore_info(resource_id=rid)
+        with pytest.raises(ckanapi.NotFound):
+            ck.action.datastore_info(id=rid)
+    recent = ck.action.current_package_list_with_resources(limit=1000)
+    dumped = json.dumps(recent, ensure_ascii=False)
+    assert SECRET not in dumped and not any(n in dumped for n in HIDDEN_NAMES)
+    assert not set(site["hidden_rids"]) & {r["id"] for p in recent for r in p["resources"]}
+    for q in ("set", "closed", "draft", "withdrawn", SECRET, "不予开放", "草稿", "撤回"):
+        found = ck.action.package_autocomplete(q=q)
+        assert not {p["name"] for p in found} & set(HIDDEN_NAMES), q
+        assert SECRET not in json.dumps(found, ensure_ascii=False)
+    assert [p["name"] for p in ck.action.package_autocomplete(q="set")] == ["cond-set"]
 
 
 def test_conditional_rows_need_a_key(site: dict[str, Any], org: Any, other_org: Any) -> None:

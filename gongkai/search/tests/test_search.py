@@ -238,7 +238,9 @@ def test_api_shape_and_errors(corpus: None, client: Any) -> None:
     bad = client.get("/api/v1/search", {"q": "资金", "year": "abc"})
     assert bad.status_code == 422
     for q in HOSTILE[:20]:
-        assert client.get("/api/v1/search", {"q": q}).status_code == 200
+        # a NUL is refused by the API as input (gongkai/api.py: PostgreSQL text cannot hold it)
+        expected = 422 if "\x00" in q else 200
+        assert client.get("/api/v1/search", {"q": q}).status_code == expected
 
 
 def test_search_page_works_without_javascript(corpus: None, client: Any) -> None:
