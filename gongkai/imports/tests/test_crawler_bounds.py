@@ -29,7 +29,7 @@ def two_ports() -> Iterator[tuple[int, int, list[str]]]:
 
     class Other(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
-            pass
+            """Quiet: the test output stays readable."""
 
         def do_GET(self) -> None:
             other_hits.append(self.path)

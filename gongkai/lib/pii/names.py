@@ -238,7 +238,8 @@ _CUE_AFTER = re.compile(
     r"名下|持有|户[（(]|等[0-9一二三四五六七八九十两]{1,3}[人户名]|反映|[:：]您好|于[0-9]{4}年|"
     r"通过(?:信函|网上|电话|邮件|当面)"
 )
-_CUE_BEFORE = re.compile(r"向|发放给|支付给|拨付给|发放至")
+# 向 is among the commonest characters: the pattern itself demands a payment verb after the name
+_CUE_BEFORE = re.compile(r"向(?=[\u4e00-\u9fff]{2,4}[发支拨转汇退兑])|发放给|支付给|拨付给|发放至")
 _PAYMENT_AFTER = frozenset("发支拨转汇退兑")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _WINDOW_MAX = 300
