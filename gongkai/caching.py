@@ -40,9 +40,10 @@ PREFIXES = (
     "/api/v1/",
     "/api/3/action/",
 )
-# Search results change when the index does, which writes no audit entry: never stored, but
-# tagged by their own content so that a client still gets a 304.
-CONTENT_TAGGED = ("/search/", "/api/v1/search")
+# Rendered on every request, tagged by their own content so that a client still gets a 304:
+# search results change with the index (no audit entry), and every call of the data APIs goes
+# to their request log (接口可用率, uses of keys), which a stored answer would skip.
+CONTENT_TAGGED = ("/search/", "/api/v1/search", "/api/v1/data/", "/api/3/action/")
 # personal lookups and staff pages under the public prefixes
 EXCLUDED = ("/data/staff/", "/data/access/", "/mailbox/query/", "/participation/staff/",
             "/api/v1/staff/")  # fmt: skip

@@ -160,3 +160,19 @@ def test_the_sitemap_lists_every_public_page_kind_and_nothing_else(
     assert f"/documents/{public_site['hidden'].pk}/" not in " ".join(urls)
     for url in urls:  # every listed page answers (the annual reports of past years included)
         assert client.get(url.replace("http://testserver", "")).status_code == 200, url
+
+
+def test_data_api_calls_are_logged_even_when_the_client_has_the_answer(db: Any) -> None:
+    """The request log counts every call (接口可用率): the data APIs are never answered from the
+    page cache, though a client holding the ETag still gets 304."""
+    from gongkai.opendata.models import ApiRequest
+
+    client = Client()
+    first = client.get("/api/3/action/package_list")
+    assert first.status_code == 200 and first.has_header("ETag")
+    client.get("/api/3/action/package_list")
+    assert (
+        client.get("/api/3/action/package_list", HTTP_IF_NONE_MATCH=first["ETag"]).status_code
+        == 304
+    )
+    assert ApiRequest.objects.filter(endpoint="ckan:package_list").count() == 3
