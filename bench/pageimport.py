@@ -23,6 +23,7 @@ The last line printed is one JSON object.
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -47,6 +48,26 @@ def _body_span(lines: list[str], first: str, last: str) -> list[str]:
     start = next(i for i, x in enumerate(lines) if x.startswith(first_key))
     end = next(i for i in range(len(lines) - 1, start - 1, -1) if lines[i].startswith(last_key))
     return lines[start : end + 1]
+
+
+_DOCNO_LIKE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,12}[\[〔(（【]?\d{4}[\]〕)）】]?\d{0,5}号?$")
+_RULE = re.compile(r"^[—\-_=─━*]+$")
+_ORGAN = re.compile(
+    r"^[\u4e00-\u9fff()（）]{2,30}(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协)$"
+)
+
+
+def _head_lines(span: list[str], title: str) -> set[str]:
+    """The document's own head (版头) at the top of the labelled body: issuing organ, 文号, a
+    rule, the title again (maybe over two lines). The extractor moves these to the metadata, the
+    labels keep them in the body; they count neither as kept content nor as boilerplate."""
+    head: set[str] = set()
+    for line in span[:6]:
+        piece = line and (line in title or _DOCNO_LIKE.match(line) or _RULE.match(line))
+        if not (piece or _ORGAN.match(line)):
+            break
+        head.add(line)
+    return head
 
 
 def score_set(folder: Path, show_misses: bool) -> dict[str, object]:
@@ -82,7 +103,9 @@ def score_set(folder: Path, show_misses: bool) -> dict[str, object]:
                 invented[key] += 1
             misses.append(f"{folder.name}/{name} {key}: got {got[key]!r}, want {expect[key]!r}")
         span = _body_span(_lines(text), want["body_first"], want["body_last"])
-        body = {match_key(x) for x in rec.body_text.split("\n") if x.strip()}
+        head = _head_lines(span, match_key(rec.title) or expect["title"])
+        span = [x for x in span if x not in head]
+        body = {match_key(x) for x in rec.body_text.split("\n") if x.strip()} - head
         wanted = set(span)
         body_lines += len(span)
         kept += sum(x in body for x in span)
