@@ -45,7 +45,10 @@ def _lines(text: str) -> list[str]:
 
 def _body_span(lines: list[str], first: str, last: str) -> list[str]:
     first_key, last_key = match_key(normalize_value(first)), match_key(normalize_value(last))
-    start = next(i for i, x in enumerate(lines) if x.startswith(first_key))
+    # A label is the whole line, or the start of a line the saved page cut short.
+    start = next((i for i, x in enumerate(lines) if x == first_key), None)
+    if start is None:
+        start = next(i for i, x in enumerate(lines) if x.startswith(first_key))
     end = next(i for i in range(len(lines) - 1, start - 1, -1) if lines[i].startswith(last_key))
     return lines[start : end + 1]
 

@@ -128,6 +128,10 @@ _DOCNO_START = re.compile(rf"^{_DOCNO}")
 _INDEX_TOKEN = re.compile(r"[^\s\u4e00-\u9fff，,；;|｜]*")
 _DOCNO_QUOTED = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]")
 _DOCNO_IN_TITLE = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]\s*$")
+# `凌政办发[2020]35号凌海市推进…的通知`, `(已废止)微政办字[2019]24号关于印发…`: a 文号 leading the title.
+_DOCNO_LEADS_TITLE = re.compile(
+    rf"^(?:[(（【\[]已?(?:废止|失效)[)）】\]])?\s*(?P<no>{_DOCNO})(?=\s*[\u4e00-\u9fff])"
+)
 _ATTACHMENT_HEAD = re.compile(r"^(?:相关)?附\s*件(?:下载)?\s*[:：]?\s*(?P<rest>.*)$")
 _FILE_NAME = re.compile(
     r"(?P<name>[^\s:：,，;；]+?(?:"
@@ -140,6 +144,7 @@ _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|tabl
 _LEAD_DATE = re.compile(
     r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日|\d{6,8}|\d{4}-\d{1,2}-\d{1,2})(?=[,，\s])"
 )
+_TRAILING_DATE = re.compile(r"\s(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s|$)")
 _LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
 
 
@@ -174,8 +179,8 @@ def _spaced_pairs(text: str, bulleted: bool) -> str | None:
             last = m.end()
         return "".join(out) + text[last:]
     # `• 发文机关示范区管委会`: a bulleted list of label+value with nothing between them.
-    if bulleted and (m := _LEAD_LABEL.match(text)) and len(text) > m.end():
-        return text[: m.end()] + "：" + text[m.end() :]
+    if bulleted and (lead := _LEAD_LABEL.match(text)) and len(text) > lead.end():
+        return text[: lead.end()] + "：" + text[lead.end() :]
     return None
 
 
@@ -207,6 +212,8 @@ def _is_chrome(text: str) -> bool:
         return False
     if any(p.search(text) for p in layout.CHROME_LINES):
         return True
+    if re.sub(r"\s+", "", text) in layout.CHROME_WORDS:
+        return True  # `下 载`: a button saved with its letters spaced
     tokens = [t for t in layout.CHROME_SPLIT.split(text) if t]
     return bool(tokens) and all(t in layout.CHROME_WORDS for t in tokens)
 
@@ -246,7 +253,8 @@ def _classify(raw_lines: list[str]) -> list[_Line]:
             and len(text) <= 80
             and not text.endswith((":", "："))
             and (
-                lines[-1].cell and cell or lines[-1].bulleted and _BARE_LABEL.match(lines[-1].text)
+                (lines[-1].cell and cell)
+                or (lines[-1].bulleted and _BARE_LABEL.match(lines[-1].text))
             )
         ):
             # <td>索引号：</td><td>…</td>, or `• 发布机构：` with the value on the next line.
@@ -284,6 +292,10 @@ def _title_block(
     """First run of lines in [start, stop) that together spell the title: (first, last)."""
     key = match_key(title)
     for i in range(start, start + 1 if anchored else stop):
+        if i >= len(lines):
+            break
+        if match_key(_TITLE_TAIL.sub("", lines[i].text)) == key and lines[i].kind == "text":
+            return i, i  # the title line with the site's `|` or `-站名` still on it
         joined = ""
         for j in range(i, min(i + 5, len(lines))):
             if lines[j].kind not in ("text", "docno"):
@@ -307,7 +319,9 @@ _ORG_LINE = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协|中心|机关)$"
 )
 _SITE_NAME = re.compile(r"(?:网|网站|门户|门户网|平台|之窗)$|^(?:中国政府网|首页)")
-_NOT_TITLE = re.compile(r"今天是|星期[一二三四五六日天]|欢迎|\d{1,2}:\d{2}|[:：]")
+_NOT_TITLE = re.compile(
+    r"今天是|星期[一二三四五六日天]|欢迎|\d{1,2}:\d{2}|[:：]|^\d{4}[-/.年]\d{1,2}"
+)
 # A navigation bar saved with its items spaced out: `首     页 政 务 公 开 网 上 办 事`.
 _SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}")
 # What a site appends to a title: `…应急预案-湘西高新技术产业开发区`, `…的通知|`.
@@ -368,6 +382,13 @@ class _Builder:
             field_name, rank = _LABELS.get(label, (None, 0))
             if field_name is None or (labels is not None and label not in labels):
                 continue
+            if field_name not in ("written_on", "published_on") and (
+                m := _TRAILING_DATE.search(value)
+            ):
+                # `来源:某市人民政府  2017-09-06 00:00:00 【字体:`: the date is the page's own.
+                self.lead_dates.append(m["date"])
+                value = value[: m.start()].strip()
+            value = re.sub(r"\s*[【\[].*$", "", value) if field_name == "org_name" else value
             if value.strip() in layout.EMPTY_VALUES:
                 self.empty_labels.setdefault(field_name, label)
                 continue
@@ -494,13 +515,18 @@ class _Builder:
             return []
         found = [(ln.text, _title_score(ln.text, self.keys, columns), i)]
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
-        if nxt is not None and nxt.kind == "text" and _heading_like(ln.text + nxt.text):
-            # 镇赉县人民政府办公室 / 关于印发…的通知, or …应急预案的 / 通知: one title on two lines.
-            if (_ORG_LINE.match(ln.text) and _TITLE_WORDS.search(nxt.text)) or (
-                len(nxt.text) <= 6 and _TITLE_END.search(nxt.text)
-            ):
-                joined = ln.text + nxt.text
-                found.append((joined, _title_score(joined, self.keys, columns), i + 1))
+        # 镇赉县人民政府办公室 / 关于印发…的通知, or …应急预案的 / 通知: one title on two lines.
+        if (
+            nxt is not None
+            and nxt.kind == "text"
+            and _heading_like(ln.text + nxt.text)
+            and (
+                (_ORG_LINE.match(ln.text) and _TITLE_WORDS.search(nxt.text))
+                or (len(nxt.text) <= 6 and _TITLE_END.search(nxt.text))
+            )
+        ):
+            joined = ln.text + nxt.text
+            found.append((joined, _title_score(joined, self.keys, columns), i + 1))
         return found
 
     def fill_simple_fields(self) -> None:
@@ -552,6 +578,8 @@ class _Builder:
                     break
         if not raw and (m := _DOCNO_IN_TITLE.search(title)):
             raw, note = m["no"], "文号取自标题末尾的括号"
+        if not raw and (m := _DOCNO_LEADS_TITLE.match(title)):
+            raw, note = m["no"], "文号取自标题开头"
         if raw:
             try:
                 rec.doc_number = normalize_doc_number(raw)

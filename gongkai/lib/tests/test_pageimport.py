@@ -453,3 +453,84 @@ def test_full_width_labels_and_values_match() -> None:
     )
     assert record.index_no == "640100-141/2019-00064"
     assert record.published_on == date(2019, 7, 19)
+
+
+# -- issue 17 §2: shapes of unseen templates, each checked against the labelled set ---------------
+def test_column_name_repeated_as_a_heading_is_not_the_title() -> None:
+    # The breadcrumb's last column (试点信息) stands as a heading above the real title.
+    text = (
+        "某市人民政府\n当前位置：首页 > 政务公开 > 试点信息\n试点信息\n"
+        "关于开展基层政务公开标准化规范化试点工作的通知\n"
+        "来源:某市人民政府  2017-09-06 00:00:00 【字体:大 中 小】\n"
+        "各县（市、区）人民政府，市政府各部门：\n"
+        "为贯彻落实国务院办公厅有关要求，现就开展试点工作通知如下，请认真组织实施。\n"
+        "主办单位：某市人民政府办公室 网站标识码：1234000001 京ICP备12345678号\n"
+        "网站地图 | 联系我们\n"
+    )
+    record = extract(text)
+    assert record.title == "关于开展基层政务公开标准化规范化试点工作的通知"
+    assert record.published_on == date(2017, 9, 6)
+    assert record.body_text.startswith("各县（市、区）人民政府")
+    assert "主办单位" not in record.body_text and "网站地图" not in record.body_text
+    assert "ICP" not in record.body_text
+
+
+def test_metadata_table_saved_without_colons() -> None:
+    text = (
+        "索 引 号 003110926/201510-00216 信息分类 信息公开制度\n"
+        "发布机构 市交通运输局 发布日期 2015-10-15 10:06:36\n"
+        "文 号 信息格式/语种\n"
+        "信息名称 关于印发某市政务公开工作规则的通知\n"
+        "关于印发某市政务公开工作规则的通知\n"
+        "各县（市）、区人民政府，市政府各部门：\n"
+        "现将《某市政务公开工作规则》印发给你们，请认真贯彻执行。\n"
+    )
+    record = extract(text)
+    assert record.index_no == "003110926/201510-00216"
+    assert record.org_name == "市交通运输局"
+    assert record.published_on == date(2015, 10, 15)
+    assert record.title == "关于印发某市政务公开工作规则的通知"
+    assert record.doc_number == ""  # 信息格式/语种 is the next label, not a 文号
+    assert any("不是文号" in w for w in record.warnings)
+    assert record.body_text.startswith("各县（市）、区人民政府")
+
+
+def test_bracketed_and_bulleted_labels() -> None:
+    text = (
+        "[ 索引号 ] 1150022873659872X5/2023-00005 [ 发文字号 ] 曲水府发〔2023〕21号\n"
+        "[ 发布机构 ] 某镇政府\n"
+        "  • 成文日期:\n\n    2023-06-03\n"
+        "关于印发某镇自然灾害救助应急预案的通知\n"
+        "各村（社区），镇属单位：\n"
+        "为进一步建立健全应对突发自然灾害紧急救助体系，现印发给你们，请认真执行。\n"
+    )
+    record = extract(text)
+    assert record.index_no == "1150022873659872X5/2023-00005"
+    assert record.doc_number == "曲水府发〔2023〕21号"
+    assert record.org_name == "某镇政府"
+    assert record.written_on == date(2023, 6, 3)
+    assert record.title == "关于印发某镇自然灾害救助应急预案的通知"
+
+
+def test_title_on_two_lines_and_site_slogan_above_it() -> None:
+    text = (
+        "宣传人大制度 交流人大经验；推进民主法制建设，构建和谐文明。\n"
+        "首     页 政 务 公 开 网 上 办 事\n"
+        "某县人民政府机关\n2020年政府信息公开工作年度报告\n"
+        "来源:某县政府办\n"
+        "本报告根据《中华人民共和国政府信息公开条例》要求编制，全文包括总体情况等部分。\n"
+    )
+    record = extract(text)
+    assert record.title == "某县人民政府机关2020年政府信息公开工作年度报告"
+    assert record.body_text.startswith("本报告根据")
+    assert "宣传人大制度" not in record.body_text
+
+
+def test_doc_number_leading_the_title_and_site_suffix() -> None:
+    record = extract(
+        "(已废止)微政办字[2019]24号关于印发某县重污染天气应急预案的通知|\n"
+        "各乡镇人民政府，县政府各部门：\n现将预案印发给你们，请认真贯彻执行。\n"
+    )
+    assert record.title == "(已废止)微政办字[2019]24号关于印发某县重污染天气应急预案的通知"
+    assert record.doc_number == "微政办字〔2019〕24号"
+    assert not record.body_text.startswith("(已废止)")
