@@ -18,8 +18,8 @@ from django.utils import timezone
 from gongkai.lib import hashchain
 
 from . import conf
-from .publicity import changes_public_pages
 from .models import AuditEntry, AuditHead
+from .publicity import changes_public_pages
 
 SYSTEM = "系统"
 logger = logging.getLogger(__name__)
