@@ -81,14 +81,17 @@ class PublicCacheMiddleware:
         etag = f'"{key}"'
         if etag in request.headers.get("If-None-Match", ""):
             response: HttpResponse = HttpResponseNotModified()
+            response["X-Cache"] = "hit"
         elif (hit := cache.get(f"page:{key}")) is not None:
             content, content_type = hit
             response = HttpResponse(content, content_type=content_type)
+            response["X-Cache"] = "hit"
         else:
             response = self.get_response(request)
             if response.status_code != 200 or response.streaming or not shareable(response):
                 return response
             cache.set(f"page:{key}", (response.content, response["Content-Type"]), TTL)
+            response["X-Cache"] = "miss"  # rendered now; the hit rate is read from this header
         response["ETag"] = etag
         response["Cache-Control"] = "public, max-age=60"
         patch_vary_headers(response, ["Cookie", "Authorization"])
