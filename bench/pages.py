@@ -83,7 +83,8 @@ letters = published = 0
 start = time.monotonic()
 while time.monotonic() - start < SECONDS:
     participation.submit_letter(box, data={"kind": "consult", "subject": "关于公交线路的建议",
-        "content": "建议增开夜间公交线路。", "name": "读者", "consent_publish": False})
+        "content": "建议增开夜间公交线路。", "name": "读者", "email": "reader@example.cn",
+        "consent_publish": False})
     letters += 1
     if letters % 10 == 0:
         doc = documents.create_document(by=SYSTEM, org=box.org, data={"title": f"压测发布的通知{letters}",
@@ -171,9 +172,11 @@ def main() -> dict:
             env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         results["mixed_readers"] = wrk(base + "/", str(mixed_script), MIXED_SECONDS)
-        writes = (writer.communicate(timeout=MIXED_SECONDS + 60)[0] or "").split()
-        results["mixed_readers"]["letters"] = int(writes[-2]) if len(writes) >= 3 else 0
-        results["mixed_readers"]["published"] = int(writes[-1]) if len(writes) >= 3 else 0
+        out = writer.communicate(timeout=MIXED_SECONDS + 60)[0] or ""
+        if writer.returncode or not (writes := re.search(r"WRITES (\d+) (\d+)", out)):
+            sys.exit(f"写入进程失败：{out[-500:]}")
+        results["mixed_readers"]["letters"] = int(writes.group(1))
+        results["mixed_readers"]["published"] = int(writes.group(2))
         results["minimal_view_after"] = wrk(base + "/healthz", str(script))
     finally:
         server.terminate()

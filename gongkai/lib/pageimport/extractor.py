@@ -115,6 +115,7 @@ _BRACKET_LABEL = re.compile(rf"[\[【［]\s*(?P<label>{_LABEL_ALT})\s*[\]】］]
 # A table saved as text without colons: `索 引 号 0031…/2015-00216 信息分类 信息公开制度`.
 _SPACED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\s|$)")
 _LEAD_LABEL = re.compile(rf"^(?P<label>{_LABEL_ALT})")
+_GLUED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\S)")
 # Labels too common as words to be trusted without a colon.
 _LOOSE = frozenset({"时间", "日期", "名称", "栏目", "分类", "类别", "索引", "来源", "编辑", "作者"})
 _BULLET = re.compile(r"^[\s•·●■◆▪◇○*]+")
@@ -144,6 +145,10 @@ _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|tabl
 _LEAD_DATE = re.compile(
     r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日|\d{6,8}|\d{4}-\d{1,2}-\d{1,2})(?=[,，\s])"
 )
+# `深圳市应急管理局信息提供日期:2019-05-05`: an unknown date label run into the value
+_GLUED_DATE_LABEL = re.compile(
+    r"[\u4e00-\u9fff]{0,6}(?:日期|时间)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+)
 _TRAILING_DATE = re.compile(r"\s(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s|$)")
 _LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
 
@@ -172,6 +177,24 @@ def _spaced_pairs(text: str, bulleted: bool) -> str | None:
         for m in _SPACED_LABEL.finditer(text)
         if _canonical(m["label"]) not in _LOOSE or re.search(r"\s", m["label"])
     ]
+    # `索 引 号000014349/2025-13087`, `主题分类公安 发布日期2025-05-25`: a label glued to its
+    # value counts when it is long or spaced out like a table cell, and where both readings
+    # start at the same place the longer label wins (索 引 号 over 索 引).
+    glued = [
+        m
+        for m in _GLUED_LABEL.finditer(text)
+        if len(_canonical(m["label"])) >= 3 or re.search(r"\s", m["label"])
+    ]
+    if glued and glued[0].start() == 0:
+        # one reading per position, the longest label; glued hits need company or spacing
+        merged: dict[int, re.Match[str]] = {}
+        for m in [*hits, *glued]:
+            best = merged.get(m.start())
+            if best is None or len(_canonical(m["label"])) > len(_canonical(best["label"])):
+                merged[m.start()] = m
+        both = [merged[k] for k in sorted(merged)]
+        if both[0] in glued and (len(both) >= 2 or re.search(r"\s", both[0]["label"])):
+            hits = both
     if hits and hits[0].start() == 0 and (len(hits) >= 2 or len(text) <= 80):
         out, last = [], 0
         for m in hits:
@@ -184,9 +207,21 @@ def _spaced_pairs(text: str, bulleted: bool) -> str | None:
     return None
 
 
+def _bare_label_line(line: _Line) -> bool:
+    """A line that is one label and nothing else, written as a label: `索 引 号：`, `[ 索引号 ]`."""
+    return (
+        len(line.pairs) == 1
+        and not line.pairs[0][1]
+        and len(line.text) <= 16
+        and (line.text.rstrip().endswith((":", "：", "]", "】", "］")) or line.bulleted)
+    )
+
+
 def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str, str]]] | None:
     """`(leading date, [(label, value), …])` if the line is made of labelled values."""
-    segments = [s.strip() for s in line.split("\t")]
+    # cells: tab-separated (HTML tables), or `索引号 | /2025-0000 | 公开目录: |` saved as text
+    cells = line.split("\t") if "\t" in line or line.count("|") < 2 else line.split("|")
+    segments = [s.strip() for s in cells]
     text = " ".join(
         s + "：" if _BARE_LABEL.match(s) and s[-1] not in ":：" else s for s in segments
     )
@@ -208,14 +243,25 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
 
 
 def _is_chrome(text: str) -> bool:
-    if len(text) > 60:
+    if len(text) > 200:
         return False
     if any(p.search(text) for p in layout.CHROME_LINES):
-        return True
-    if re.sub(r"\s+", "", text) in layout.CHROME_WORDS:
-        return True  # `下 载`: a button saved with its letters spaced
+        return True  # copyright, ICP and 主办 lines can be long
+    if len(text) > 60:
+        return False
+    if _chrome_run(re.sub(r"\s+", "", text)):
+        return True  # `下 载`, `加大字体缩小字体收藏打印`: buttons saved without separators
     tokens = [t for t in layout.CHROME_SPLIT.split(text) if t]
     return bool(tokens) and all(t in layout.CHROME_WORDS for t in tokens)
+
+
+def _chrome_run(text: str) -> bool:
+    """Is the text nothing but chrome words run together?"""
+    ends = {0}
+    for i in range(1, len(text) + 1):
+        if any(j in ends and text[j:i] in layout.CHROME_WORDS for j in range(max(0, i - 8), i)):
+            ends.add(i)
+    return bool(text) and len(text) in ends
 
 
 def _crumbs(text: str) -> list[str] | None:
@@ -252,12 +298,9 @@ def _classify(raw_lines: list[str]) -> list[_Line]:
             and lines[-1].kind == "meta"
             and len(text) <= 80
             and not text.endswith((":", "："))
-            and (
-                (lines[-1].cell and cell)
-                or (lines[-1].bulleted and _BARE_LABEL.match(lines[-1].text))
-            )
+            and ((lines[-1].cell and cell) or _bare_label_line(lines[-1]))
         ):
-            # <td>索引号：</td><td>…</td>, or `• 发布机构：` with the value on the next line.
+            # <td>索引号：</td><td>…</td>, `索 引 号：` or `• [ 发布机构 ]` with the value below.
             label, value = lines[-1].pairs[-1]
             if not value:
                 lines[-1].pairs[-1] = (label, text)
@@ -319,8 +362,9 @@ _ORG_LINE = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协|中心|机关)$"
 )
 _SITE_NAME = re.compile(r"(?:网|网站|门户|门户网|平台|之窗)$|^(?:中国政府网|首页)")
+# (a colon is fine in a news title, 长安街道：三月春“锋”暖…, but not before a number or at the end)
 _NOT_TITLE = re.compile(
-    r"今天是|星期[一二三四五六日天]|欢迎|\d{1,2}:\d{2}|[:：]|^\d{4}[-/.年]\d{1,2}"
+    r"今天是|星期[一二三四五六日天]|欢迎|\d{1,2}:\d{2}|[:：]\s*(?:\d|$)|^\d{4}[-/.年]\d{1,2}|^[>»›]|>.*>"
 )
 # A navigation bar saved with its items spaced out: `首     页 政 务 公 开 网 上 办 事`.
 _SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}")
@@ -383,7 +427,7 @@ class _Builder:
             if field_name is None or (labels is not None and label not in labels):
                 continue
             if field_name not in ("written_on", "published_on") and (
-                m := _TRAILING_DATE.search(value)
+                m := _TRAILING_DATE.search(value) or _GLUED_DATE_LABEL.search(value)
             ):
                 # `来源:某市人民政府  2017-09-06 00:00:00 【字体:`: the date is the page's own.
                 self.lead_dates.append(m["date"])
@@ -488,6 +532,11 @@ class _Builder:
             _, _, i, text = max(scored)
             self.warnings.append("页面没有“名称/标题”栏，标题取自页首的标题行")
             return _TITLE_TAIL.sub("", text), (i if header_end < 0 else None)
+        tail = [c for c in self.crumbs if c not in layout.CRUMB_NOISE][-1:]
+        if tail and len(tail[0]) >= 10 and _heading_like(tail[0]):
+            # a location line that ends in the article itself, not in a column name
+            self.warnings.append("标题取自导航路径的最后一级，请核对")
+            return tail[0], None
         if self.html and self.html.title_tag:
             title = normalize_value(
                 re.split(r"\s*(?:_|\||｜| - | — |--)\s*", self.html.title_tag)[0]
@@ -513,7 +562,8 @@ class _Builder:
         ln = self.lines[i]
         if ln.kind != "text" or not _heading_like(ln.text) or _NOT_TITLE.search(ln.text):
             return []
-        found = [(ln.text, _title_score(ln.text, self.keys, columns), i)]
+        text = ln.text.strip("|｜ ")
+        found = [(text, _title_score(text, self.keys, columns), i)]
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         # 镇赉县人民政府办公室 / 关于印发…的通知, or …应急预案的 / 通知: one title on two lines.
         if (

@@ -534,3 +534,45 @@ def test_doc_number_leading_the_title_and_site_suffix() -> None:
     assert record.title == "(已废止)微政办字[2019]24号关于印发某县重污染天气应急预案的通知"
     assert record.doc_number == "微政办字〔2019〕24号"
     assert not record.body_text.startswith("(已废止)")
+
+
+def test_label_above_its_value_pipe_tables_and_glued_labels() -> None:
+    record = extract(
+        "索 引 号：\n014742224A/2023-0043406\n生成日期：\n2023-05-11\n责任部门：\n某县统计局\n"
+        "某县2022年国民经济和社会发展统计公报\n访问量：1632\n"
+        "2022年，全县上下坚持稳中求进工作总基调，经济运行总体平稳，发展质量稳步提升。\n"
+    )
+    assert record.index_no == "014742224A/2023-0043406"
+    assert record.written_on == date(2023, 5, 11)
+    assert record.department == "某县统计局"
+    assert record.title == "某县2022年国民经济和社会发展统计公报"
+    piped = extract(
+        "索引号 | /2025-0000 | 公开目录: | 工作报告 |\n有效性 | 有效 | 公开日期: | 2025-04-15 14:43 |\n"
+        "|某区2025年政府工作报告|||\n各位代表：现在，我代表区人民政府，向大会报告工作，请予审议。\n"
+    )
+    assert piped.index_no == "/2025-0000" and piped.published_on == date(2025, 4, 15)
+    assert piped.title == "某区2025年政府工作报告"
+    glued = extract(
+        "索 引 号000014349/2025-13087\n发文机关某县公安局 主 题 词\n"
+        "标 题某县公安局禁毒大队开展禁毒宣传活动\n主题分类公安 发布日期2025-05-25\n"
+        "某县公安局禁毒大队开展禁毒宣传活动\n"
+        "为进一步提升广大群众的禁毒意识，加大禁毒宣传力度，民警走进社区开展宣传活动。\n"
+    )
+    assert glued.index_no == "000014349/2025-13087" and glued.org_name == "某县公安局"
+    assert glued.title == "某县公安局禁毒大队开展禁毒宣传活动"
+    assert glued.published_on == date(2025, 5, 25)
+
+
+def test_news_title_with_a_colon_and_toolbar_runs() -> None:
+    record = extract(
+        "加大字体缩小字体收藏取消收藏打印\n现在的位置:首页 > 新闻中心 > 乡镇动态\n"
+        "长安街道:三月春“锋”暖共谱文明曲\n发布时间:2025-03-06\n"
+        "3月5日，长安街道组织志愿者走进社区，开展学雷锋志愿服务活动，为群众办实事。\n"
+        "微信图片_20250305.jpg\n"
+        "Copyright 2010 www.example.gov.cn, All Rights Reserved 某市农业农村局版权所有 主办：某市农业农村局"
+        " 地址：某市龙城大道1280号 联系电话：(0519)85682220\n"
+    )
+    assert record.title == "长安街道:三月春“锋”暖共谱文明曲"
+    assert record.body_text == (
+        "3月5日，长安街道组织志愿者走进社区，开展学雷锋志愿服务活动，为群众办实事。"
+    )
