@@ -81,7 +81,7 @@ CHROME_LINES = tuple(
     for p in (
         r"^(?:https?://|www\.)\S*$",  # a bare address left by the saver
         r"^版权所有|^Copyright|^©|ICP[备證证]|网站标识码|公网安备|^主办单位|^承办单位|^技术支持"
-        r"|^主办\s*[:：]|^承办\s*[:：]|最佳浏览效果|分辨率",
+        r"|^主办\s*[:：]|^承办\s*[:：]|最佳浏览效果|(?:建议|推荐)使用.{0,30}(?:分辨率|浏览器)",
         r"[\[【](?:关闭|打印)[\]】]",
         r"^涉密(?:文件|信息)?严禁上网|^涉密不上网",
         r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$",  # an image's file name left as its caption
