@@ -245,7 +245,7 @@ def _ledger_row(org: Organization, batch: ImportBatch, digest: str, **fields: An
 @transaction.atomic
 def import_page(
     batch: ImportBatch, *, by: Any, raw: bytes, source_url: str = "", source_path: str = "",
-    ip: str = "",
+    ip: str = "", site_lines: frozenset[str] = frozenset(),
 ) -> Outcome:  # fmt: skip
     """Import one page into the batch's organisation; never raises for a bad page."""
     org = batch.org
@@ -260,7 +260,7 @@ def import_page(
     row.source_url, row.source_path = source_url or row.source_url, source_path or row.source_path
     row.document, row.error = None, ""
     try:
-        page = extract(decode(raw), source_url or None)
+        page = extract(decode(raw), source_url or None, site_lines)
     except PageDecodeError as e:
         return _finish(row, by, R.FAILED, error=f"无法读取：{e}", ip=ip)
     row.title, row.index_no = page.title[:300], page.index_no[:64]

@@ -41,6 +41,7 @@ class Page:
     raw: bytes | None
     source_url: str = ""
     source_path: str = ""
+    site_lines: frozenset[str] = frozenset()  # what the crawled site repeats (lib/pageimport)
     error: str = ""
 
 
@@ -227,7 +228,7 @@ def _one(batch: ImportBatch, page: Page, by: Any) -> tuple[str, int, dict[str, A
         with transaction.atomic():
             outcome = services.import_page(
                 batch, by=by, raw=page.raw, source_url=page.source_url,
-                source_path=page.source_path,
+                source_path=page.source_path, site_lines=page.site_lines,
             )  # fmt: skip
     except Exception as e:  # a bug or a database error: reported, retried by the next run
         return "failed", 0, _problem(page, "failed", f"导入出错（未写入，下次运行重试）：{e}")

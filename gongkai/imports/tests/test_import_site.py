@@ -162,3 +162,35 @@ def test_polite_delay_between_requests(site: Any) -> None:
     list(crawler.pages())
     assert crawler.log.requested >= 3
     assert len(pauses) == crawler.log.requested - 1 and all(0 < p <= 0.5 for p in pauses)
+
+
+def test_lines_the_site_repeats_are_left_out_of_every_text(
+    db: Any, org: Any, tmp_path: Path
+) -> None:
+    """A footer and a banner that no chrome rule knows, on every page of the site, stay out of
+    the imported text; a salutation and a sentence that many documents share stay in."""
+    banner = "<div>示范市数字政府建设 共建共享 服务人民</div>"
+    footer = "<div>本网站由示范市大数据中心维护 联系电话 0571-88888888</div>"
+    root = tmp_path / "repeating"
+    links = "".join(f"<li><a href='/a{i}.html'>第{i}篇</a></li>" for i in range(6))
+    pages = {"index.html": f"<html><body>{banner}<ul>{links}</ul>{footer}</body></html>"}
+    for i in range(6):
+        html_page = gov_page(
+            f"关于开展第{i}项检查的通知", index_no=f"640100-141/2020-0001{i}", doc_number=f"银发改发〔2020〕{20 + i}号",
+            body=("各县（市）区发展改革局，市直各有关单位：", "请认真贯彻执行。", f"第{i}项检查的安排如下。"),
+        )  # fmt: skip
+        pages[f"a{i}.html"] = html_page.replace("<body>", f"<body>{banner}").replace(
+            "</body>", f"{footer}</body>"
+        )
+    write_pages(root, pages)
+    handler = type("H", (_Handler,), {"requested": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        report = run_site(f"http://127.0.0.1:{server.server_port}/index.html", "--org", org.code)
+    finally:
+        server.shutdown()
+    assert report["imported"] == 6
+    late = Document.objects.get(title="关于开展第5项检查的通知")  # after four pages were seen
+    assert "大数据中心" not in late.body_html and "共建共享" not in late.body_html
+    assert "各县（市）区发展改革局" in late.body_html and "请认真贯彻执行" in late.body_html

@@ -46,6 +46,7 @@ from . import layout
 from .dates import date_span, is_date_line, parse_date
 from .htmlpage import HtmlPage, is_attachment, parse_html
 from .normalize import fold_ascii, match_key, normalize_text, normalize_value
+from .sitelines import candidate
 
 FIELD_NAMES_ZH = {
     "title": "标题",
@@ -274,7 +275,7 @@ def _crumbs(text: str) -> list[str] | None:
     return [c.strip() for c in layout.CRUMB_SEPARATOR.split(path) if c.strip()]
 
 
-def _classify(raw_lines: list[str]) -> list[_Line]:
+def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) -> list[_Line]:
     lines: list[_Line] = []
     for raw in raw_lines:
         cell = raw.startswith("\t")
@@ -287,8 +288,8 @@ def _classify(raw_lines: list[str]) -> list[_Line]:
             line.kind = "crumb"
         elif len(text) <= 40 and layout.FOOTER_MARKERS.match(text):
             line.kind = "footer"
-        elif _is_chrome(text):
-            line.kind = "chrome"
+        elif _is_chrome(text) or (site_lines and candidate(text) in site_lines):
+            line.kind = "chrome"  # (or a line the site repeats on most pages: sitelines.py)
         elif (meta := _parse_meta(text, bulleted)) is not None:
             line.kind, (line.lead, line.pairs) = "meta", meta
         elif _DOCNO_LINE.match(text):
@@ -731,8 +732,21 @@ def _looks_like_html(text: str) -> bool:
     return bool(_HTML.search(text[:4096]))
 
 
-def extract(text_or_html: str, source_url: str | None = None) -> PageRecord:
-    """Extract a page given as HTML or as text; never raises on odd input."""
+def page_lines(text_or_html: str, source_url: str | None = None) -> list[str]:
+    """The normalised lines extract() reads, for counting what a site repeats (sitelines.py)."""
+    html = parse_html(text_or_html, source_url) if _looks_like_html(text_or_html) else None
+    raw_lines = html.lines if html else text_or_html.splitlines()
+    return [
+        _BULLET.sub("", x.strip("\t ")).strip()
+        for x in normalize_text("\n".join(raw_lines)).text.split("\n")
+    ]
+
+
+def extract(
+    text_or_html: str, source_url: str | None = None, site_lines: frozenset[str] = frozenset()
+) -> PageRecord:
+    """Extract a page given as HTML or as text; never raises on odd input. `site_lines` are the
+    keys of lines the page's site repeats on most pages (sitelines.SiteLines.common)."""
     if not text_or_html or not text_or_html.strip():
         return PageRecord(warnings=["页面内容为空，未提取到任何字段"])
     html = parse_html(text_or_html, source_url) if _looks_like_html(text_or_html) else None
@@ -740,7 +754,7 @@ def extract(text_or_html: str, source_url: str | None = None) -> PageRecord:
     norm = normalize_text("\n".join(raw_lines))
     if not norm.text.strip():
         return PageRecord(warnings=["页面内容为空，未提取到任何字段"])
-    builder = _Builder(_classify(norm.text.split("\n")), html, source_url)
+    builder = _Builder(_classify(norm.text.split("\n"), site_lines), html, source_url)
     record = builder.build()
     notes = []
     if norm.converted:

@@ -576,3 +576,22 @@ def test_news_title_with_a_colon_and_toolbar_runs() -> None:
     assert record.body_text == (
         "3月5日，长安街道组织志愿者走进社区，开展学雷锋志愿服务活动，为群众办实事。"
     )
+
+
+def test_site_lines_count_only_what_most_pages_repeat() -> None:
+    from gongkai.lib.pageimport import SiteLines
+
+    site = SiteLines()
+    for i in range(3):
+        site.add(["示范市数字政府建设 共建共享", "各有关单位：", f"第{i}段正文。"])
+    assert site.common() == frozenset()  # too few pages to tell
+    site.add(["示范市数字政府建设 共建共享", "另一页的标题"])
+    common = site.common()
+    assert "示范市数字政府建设共建共享" in common
+    assert not any("各有关单位" in k or "正文" in k for k in common)  # content never counts
+    record = extract(
+        "示范市数字政府建设 共建共享\n关于开展检查的通知\n各有关单位：\n现将有关事项通知如下。\n",
+        site_lines=common,
+    )
+    assert record.title == "关于开展检查的通知"
+    assert record.body_text == "各有关单位：\n现将有关事项通知如下。"

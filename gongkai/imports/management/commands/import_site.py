@@ -6,7 +6,8 @@ stays on its host, honours robots.txt, waits `--delay` seconds between requests 
 stops at `--max-pages` requests (default 500) and `--max-depth` links from the start (default
 3). Every fetched page that reads as an article (a title, a text, and a 发布日期, 成文日期 or
 索引号) is imported exactly as `import_pages` imports a file, with its URL as the original
-address; list and navigation pages are only followed. `--dry-run` prints the extracted records
+address; list and navigation pages are only followed. Lines the site repeats on most pages fetched so far
+(navigation, footer, banners; lib/pageimport/sitelines.py) are left out of the text. `--dry-run` prints the extracted records
 and writes nothing. Running the same crawl again imports only what is new; an interrupted crawl
 is continued by running it again. Exit status 1 when interrupted.
 """
@@ -20,15 +21,25 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gongkai.imports.crawler import Crawler, CrawlError, Fetched
 from gongkai.imports.management import batchrun
 from gongkai.imports.models import ImportBatch
-from gongkai.lib.pageimport import PageDecodeError, PageRecord, decode, extract
+from gongkai.lib.pageimport import (
+    PageDecodeError,
+    PageRecord,
+    SiteLines,
+    decode,
+    extract,
+    page_lines,
+)
 
 
-def as_article(fetched: Fetched) -> PageRecord | None:
-    """The extracted record when the page is an article, None for lists and navigation."""
+def as_article(fetched: Fetched, site: SiteLines) -> PageRecord | None:
+    """The extracted record when the page is an article, None for lists and navigation. Every
+    page fetched, article or not, first counts toward what the site repeats on most pages."""
     try:
-        record = extract(decode(fetched.body), fetched.url)
+        text = decode(fetched.body)
     except PageDecodeError:
         return None
+    site.add(page_lines(text, fetched.url))
+    record = extract(text, fetched.url, site.common())
     dated = record.published_on or record.written_on or record.index_no
     return record if record.title and record.body_text and dated else None
 
@@ -62,13 +73,15 @@ class Command(BaseCommand):
         org = batchrun.resolve_org(options["org"])
         by = batchrun.resolve_actor(options["user"], org)
         not_articles: list[str] = []
+        site = SiteLines()
 
         def pages() -> Iterator[batchrun.Page]:
             for fetched in crawler.pages():
-                if as_article(fetched) is None:
+                if as_article(fetched, site) is None:
                     not_articles.append(fetched.url)
                     continue
-                yield batchrun.Page(label=fetched.url, raw=fetched.body, source_url=fetched.url)
+                yield batchrun.Page(label=fetched.url, raw=fetched.body, source_url=fetched.url,
+                                    site_lines=site.common())  # fmt: skip
 
         summary = batchrun.run(
             pages(), org=org, by=by, kind=ImportBatch.Kind.SITE, sources=[options["url"]],
@@ -96,8 +109,9 @@ class Command(BaseCommand):
 
     def preview(self, crawler: Crawler, fmt: str) -> None:
         items = []
+        site = SiteLines()
         for fetched in crawler.pages():
-            record = as_article(fetched)
+            record = as_article(fetched, site)
             if record is not None:
                 items.append({"url": fetched.url, **record.to_dict()})
         if fmt == "json":
