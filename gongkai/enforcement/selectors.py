@@ -22,7 +22,7 @@ from gongkai.lib.pii import DEFAULT_POLICY, mask_value
 from gongkai.lib.workdays import UnknownYear
 from gongkai.organizations.models import Organization
 
-from . import clock, codes, lottery
+from . import clock, codes, exchange, lottery
 from .models import (
     CoercionDecision,
     Disclosure,
@@ -186,23 +186,8 @@ def withdrawal_row(w: Withdrawal) -> dict[str, Any]:
 
 # --- the 信用中国 column order (spec §2), masked for the public CSV -------------------------------
 
-SUBJECT_HEADERS = [
-    "行政相对人名称", "行政相对人类别", "行政相对人代码_1(统一社会信用代码)", "行政相对人代码_2(工商注册号)",
-    "行政相对人代码_3(组织机构代码)", "行政相对人代码_4(税务登记号)", "行政相对人代码_5(事业单位证书号)",
-    "行政相对人代码_6(社会组织登记证号)", "法定代表人", "法定代表人证件类型", "法定代表人证件号码",
-    "证件类型", "证件号码",
-]  # fmt: skip
-LICENCE_HEADERS = [
-    *SUBJECT_HEADERS, "行政许可决定文书名称", "行政许可决定文书号", "许可类别", "许可证书名称", "许可编号",
-    "许可内容", "许可决定日期", "有效期自", "有效期至", "许可机关", "许可机关统一社会信用代码", "当前状态",
-    "数据来源单位", "数据来源单位统一社会信用代码", "备注",
-]  # fmt: skip
-PENALTY_HEADERS = [
-    *SUBJECT_HEADERS, "行政处罚决定书文号", "违法行为类型", "违法事实", "处罚依据", "处罚类别", "处罚内容",
-    "罚款金额（万元）", "没收违法所得、没收非法财物的金额（万元）", "暂扣或吊销证照名称及编号", "处罚决定日期",
-    "处罚有效期", "公示截止期", "处罚机关", "处罚机关统一社会信用代码", "数据来源单位",
-    "数据来源单位统一社会信用代码", "备注",
-]  # fmt: skip
+LICENCE_HEADERS = exchange.LICENCE_HEADERS
+PENALTY_HEADERS = exchange.PENALTY_HEADERS
 
 
 def _ymd(d: dt.date | None) -> str:
@@ -253,6 +238,18 @@ def public_csv_rows(
         yield PENALTY_HEADERS
         for pen in public_penalties(org=org, year=year).iterator(chunk_size=2000):
             yield penalty_cells(pen)
+
+
+def upload_rows(kind: str, *, org: Organization, year: int) -> Iterator[list[str]]:
+    """The 信用中国 upload of one body and year (staff only: full numbers): the public decisions
+    decided in the year that were published (still shown or past their period), not withdrawn."""
+    model = LicenceDecision if kind == "licence" else PenaltyDecision
+    qs = model.objects.filter(org=org, decided_on__year=year, disclosure=Disclosure.PUBLIC,
+                              status__in=[Status.PUBLISHED, Status.EXPIRED]).order_by("decided_on", "id")  # fmt: skip
+    yield LICENCE_HEADERS if kind == "licence" else PENALTY_HEADERS
+    cells = licence_cells if kind == "licence" else penalty_cells
+    for d in qs.iterator(chunk_size=2000):
+        yield cells(d, full=True)  # type: ignore[arg-type]
 
 
 # --- 执法数据 statistics (spec §5) and section 二 -------------------------------------------------

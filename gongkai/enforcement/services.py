@@ -24,6 +24,7 @@ Every change is one transaction and one audit entry (no personal identifier in i
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -42,7 +43,7 @@ from gongkai.lib.pii import detect
 from gongkai.lib.pii.checks import id_birth_date, is_valid_id_card
 from gongkai.organizations.models import Organization
 
-from . import clock, codes, lottery
+from . import clock, codes, exchange, lottery
 from .models import (
     CoercionDecision,
     Disclosure,
@@ -65,6 +66,7 @@ from .models import (
     Withdrawal,
 )
 
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 MIN_RATIO = Decimal("5")
 MIN_INSPECTORS = 2
 PUBLICITY_MONTHS = {"general": (3, 12), "serious": (6, 36)}
@@ -107,12 +109,13 @@ def _s(value: Any) -> str:
 def _date(value: Any, field: str, label: str, errors: dict[str, str]) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
-    text = _s(value).replace("/", "-")
+    text = _s(value)
     if not text:
         errors[field] = f"{label}必填"
         return None
+    m = _DATE.fullmatch(text)
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date(int(m[1]), int(m[2]), int(m[3])) if m else dt.date.fromisoformat(text)
     except ValueError:
         errors[field] = f"{label}不是有效日期（YYYY/MM/DD）"
         return None
@@ -252,9 +255,7 @@ def clean_penalty(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
                     "facts": "违法事实", "basis": "处罚依据", "content": "处罚内容"}, errors)  # fmt: skip
     raw_types = data.get("type_codes") or []
     if isinstance(raw_types, str):
-        raw_types = [
-            t for t in raw_types.replace("；", ",").replace(";", ",").split(",") if t.strip()
-        ]
+        raw_types = [t for t in re.split(r"[,，;；、]", raw_types) if t.strip()]
     types = [codes.code_of(codes.PENALTY_TYPES, _s(t)) for t in raw_types]
     if not types:
         errors["type_codes"] = "处罚类别必填"
@@ -806,3 +807,67 @@ def record_result(draw_obj: Draw, *, by: Any, target_key: str, checked_on: Any, 
     record("enforcement.result.record", actor=by, obj=r, org_id=plan.org_id,
            after={"target": target_key, "outcome_code": r.outcome_code})  # fmt: skip
     return r
+
+
+# --- the exchange file (gongkai enforcement import) ------------------------------------------
+
+IMPORT_ITEMS: dict[str, tuple[Any, Any, tuple[str, ...]]] = {"licence": (LicenceDecision, clean_licence, LICENCE_TEXT),
+                "penalty": (PenaltyDecision, clean_penalty, PENALTY_TEXT)}  # fmt: skip
+
+
+def _comparable(d: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in d.items() if k not in ("contact", "internal_note")}
+
+
+def import_rows(*, by: Any, org: Organization, kind: str, rows: Any, dry_run: bool = False,
+                today: dt.date | None = None) -> dict[str, Any]:  # fmt: skip
+    """Validate every row, then record them all in one transaction, or nothing when any row has
+    an error. Idempotent by 文书号: a row equal to the stored decision is `unchanged`; a different
+    one under a stored number is an error (never silently overwritten). Rows whose free text holds
+    an identifier are imported held (`held`)."""
+    permissions.require(by, Action.EDIT, org.pk)
+    today = _today(today)
+    model, clean, texts = IMPORT_ITEMS[kind]
+    labels = {f: h for h, f in exchange.COLUMNS[kind] if f}
+    errors: list[dict[str, Any]] = []
+    cleaned: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
+    unchanged = held = total = 0
+    stored = {d.decision_no: d for d in model.objects.filter(org=org)}
+    for row_no, data in rows:
+        total += 1
+        try:
+            out = clean(data, today)
+        except ValidationError as e:
+            for field, msgs in e.message_dict.items():
+                errors.append(
+                    {"row": row_no, "column": labels.get(field, field), "message": msgs[0]}
+                )
+            continue
+        no = out["decision_no"]
+        if no in seen:
+            errors.append({"row": row_no, "column": labels["decision_no"],
+                           "message": f"文书号与第 {seen[no]} 行重复"})  # fmt: skip
+            continue
+        seen[no] = row_no
+        if no in stored:
+            old = {f: getattr(stored[no], f) for f in out}
+            if _comparable(old) == _comparable(out):
+                unchanged += 1
+            else:
+                errors.append({"row": row_no, "column": labels["decision_no"],
+                               "message": "该文书号已登记且内容不同（请在后台更正，不覆盖）"})  # fmt: skip
+            continue
+        if pii_findings({f: out.get(f, "") for f in texts}):
+            held += 1
+        cleaned.append((row_no, out))
+    summary = {"rows": total, "valid": total - len({e["row"] for e in errors}), "imported": 0,
+               "unchanged": unchanged, "held": held, "errors": errors}  # fmt: skip
+    if errors or dry_run:
+        return summary
+    record_fn = record_licence if kind == "licence" else record_penalty
+    with transaction.atomic():
+        for _, out in cleaned:
+            record_fn(by=by, org=org, data=out, today=today)
+    summary["imported"] = len(cleaned)
+    return summary
