@@ -12,3 +12,9 @@ class EnforcementConfig(AppConfig):
         from . import tasks
 
         return tasks.schedule()
+
+    def calendar_changed(self, *, today: Any, by: Any, reason: str) -> int:
+        """Hook called when a holiday schedule is entered: recompute due dates not yet met."""
+        from .services import recompute_due
+
+        return recompute_due(today=today, by=by, reason=reason)

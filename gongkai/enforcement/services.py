@@ -871,3 +871,23 @@ def import_rows(*, by: Any, org: Organization, kind: str, rows: Any, dry_run: bo
             record_fn(by=by, org=org, data=out, today=today)
     summary["imported"] = len(cleaned)
     return summary
+
+
+def recompute_due(today: dt.date | None = None, by: Any = permissions.SYSTEM,
+                  reason: str = "节假日安排变更") -> int:  # fmt: skip
+    """After a holiday schedule is entered (`EnforcementConfig.calendar_changed`): the 7-working-day
+    due dates of decisions not yet published, in one transaction; each move is audited."""
+    changed = 0
+    with transaction.atomic():
+        for model in (LicenceDecision, PenaltyDecision):
+            for obj in model.objects.select_for_update().filter(status=Status.HELD).order_by("pk"):
+                due = clock.add(obj.decided_on, clock.LICENCE_PENALTY_DAYS)
+                if due != obj.publish_due_on:
+                    before = str(obj.publish_due_on)
+                    obj.publish_due_on = due
+                    obj.save(update_fields=["publish_due_on", "updated_at"])
+                    record(f"enforcement.{model._meta.model_name}.recompute", actor=by, obj=obj,
+                           org_id=obj.org_id, before={"publish_due_on": before},
+                           after={"publish_due_on": str(due), "reason": reason})  # fmt: skip
+                    changed += 1
+    return changed
