@@ -54,7 +54,7 @@ def build(
     def day(back: int) -> dt.date:
         return max(jan1, today - dt.timedelta(days=back))
 
-    for i, org in enumerate((first, second)):
+    for org in (first, second):
         services.save_body(by=SYSTEM, org=org, data={
             "basis": f"依据《中华人民共和国行政处罚法》《中华人民共和国行政许可法》及“三定”规定，{org.name}在本行政区域内依法实施行政许可、行政处罚、行政强制和行政检查。",
             "remedies": "对行政执法决定不服的，可以自收到决定书之日起六十日内向示范市人民政府申请行政复议，或者在六个月内向示范市人民法院提起行政诉讼。投诉电话：0999-12345。",

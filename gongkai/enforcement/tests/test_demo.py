@@ -7,7 +7,15 @@ import pytest
 from gongkai.demo import enforcement_demo
 from gongkai.enforcement import selectors
 from gongkai.enforcement.models import (
-    CoercionDecision, FeeItem, LicenceDecision, Matter, Officer, PenaltyDecision, Plan, Target, Withdrawal,
+    CoercionDecision,
+    FeeItem,
+    LicenceDecision,
+    Matter,
+    Officer,
+    PenaltyDecision,
+    Plan,
+    Target,
+    Withdrawal,
 )  # fmt: skip
 from gongkai.organizations.models import Organization
 
