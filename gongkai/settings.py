@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gongkai.accounts",
     "gongkai.documents",
     "gongkai.review",
+    "gongkai.enforcement",
     "gongkai.imports",
     "gongkai.applications",
     "gongkai.search",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("gongkai.opendata.urls")),
     path("", include("gongkai.participation.urls")),
     path("", include("gongkai.review.urls")),
+    path("", include("gongkai.enforcement.urls")),
     path("", include("gongkai.portal.urls")),
     # last: any other /api/ path answers in the API's error shape
     re_path(r"^api/(?P<rest>.*)$", not_found),

@@ -12,3 +12,9 @@ class ApplicationsConfig(AppConfig):
         from . import tasks
 
         return tasks.schedule()
+
+    def work_calendar(self) -> Any:
+        """Hook for apps below this one (enforcement): the one calendar with staff-entered years."""
+        from .clock import work_calendar
+
+        return work_calendar()

@@ -8,6 +8,7 @@ in clear only to staff who may handle the case (编辑/管理员 of its organisa
 everyone else (`personal_view`). The annual report counts cases and names none.
 """
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
 from gongkai.documents.models import Document
 from gongkai.documents.selectors import DocumentFilters, public_documents
+from gongkai.enforcement.selectors import section2_figures
 from gongkai.lib.pii.masking import DEFAULT_POLICY, MaskRule, mask_value
 from gongkai.lib.statutory import Clock, ClockError
 from gongkai.lib.workdays import UnknownYear
@@ -409,8 +411,9 @@ def report_entry(org: Organization, year: int, *, include_draft: bool = False) -
 
 
 def annual_report(org: Organization, year: int, *, include_draft: bool = False) -> dict[str, Any]:
-    """政府信息公开工作年度报告 data for `org` and `year`: section 二 from the public documents and
-    the figures staff entered, section 三 from the cases, section 四 from the review and litigation
+    """政府信息公开工作年度报告 data for `org` and `year`: section 二 from the public documents, the
+    enforcement records (`enforcement.selectors.section2_figures`) and, where none, the figures
+    staff entered, section 三 from the cases, section 四 from the review and litigation
     records, sections 一、五、六 as staff wrote them. Counts only: nothing names a case or a person.
     The staff-written part appears only once published (定稿公开), unless `include_draft` (staff)."""
     entry = report_entry(org, year, include_draft=include_draft)
@@ -422,8 +425,11 @@ def annual_report(org: Organization, year: int, *, include_draft: bool = False) 
             None if entry.fees_amount is None else f"{entry.fees_amount.normalize():f}",
         )
         if entry
-        else None
+        else report.StaffFigures()
     )
+    # 第二十条第（五）（六）（八）项 from the enforcement records; typed figures only where none exist
+    computed = {k: v for k, v in section2_figures(org, year).items() if v is not None}
+    figures = dataclasses.replace(figures, **computed)
     section3 = report.build_section3(year, report_facts(org, year))
 
     def text(key: str, value: str) -> dict[str, str]:
