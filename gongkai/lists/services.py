@@ -911,3 +911,122 @@ def publish_intermediary(x: Intermediary, *, by: Any, ip: str = "") -> Intermedi
            after={"code": locked.code, "status": locked.status}, ip=ip)  # fmt: skip
     x.__dict__.update(status=locked.status)
     return locked
+
+
+# =============================================================================================
+# import (issue 20 `gongkai lists import`): one transaction, any error imports nothing
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _same_power(item: PowerItem, data: dict[str, Any]) -> bool:
+    v = _current(item)
+    try:
+        fields = clean_version({k: val for k, val in data.items() if k not in ITEM_FIELDS})
+    except ValidationError:
+        return False
+    ptype = item.type
+    return (
+        all(getattr(v, k) == fields[k] for k in fields if k != "pii_kept_reason")
+        and data.get("type_code") in (ptype.code, ptype.letters, ptype.name)
+        and bool(data.get("secret")) == item.secret
+    )
+
+
+def _same_intermediary(x: Intermediary, data: dict[str, Any]) -> bool:
+    codes = sorted(x.approval_items.values_list("code", flat=True))
+    return (
+        x.name == _text(data["name"]) and x.approval_dept == _text(data["approval_dept"])
+        and x.basis == _text(data["basis"]) and x.charged == data["charged"]
+        and x.provider_requirements == _text(data["provider_requirements"])
+        and x.fee_basis == _text(data["fee_basis"]) and x.fee_standard == _text(data["fee_standard"])
+        and codes == sorted(data["approval_codes"])
+    )  # fmt: skip
+
+
+def import_table(
+    kind: str, *, org: Organization, data: bytes, by: Any, dry_run: bool = False,
+    today: dt.date | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Import a power or intermediary table; returns {rows, valid, imported, unchanged, held,
+    errors:[{row, column, message}]}. Rows are published at once (a row holding identifiers is
+    held as a draft); an existing code with the same content is `unchanged`, with different
+    content an error (use an adjustment). Any error, or `dry_run`, leaves the database as it was."""
+    from . import tabular
+
+    columns = tabular.STAFF_POWER_COLUMNS if kind == "power" else tabular.INTERMEDIARY_COLUMNS
+    field_columns = (
+        tabular.POWER_FIELD_COLUMNS if kind == "power" else tabular.INTERMEDIARY_FIELD_COLUMNS
+    )
+    rows = tabular.read_table(data, columns)
+    report: dict[str, Any] = {"rows": len(rows), "valid": 0, "imported": 0, "unchanged": 0,
+                              "held": 0, "errors": []}  # fmt: skip
+    day = _today(today)
+    seen: set[str] = set()
+
+    def fail(n: int, column: str, message: str) -> None:
+        report["errors"].append({"row": n, "column": column, "message": message})
+
+    try:
+        with transaction.atomic():
+            for n, row in enumerate(rows, start=2):  # row 1 is the header
+                parse = tabular.power_data if kind == "power" else tabular.intermediary_data
+                values, cell_errors = parse(row)
+                for column, message in cell_errors.items():
+                    fail(n, column, message)
+                if cell_errors:
+                    continue
+                code = _text(values["code"])
+                if code in seen:
+                    fail(n, columns[0], f"编码“{code}”在文件中重复")
+                    continue
+                seen.add(code)
+                try:
+                    with transaction.atomic():
+                        if kind == "power":
+                            existing = PowerItem.objects.filter(code=code).first()
+                            if existing is not None:
+                                if existing.org_id == org.pk and _same_power(existing, values):
+                                    report["unchanged"] += 1
+                                    report["valid"] += 1
+                                    continue
+                                fail(
+                                    n,
+                                    "事项编码",
+                                    f"事项“{code}”已存在且内容不同：已发布事项请通过动态调整修改",
+                                )
+                                continue
+                            item = draft_power(by=by, org=org, data=values)
+                            try:
+                                publish_power(item, by=by, on=day, today=day)
+                            except ValidationError:
+                                report["held"] += 1  # identifiers: held for review as a draft
+                        else:
+                            existing_x = Intermediary.objects.filter(code=code).first()
+                            if existing_x is not None:
+                                if existing_x.org_id == org.pk and _same_intermediary(
+                                    existing_x, values
+                                ):
+                                    report["unchanged"] += 1
+                                    report["valid"] += 1
+                                    continue
+                                fail(n, "编码", f"中介服务事项“{code}”已存在且内容不同")
+                                continue
+                            save_intermediary(by=by, org=org, data=values, publish=True)
+                except ValidationError as e:
+                    for field, messages in e.message_dict.items():
+                        base = field.split(".")[0]
+                        fail(n, field_columns.get(base, base), messages[0])
+                    continue
+                report["valid"] += 1
+                report["imported"] += 1
+            if report["errors"] or dry_run:
+                raise _DryRun
+    except _DryRun:
+        if report["errors"]:
+            report["imported"] = 0
+    if dry_run and not report["errors"]:
+        report["dry_run"] = True
+    return report

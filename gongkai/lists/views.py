@@ -92,14 +92,14 @@ def _export_rows(request: HttpRequest) -> list[list[Any]]:
 
 
 def powers_csv(request: HttpRequest) -> HttpResponse:
-    body = tabular.csv_bytes(tabular.POWER_COLUMNS, _export_rows(request))
+    body = tabular.csv_bytes(tabular.PUBLIC_POWER_COLUMNS, _export_rows(request))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="powers.csv"'
     return response
 
 
 def powers_xlsx(request: HttpRequest) -> HttpResponse:
-    body = tabular.xlsx_bytes(tabular.POWER_COLUMNS, _export_rows(request), "权责清单")
+    body = tabular.xlsx_bytes(tabular.PUBLIC_POWER_COLUMNS, _export_rows(request), "权责清单")
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

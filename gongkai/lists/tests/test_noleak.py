@@ -84,7 +84,7 @@ def public_urls(world: dict[str, Any]) -> list[str]:
             f"/lists/guides/{impl}/print/",
             f"/api/v1/lists/guides/{impl}",
         ]
-    for word in SECRETS + [CANCELLED, "事项", "许可"]:
+    for word in [*SECRETS, CANCELLED, "事项", "许可"]:
         urls += [
             f"/search/?q={word}",
             f"/api/v1/search?q={word}",
