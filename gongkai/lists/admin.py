@@ -57,7 +57,7 @@ class VersionInline(admin.TabularInline):
     model = PowerVersion
     extra = 0
     can_delete = False
-    fields = ["version", "valid_from", "valid_to", "name", "sub_name", "levels"]
+    fields = ("version", "valid_from", "valid_to", "name", "sub_name", "levels")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -273,7 +273,7 @@ def staff_licences(user: Any) -> QuerySet[PowerItem]:
     )
 
 
-def counts_by_type(versions: QuerySet[PowerVersion]) -> list[dict[str, Any]]:
+def counts_by_type(versions: QuerySet[PowerVersion]) -> list[Any]:
     return list(
         versions.values("item__type__code", "item__type__name")
         .annotate(n=Count("id"))

@@ -640,7 +640,7 @@ def publish_service_item(item: ServiceItem, *, by: Any, ip: str = "") -> Service
     permissions.require(by, Action.REVIEW, locked.org_id)
     if locked.status != Status.DRAFT:
         raise Conflict("只有草稿状态的事项可以发布")
-    if locked.power_id and locked.power.secret:
+    if locked.power is not None and locked.power.secret:
         raise ValidationError({"power_code": "保密事项不得列入公开的公共服务事项清单"})
     problems = pii_problems([("name", locked.name)])
     if problems:
@@ -685,7 +685,7 @@ def clean_guide(data: dict[str, Any]) -> dict[str, Any]:
     out["materials"] = []
     for m in mats if isinstance(mats, list) else []:
         m = m if isinstance(m, dict) else {"name": m}
-        row = {k: _text(m.get(k)) for k in MATERIAL_KEYS if k != "count"}
+        row: dict[str, Any] = {k: _text(m.get(k)) for k in MATERIAL_KEYS if k != "count"}
         row["count"] = _int(m.get("count"), "materials", "材料份数", errors) or 1
         if row["name"]:
             out["materials"].append(row)

@@ -104,6 +104,7 @@ def power_data(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     secret_cell = (row.get("是否保密") or "否").strip()
     if secret_cell not in ("是", "否", ""):
         errors["是否保密"] = "是否保密应填“是”或“否”"
+    is_secret = secret_cell == "是"  # noqa: S105 (a yes/no cell, not a password)
     data = {
         "code": row.get("事项编码", ""), "name": row.get("事项名称", ""),
         "sub_name": row.get("子项名称", ""), "type_code": row.get("职权类型", ""),
@@ -112,7 +113,7 @@ def power_data(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         "handling_unit": row.get("承办机构", ""), "levels": row.get("行使层级", ""),
         "responsibilities": duties, "accountability": _lines(row.get("追责情形")),
         "supervision": row.get("监督方式", ""), "supervision_phone": row.get("监督电话", ""),
-        "remedy": row.get("救济渠道", ""), "secret": secret_cell == "是",
+        "remedy": row.get("救济渠道", ""), "secret": is_secret,
     }  # fmt: skip
     return data, errors
 

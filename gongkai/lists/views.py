@@ -166,7 +166,9 @@ def staff_board(request: HttpRequest) -> HttpResponse:
     adjustments = selectors.staff_adjustments(request.user)
     open_rows = []
     for a in adjustments.exclude(state="published")[:200]:
-        a.late_stages = [selectors.STAGE_LABELS[s] for s in selectors.late(a, today)]
+        a.late_stages = [  # type: ignore[attr-defined]
+            selectors.STAGE_LABELS[s] for s in selectors.late(a, today)
+        ]
         open_rows.append(a)
     check = selectors.guide_check(
         selectors.staff_guides(request.user), selectors.staff_licences(request.user)

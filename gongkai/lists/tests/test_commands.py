@@ -146,7 +146,7 @@ def test_check_report(org: Any) -> None:
     licence(org, 1)
     power(org, 2, secret=True)
     adjust(power(org, 3), "cancel", trigger_on=D(2025, 10, 20), applied_on=D(2025, 10, 21))
-    code, report = run("check", "--org", "scj")
+    _, report = run("check", "--org", "scj")
     assert report["licences_without_guide"] == ["640100-001-01-001-00"]
     assert report["secret_items"] == 1
     assert report["overdue"] == [{"adjustment": report["overdue"][0]["adjustment"],

@@ -76,8 +76,8 @@ class Command(BaseCommand):
                 f"共 {report['rows']} 行，有效 {report['valid']}，导入 {report['imported']}，"
                 f"未变 {report['unchanged']}，待审 {report['held']}，错误 {len(report['errors'])}"
             )
-            for e in report["errors"]:
-                self.stdout.write(f"  第 {e['row']} 行 {e['column']}：{e['message']}")
+            for err in report["errors"]:
+                self.stdout.write(f"  第 {err['row']} 行 {err['column']}：{err['message']}")
         if report["errors"]:
             sys.exit(1)
 
