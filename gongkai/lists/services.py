@@ -1030,3 +1030,103 @@ def import_table(
     if dry_run and not report["errors"]:
         report["dry_run"] = True
     return report
+
+
+GUIDE_LINE_KEYS = {"impl_code", "base_code", "power_code", "name", "org", "audience", "type_code",
+                   "intermediaries", "updated_on", *GUIDE_FIELDS}  # fmt: skip
+AUDIENCE_LABELS = {label: value for value, label in ServiceItem.Audience.choices}
+
+
+def import_guides(
+    *, org: Organization, data: bytes, by: Any, dry_run: bool = False,
+    today: dt.date | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Import guides as JSON Lines in the API's guide shape (`GET /api/v1/lists/guides/{code}`):
+    the service item is created (published) when missing, the guide saved and published; a guide
+    holding identifiers is held as a draft; the same content again is `unchanged`. Report and
+    transaction as `import_table`."""
+    import json
+
+    from . import tabular
+
+    try:
+        text = tabular.decode_csv(data)
+    except tabular.FileError as e:
+        raise tabular.FileError(str(e).replace("CSV 文件", "JSON Lines 文件")) from None
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    report: dict[str, Any] = {"rows": len(lines), "valid": 0, "imported": 0, "unchanged": 0,
+                              "held": 0, "errors": []}  # fmt: skip
+    day = _today(today)
+
+    def fail(n: int, column: str, message: str) -> None:
+        report["errors"].append({"row": n, "column": column, "message": message})
+
+    try:
+        with transaction.atomic():
+            for n, line in lines:
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    fail(n, "", f"不是有效的 JSON：{e.msg}")
+                    continue
+                if not isinstance(obj, dict):
+                    fail(n, "", "每行应为一个 JSON 对象")
+                    continue
+                unknown = sorted(set(obj) - GUIDE_LINE_KEYS)
+                if unknown:
+                    fail(n, unknown[0], "未知字段")
+                    continue
+                impl = _text(obj.get("impl_code"))
+                guide_fields = {k: obj[k] for k in GUIDE_FIELDS if k in obj}
+                try:
+                    with transaction.atomic():
+                        item = ServiceItem.objects.filter(impl_code=impl).first()
+                        if item is not None and item.org_id != org.pk:
+                            fail(n, "impl_code", f"实施编码“{impl}”属于其他机构")
+                            continue
+                        if item is None:
+                            power = (
+                                PowerItem.objects.filter(code=_text(obj.get("power_code")))
+                                .select_related("type")
+                                .first()
+                            )
+                            audience = _text(obj.get("audience"))
+                            item = save_service_item(by=by, org=org, data={
+                                "impl_code": impl, "base_code": obj.get("base_code") or impl,
+                                "name": obj.get("name", ""), "power_code": obj.get("power_code") or "",
+                                "type_code": obj.get("type_code") or (power.type.letters if power else "GG"),
+                                "audience": AUDIENCE_LABELS.get(audience, audience),
+                            })  # fmt: skip
+                            if power is not None and power.secret:
+                                raise ValidationError({"power_code": "保密事项不得发布办事指南"})
+                            publish_service_item(item, by=by)
+                        existing = Guide.objects.filter(item=item).first()
+                        if existing is not None and existing.status == Status.PUBLISHED:
+                            cleaned = clean_guide(guide_fields)
+                            if all(getattr(existing, k) == v for k, v in cleaned.items()):
+                                report["unchanged"] += 1
+                                report["valid"] += 1
+                                continue
+                        g = save_guide(item, by=by, data=guide_fields)
+                        problems = guide_problems(g)
+                        pii_only = problems and all("个人信息" in m for m in problems.values())
+                        if problems and not pii_only:
+                            raise ValidationError(problems)
+                        if pii_only:
+                            report["held"] += 1  # identifiers: held for review as a draft
+                        else:
+                            publish_guide(g, by=by, today=day)
+                except ValidationError as e:
+                    for field, messages in e.message_dict.items():
+                        fail(n, field, messages[0])
+                    continue
+                report["valid"] += 1
+                report["imported"] += 1
+            if report["errors"] or dry_run:
+                raise _DryRun
+    except _DryRun:
+        if report["errors"]:
+            report["imported"] = 0
+    if dry_run and not report["errors"]:
+        report["dry_run"] = True
+    return report

@@ -167,3 +167,20 @@ def test_staff_board(org: Any, editor: Any) -> None:
     c.force_login(editor)
     page = c.get("/lists/staff/").content.decode()
     assert "2025-11-11" in page and "已超时的环节（1）" in page
+
+
+def test_list_page_and_api_query_bounds(org: Any, django_assert_max_num_queries: Any) -> None:
+    """Issue 20 "Scale": the filtered list page and API stay within 12 queries however many rows."""
+    for n in range(1, 31):
+        power(org, n)
+    lic = licence(org, 40)
+    guide(service(org, power_item=lic))
+    c = Client()
+    with django_assert_max_num_queries(12):
+        assert c.get("/lists/powers/?org=scj&type=02&level=市").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert c.get("/api/v1/lists/powers?org=scj&size=100").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert c.get(f"/lists/powers/{lic.code}/?on=2025-06-01").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert c.get("/api/v1/lists/services").status_code == 200

@@ -152,3 +152,32 @@ def test_check_report(org: Any) -> None:
     assert report["overdue"] == [{"adjustment": report["overdue"][0]["adjustment"],
                                   "item_code": "640100-001-02-003-00", "stage": "review",
                                   "started_on": "2025-10-21", "due_on": "2025-11-11"}]  # fmt: skip
+
+
+def test_guide_import_in_the_api_shape(org: Any, tmp_path: Path) -> None:
+    from django.test import Client
+
+    from gongkai.lists.models import Guide
+
+    from .conftest import guide_data
+
+    lic = licence(org)
+    line = {"impl_code": "XK00001000-640100-01", "power_code": lic.code, "name": lic.name,
+            "audience": "法人", **guide_data()}  # fmt: skip
+    path = tmp_path / "guides.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, report = run("import", str(path), "--kind", "guide", "--org", "scj")
+    assert code == 0 and report["imported"] == 1, report
+    exported = Client().get("/api/v1/lists/guides/XK00001000-640100-01").json()
+    path.write_text(json.dumps(exported, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, again = run("import", str(path), "--kind", "guide", "--org", "scj")
+    assert code == 0 and again["unchanged"] == 1
+    bad = [{**line, "impl_code": "XK2", "conditions": ["其他条件"]}, {**line, "impl_code": "XK3",
+           "consult_phone": "12345678"}, "not json"]  # fmt: skip
+    path.write_text("\n".join(b if isinstance(b, str) else json.dumps(b, ensure_ascii=False) for b in bad),
+                    encoding="utf-8")  # fmt: skip
+    code, report = run("import", str(path), "--kind", "guide", "--org", "scj")
+    assert code == 1
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [
+        (1, "conditions"), (2, "consult_phone"), (3, "")]  # fmt: skip
+    assert Guide.objects.count() == 1

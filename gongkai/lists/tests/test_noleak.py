@@ -140,3 +140,29 @@ def test_public_pages_show_what_is_public(world: dict[str, Any]) -> None:
     guide_page = client.get("/lists/guides/XK00001000-640100-01/").content.decode()
     assert "食品经营许可申请书" in guide_page and "受理条件" in guide_page
     assert "<script" not in guide_page.split("</head>")[1] and " style=" not in guide_page
+
+
+def test_sitemap_lists_public_items_only_and_gk_links(world: dict[str, Any]) -> None:
+    client = Client()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-lists.xml" in index
+    powers = client.get("/sitemap-lists.xml").content.decode()
+    assert f"/lists/powers/{world['pub'].code}/" in powers
+    for p in PowerItem.objects.exclude(pk__in=[world["pub"].pk, world["mod"].pk]).exclude(
+        status="published", secret=False
+    ):
+        assert f"/lists/powers/{p.code}/" not in powers
+    guides = powers
+    assert "/lists/guides/XK00001000-640100-01/" in guides
+    assert "GG00008000" not in guides and "XK00902000" not in guides
+    gk = client.get("/gk/scj/").content.decode()
+    assert "/lists/powers/?org=scj" in gk
+
+
+def test_search_finds_public_items_and_guides(world: dict[str, Any]) -> None:
+    from gongkai.search import services as search
+
+    search.flush()
+    page = Client().get("/search/?q=食品经营许可").content.decode()
+    assert f"/lists/powers/{world['pub'].code}/" in page
+    assert "/lists/guides/XK00001000-640100-01/" in page

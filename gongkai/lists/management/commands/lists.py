@@ -1,9 +1,9 @@
 """`gongkai lists import|export|check` (issue 20 "Staff"):
 
-- `import FILE --kind power|intermediary --org CODE [--dry-run] [--format json]`: CSV (UTF-8,
+- `import FILE --kind power|intermediary|guide --org CODE [--dry-run] [--format json]`: CSV (UTF-8,
   UTF-8 with BOM, GBK) or XLSX with the Chinese headers of spec §1.3 / §3 (incl. 是否保密).
   Prints `{rows, valid, imported, unchanged, held, errors:[{row, column, message}]}`; any error
-  imports nothing and exits 1. (`--kind guide`, JSON Lines, is not built yet.)
+  imports nothing and exits 1. `--kind guide`: JSON Lines in the API's guide shape.
 - `export --kind power|intermediary --org CODE [--format csv|xlsx] [--output PATH]`: the
   import format, secret items included (staff use; never served on a public page).
 - `check [--org CODE] --format json`: guide completeness (§2.3), licences without a guide, names
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True, metavar="{import,export,check}")
         imp = sub.add_parser("import", help="导入 CSV/XLSX")
         imp.add_argument("file", metavar="FILE")
-        imp.add_argument("--kind", choices=["power", "intermediary"], required=True)
+        imp.add_argument("--kind", choices=["power", "intermediary", "guide"], required=True)
         imp.add_argument("--org", required=True, metavar="CODE")
         imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         imp.add_argument("--format", choices=["text", "json"], default="text")
@@ -62,10 +62,15 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
         try:
-            report = services.import_table(
-                options["kind"], org=org, data=path.read_bytes(), by=SYSTEM,
-                dry_run=options["dry_run"],
-            )  # fmt: skip
+            if options["kind"] == "guide":
+                report = services.import_guides(
+                    org=org, data=path.read_bytes(), by=SYSTEM, dry_run=options["dry_run"]
+                )
+            else:
+                report = services.import_table(
+                    options["kind"], org=org, data=path.read_bytes(), by=SYSTEM,
+                    dry_run=options["dry_run"],
+                )  # fmt: skip
         except tabular.FileError as e:
             report = {"rows": 0, "valid": 0, "imported": 0, "unchanged": 0, "held": 0,
                       "errors": [{"row": 0, "column": "", "message": str(e)}]}  # fmt: skip
