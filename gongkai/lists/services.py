@@ -791,7 +791,7 @@ def guide_problems(guide: Guide) -> dict[str, str]:
 def publish_guide(guide: Guide, *, by: Any, today: dt.date | None = None, ip: str = "") -> Guide:
     day = _today(today)
     g = (
-        Guide.objects.select_for_update()
+        Guide.objects.select_for_update(of=("self",))
         .select_related("item", "item__power", "item__org")
         .get(pk=guide.pk)
     )
