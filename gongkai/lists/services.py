@@ -744,7 +744,7 @@ def guide_problems(guide: Guide) -> dict[str, str]:
     item = guide.item
     phrases = fallback_phrases()
     for key, texts in (("conditions", guide.conditions),
-                       ("materials", [m["name"] for m in guide.materials])):  # fmt: skip
+                       ("materials", [m.get("name", "") for m in guide.materials])):  # fmt: skip
         for text in texts:
             hit = next((p for p in phrases if p in text), None)
             if hit:
@@ -779,9 +779,9 @@ def guide_problems(guide: Guide) -> dict[str, str]:
                 )
     if not guide.pii_kept_reason:
         texts = [("conditions", " ".join(guide.conditions)),
-                 ("materials", " ".join(m["name"] + " " + m["requirements"] for m in guide.materials)),
+                 ("materials", " ".join(m.get("name", "") + " " + m.get("requirements", "") for m in guide.materials)),
                  ("place", guide.place), ("process", guide.process),
-                 ("faq", " ".join(f["q"] + " " + f["a"] for f in guide.faq))]  # fmt: skip
+                 ("faq", " ".join(f.get("q", "") + " " + f.get("a", "") for f in guide.faq))]  # fmt: skip
         for key, msg in pii_problems(texts).items():
             errors.setdefault(key, msg)
     return errors
@@ -830,7 +830,7 @@ def _sync_guide_search(guide: Guide) -> None:
     search.index([SearchEntry(
         key=guide_search_key(guide), title=f"{item.name} 办事指南",
         url=reverse("lists-guide", args=[item.impl_code]),
-        body=" ".join([*guide.conditions, *(m["name"] for m in guide.materials), guide.place]),
+        body=" ".join([*guide.conditions, *(m.get("name", "") for m in guide.materials), guide.place]),
         org_code=item.org.code, org_name=item.org.name, category_code="lists-guide",
         category_name="办事指南", published_on=guide.updated_on, index_no=item.impl_code,
     )])  # fmt: skip
