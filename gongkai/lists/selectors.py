@@ -62,6 +62,16 @@ def public_power(code: str, on: dt.date) -> PowerVersion | None:
     return public_power_versions(on=on).filter(item__code=code).first()
 
 
+def orgs_with_public_powers() -> Any:
+    """The organisations that have a public item (for the 部门 filter): one index probe each."""
+    from django.db.models import Exists, OuterRef
+
+    from gongkai.organizations.models import Organization
+
+    public = PowerItem.objects.filter(org=OuterRef("pk"), status=Status.PUBLISHED, secret=False)
+    return Organization.objects.filter(Exists(public)).order_by("path", "order")
+
+
 def public_item(code: str) -> PowerItem | None:
     return (
         PowerItem.objects.filter(code=code, status=Status.PUBLISHED, secret=False)

@@ -42,8 +42,7 @@ def _on(request: HttpRequest) -> tuple[dt.date, bool]:
 
 
 def _orgs() -> Any:
-    ids = selectors.public_power_versions(on=timezone.localdate()).values("item__org_id")
-    return Organization.objects.filter(pk__in=ids).order_by("path", "order")
+    return selectors.orgs_with_public_powers()
 
 
 def index(request: HttpRequest) -> HttpResponse:
