@@ -1,7 +1,6 @@
 """权责事项 and 动态调整 rules (spec §1.3, §1.4; issue 20 "Bad input"): each bad input is refused
 with its field and saves nothing; clocks in working days across 国庆 and 调休; as-of views."""
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -247,7 +246,3 @@ def test_every_change_is_audited(org: Any) -> None:
     actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)[before:])
     assert actions == ["power.draft", "power.publish", "adjustment.apply", "adjustment.approve",
                        "adjustment.publish"]  # fmt: skip
-
-
-def test_dates_are_plain_dates(org: Any) -> None:
-    assert isinstance(TODAY, dt.date)
