@@ -62,7 +62,11 @@ class PowerItem(models.Model):
         verbose_name = "权责事项"
         verbose_name_plural = "权责清单"
         ordering = ["org", "code"]
-        indexes = [models.Index(fields=["status", "secret", "org", "type"])]
+        indexes = [
+            models.Index(fields=["status", "secret", "org", "type"]),
+            # which organisations have a public item (the 部门 filter): one probe per organisation
+            models.Index(fields=["org", "status", "secret"], name="lists_power_org_public"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
