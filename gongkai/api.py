@@ -21,6 +21,7 @@ from gongkai.documents.api import router as documents_router
 from gongkai.enforcement.api import router as enforcement_router
 from gongkai.lib.apierrors import ErrorOut, error_statuses, has_nul
 from gongkai.lib.errors import Conflict
+from gongkai.lists.api import router as lists_router
 from gongkai.opendata.api import router as opendata_router
 from gongkai.organizations.api import router as organizations_router
 from gongkai.participation.api import router as participation_router
@@ -47,6 +48,7 @@ api.add_router("/", applications_router)
 api.add_router("/", opendata_router)
 api.add_router("/", participation_router)
 api.add_router("/", enforcement_router)
+api.add_router("/", lists_router)
 
 
 def declare_errors(routers: list[Router]) -> None:
@@ -66,7 +68,7 @@ def declare_errors(routers: list[Router]) -> None:
 
 declare_errors(
     [organizations_router, documents_router, search_router, applications_router,
-     opendata_router, participation_router, enforcement_router]
+     opendata_router, participation_router, enforcement_router, lists_router]
 )  # fmt: skip
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

@@ -38,6 +38,7 @@ PREFIXES = (
     "/mailbox/",
     "/decisions/",
     "/participation/",
+    "/lists/",
     "/annual-report/",
     "/robots.txt",
     "/api/v1/",
@@ -51,7 +52,7 @@ CONTENT_TAGGED = ("/search/", "/api/v1/search", "/api/v1/data/", "/api/3/action/
                   "/mailbox/statistics/", "/annual-report/", "/api/v1/annual-reports/")  # fmt: skip
 # personal lookups and staff pages under the public prefixes
 EXCLUDED = ("/data/staff/", "/data/access/", "/mailbox/query/", "/participation/staff/",
-            "/api/v1/staff/")  # fmt: skip
+            "/api/v1/staff/", "/lists/staff/")  # fmt: skip
 TTL = 600  # seconds: entries are exact by key; this only bounds memory held by unused keys
 VARY_COOKIES = ("mode", "fs")
 

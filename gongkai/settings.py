@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gongkai.applications",
     "gongkai.search",
     "gongkai.opendata",
+    "gongkai.lists",
     "gongkai.participation",
     "gongkai.portal",
     "gongkai.demo",

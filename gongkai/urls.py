@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("gongkai.search.urls")),
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.opendata.urls")),
+    path("", include("gongkai.lists.urls")),
     path("", include("gongkai.participation.urls")),
     path("", include("gongkai.review.urls")),
     path("", include("gongkai.enforcement.urls")),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gongkai.documents import selectors as documents
 from gongkai.documents.models import InfoCategory
+from gongkai.lists.sitemaps import ListsSitemap
 from gongkai.opendata import selectors as opendata
 from gongkai.organizations.selectors import public_organizations
 from gongkai.participation import selectors as participation
@@ -148,4 +149,5 @@ SITEMAPS = {
     "letters": LetterSitemap,
     "decisions": DecisionSitemap,
     "reports": AnnualReportSitemap,
+    "lists": ListsSitemap,
 }

@@ -1,0 +1,291 @@
+"""Reads of the lists. `public_*` apply public visibility (spec §5 "Never public"): only
+published, non-secret items; only published adjustments of non-secret items; guides only of
+published items whose 权责事项 (if any) is public; never internal opinions or who compiled the
+list. `staff_*` apply the user's scope (accounts/permissions).
+
+As-of views (§1.4 "any past day can be rebuilt"): the version in force on day D is the one with
+`valid_from ≤ D` and (`valid_to` empty or `valid_to ≥ D`).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from gongkai.accounts import permissions
+from gongkai.accounts.permissions import Action
+
+from .models import (
+    Adjustment,
+    Guide,
+    Intermediary,
+    PowerItem,
+    PowerType,
+    PowerVersion,
+    ServiceItem,
+    Status,
+)
+
+PUBLIC_ITEM = Q(item__status=Status.PUBLISHED, item__secret=False)
+
+
+def in_force(on: dt.date) -> Q:
+    return Q(valid_from__isnull=False, valid_from__lte=on) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+
+
+def power_types() -> QuerySet[PowerType]:
+    return PowerType.objects.all()
+
+
+def public_power_versions(
+    *, on: dt.date, org: str = "", type: str = "", level: str = "", q: str = ""
+) -> QuerySet[PowerVersion]:
+    """The public list as it stood on `on`: one version per public item."""
+    qs = PowerVersion.objects.filter(PUBLIC_ITEM & in_force(on)).select_related(
+        "item", "item__org", "item__type"
+    )
+    if org:
+        qs = qs.filter(item__org__code=org)
+    if type:
+        qs = qs.filter(Q(item__type__code=type) | Q(item__type__letters=type.upper()))
+    if level:
+        qs = qs.filter(levels__contains=f",{level},")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(sub_name__icontains=q) | Q(item__code=q))
+    return qs.order_by("item__org__path", "item__org__order", "item__code")
+
+
+def public_power(code: str, on: dt.date) -> PowerVersion | None:
+    return public_power_versions(on=on).filter(item__code=code).first()
+
+
+def orgs_with_public_powers() -> Any:
+    """The organisations that have a public item (for the 部门 filter): one index probe each."""
+    from django.db.models import Exists, OuterRef
+
+    from gongkai.organizations.models import Organization
+
+    public = PowerItem.objects.filter(org=OuterRef("pk"), status=Status.PUBLISHED, secret=False)
+    return Organization.objects.filter(Exists(public)).order_by("path", "order")
+
+
+def public_item(code: str) -> PowerItem | None:
+    return (
+        PowerItem.objects.filter(code=code, status=Status.PUBLISHED, secret=False)
+        .select_related("org", "type")
+        .first()
+    )
+
+
+def public_versions(item: PowerItem) -> list[PowerVersion]:
+    """Every version that was ever in force (drafts have no `valid_from`)."""
+    return list(item.versions.filter(valid_from__isnull=False).order_by("version"))
+
+
+def public_adjustments(
+    *, org: str = "", year: int | None = None, item: PowerItem | None = None
+) -> QuerySet[Adjustment]:
+    qs = Adjustment.objects.filter(
+        state=Adjustment.State.PUBLISHED, item__secret=False
+    ).select_related("item", "org", "item__type")
+    if org:
+        qs = qs.filter(org__code=org)
+    if year:
+        qs = qs.filter(published_on__year=year)
+    if item is not None:
+        qs = qs.filter(item=item)
+    return qs.order_by("-published_on", "-id")
+
+
+STAGES = ("apply", "review", "publish")
+STAGE_LABELS = {"apply": "申请", "review": "审核", "publish": "公布"}
+
+
+def stage_dates(a: Adjustment) -> list[tuple[str, dt.date, dt.date | None, dt.date | None]]:
+    """(stage, started_on, due_on, done_on) of the three clocks; due None until it starts."""
+    return [
+        ("apply", a.trigger_on, a.apply_due_on, a.applied_on),
+        ("review", a.applied_on, a.review_due_on, a.approved_on),
+        ("publish", a.approved_on or a.applied_on, a.publish_due_on, a.published_on),
+    ]
+
+
+def late(a: Adjustment, today: dt.date) -> list[str]:
+    """Stages done after their due date, or still open past it."""
+    out = []
+    for stage, _start, due, done in stage_dates(a):
+        if due is None:
+            continue
+        if (done is not None and done > due) or (done is None and today > due):
+            out.append(stage)
+    return out
+
+
+@dataclass(frozen=True)
+class Overdue:
+    adjustment: Adjustment
+    stage: str
+    started_on: dt.date
+    due_on: dt.date
+
+
+def overdue(qs: QuerySet[Adjustment], today: dt.date) -> list[Overdue]:
+    """Open stages past their due date (staff only: unapproved adjustments are never public)."""
+    out = []
+    for a in qs.exclude(state=Adjustment.State.PUBLISHED).select_related("item"):
+        for stage, start, due, done in stage_dates(a):
+            if due is not None and done is None and today > due:
+                out.append(Overdue(a, stage, start, due))
+    return out
+
+
+def staff_adjustments(user: Any) -> QuerySet[Adjustment]:
+    return permissions.scope(
+        Adjustment.objects.select_related("item", "org"), user, Action.VIEW
+    ).order_by("-applied_on", "-id")
+
+
+def staff_guides(user: Any) -> QuerySet[Guide]:
+    return permissions.scope(
+        Guide.objects.select_related("item", "item__org"), user, Action.VIEW, "item__org"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 公共服务事项清单 and 办事指南
+
+PUBLIC_POWER_OR_NONE = Q(power__isnull=True) | Q(
+    power__status=Status.PUBLISHED, power__secret=False
+)
+
+
+def public_service_items(
+    *, org: str = "", audience: str = "", q: str = ""
+) -> QuerySet[ServiceItem]:
+    qs = ServiceItem.objects.filter(PUBLIC_POWER_OR_NONE, status=Status.PUBLISHED).select_related(
+        "org", "parent", "power"
+    )
+    if org:
+        qs = qs.filter(org__code=org)
+    if audience:
+        # an item for 自然人及法人 serves both
+        qs = qs.filter(audience__in=[audience, ServiceItem.Audience.BOTH])
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(impl_code=q) | Q(base_code=q))
+    published_guides = Guide.objects.filter(status=Status.PUBLISHED)
+    return qs.prefetch_related(Prefetch("guide", queryset=published_guides)).order_by(
+        "org__path", "base_code", "impl_code"
+    )
+
+
+def public_guide_of(item: ServiceItem) -> Guide | None:
+    guide = getattr(item, "guide", None)
+    return guide if guide is not None and guide.status == Status.PUBLISHED else None
+
+
+def public_guides() -> QuerySet[Guide]:
+    return (
+        Guide.objects.filter(status=Status.PUBLISHED, item__status=Status.PUBLISHED)
+        .filter(
+            Q(item__power__isnull=True)
+            | Q(item__power__status=Status.PUBLISHED, item__power__secret=False)
+        )
+        .select_related("item", "item__org", "item__power")
+    )
+
+
+def public_guide(impl_code: str) -> Guide | None:
+    return public_guides().filter(item__impl_code=impl_code).first()
+
+
+def guide_impl_codes(items: list[PowerItem]) -> dict[int, str]:
+    """The public guide of each power item (its implementing service item), by item id."""
+    rows = (
+        public_guides()
+        .filter(item__power__in=items)
+        .values_list("item__power_id", "item__impl_code")
+    )
+    out: dict[int, str] = {}
+    for power_id, impl in rows:
+        out.setdefault(power_id, impl)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# 中介服务事项清单
+
+
+def public_intermediaries(*, org: str = "") -> QuerySet[Intermediary]:
+    qs = Intermediary.objects.filter(status=Status.PUBLISHED).select_related("org")
+    if org:
+        qs = qs.filter(org__code=org)
+    public_items = PowerItem.objects.filter(status=Status.PUBLISHED, secret=False).order_by("code")
+    return qs.prefetch_related(Prefetch("approval_items", queryset=public_items)).order_by(
+        "org__path", "code"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# guide check (§2.3: the 8 element classes of the 2015 普查)
+
+CLASSES = {
+    "name": "事项名称", "basis": "设定依据", "conditions": "申请条件", "materials": "办理材料",
+    "place": "办理地点", "hours": "办理时间", "phone": "联系电话", "process": "办理流程",
+}  # fmt: skip
+
+
+def missing_classes(g: Guide) -> list[str]:
+    present = {
+        "name": bool(g.item.name), "basis": bool(g.basis), "conditions": bool(g.conditions),
+        "materials": bool(g.materials), "place": bool(g.place), "hours": bool(g.hours),
+        "phone": bool(g.consult_phone), "process": bool(g.process or g.steps),
+    }  # fmt: skip
+    return [k for k, ok in present.items() if not ok]
+
+
+def guide_check(guides: QuerySet[Guide], licences: QuerySet[PowerItem]) -> dict[str, Any]:
+    """Per guide, the empty classes; per organisation, the share missing ≥ 4 (国办秘函〔2019〕19号)."""
+    by_class = dict.fromkeys(CLASSES, 0)
+    four_plus = []
+    per_org: dict[str, list[int]] = {}
+    rows = []
+    for g in guides.select_related("item", "item__org"):
+        missing = missing_classes(g)
+        for k in missing:
+            by_class[k] += 1
+        counts = per_org.setdefault(g.item.org.code, [0, 0])
+        counts[0] += 1
+        if len(missing) >= 4:
+            four_plus.append(g.item.impl_code)
+            counts[1] += 1
+        rows.append({"impl_code": g.item.impl_code, "name": g.item.name,
+                     "missing": [CLASSES[k] for k in missing]})  # fmt: skip
+    with_guide = Guide.objects.filter(item__power__in=licences).values_list(
+        "item__power_id", flat=True
+    )
+    without = licences.exclude(pk__in=with_guide).order_by("code").values_list("code", flat=True)
+    return {
+        "guides": len(rows),
+        "missing_by_class": {CLASSES[k]: n for k, n in by_class.items()},
+        "guides_missing_4plus": four_plus,
+        "share_missing_4plus": {o: (c[1] / c[0] if c[0] else 0.0) for o, c in per_org.items()},
+        "licences_without_guide": list(without),
+        "rows": rows,
+    }
+
+
+def staff_licences(user: Any) -> QuerySet[PowerItem]:
+    return permissions.scope(
+        PowerItem.objects.filter(type__code="01", status=Status.PUBLISHED), user, Action.VIEW
+    )
+
+
+def counts_by_type(versions: QuerySet[PowerVersion]) -> list[Any]:
+    return list(
+        versions.values("item__type__code", "item__type__name")
+        .annotate(n=Count("id"))
+        .order_by("item__type__code")
+    )
