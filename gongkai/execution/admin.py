@@ -1,0 +1,196 @@
+"""Back office of execution disclosure: rows scoped by `gongkai.accounts.permissions` (via
+ScopedAdmin), every change through `services` (so each is validated and audited).
+
+- 重点工作计划: created here, published with a list action (审核); tasks are edited here, their
+  rules (co ≠ lead, 已完成 ⇔ 完成日期, 已调整 needs a reason) checked by the form through services.
+- 督查: created here, concluded with a list action; findings and 问责 are shown read-only.
+- 建议提案, 政务舆情: read-only here; their replies, extensions and responses are written through
+  the staff API (`/api/v1/staff/…`), which calls the same services.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from gongkai.accounts.admin_scoping import ScopedAdmin
+from gongkai.accounts.permissions import Action
+from gongkai.lib.errors import Conflict
+
+from . import selectors, services
+from .models import Accountability, Finding, Inspection, OpinionEvent, Plan, Proposal, Task
+
+
+def _report(request: HttpRequest, admin_: Any, fn: Any, qs: QuerySet, done: str) -> None:
+    n = 0
+    for obj in qs:
+        try:
+            fn(obj)
+            n += 1
+        except (Conflict, PermissionDenied, ValidationError) as e:
+            admin_.message_user(request, f"{obj}：{e}", messages.ERROR)
+    if n:
+        admin_.message_user(request, f"{done} {n} 项")
+
+
+@admin.register(Plan)
+class PlanAdmin(ScopedAdmin):
+    list_display = ["title", "org", "year", "status"]
+    list_filter = ["year", "status"]
+    fields = ["org", "year", "title", "source_document", "status"]
+    readonly_fields = ["status"]
+    actions = ["publish"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Plan | None = None) -> list[str]:
+        # a plan's identity is fixed once created: its tasks hang on it
+        return ["org", "year", "title", "source_document", "status"] if obj else ["status"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kw: Any) -> Any:
+        if db_field.name == "org":
+            kw["queryset"] = self.allowed_orgs(request)
+        if db_field.name == "source_document":
+            kw["queryset"] = selectors.public_documents()
+        return super().formfield_for_foreignkey(db_field, request, **kw)
+
+    def save_model(self, request: HttpRequest, obj: Plan, form: Any, change: bool) -> None:
+        if change:
+            return
+        created = services.create_plan(by=request.user, org=obj.org, year=obj.year,
+                                       title=obj.title, source_document=obj.source_document)  # fmt: skip
+        obj.pk = created.pk
+
+    @admin.action(description="发布所选计划")
+    def publish(self, request: HttpRequest, qs: QuerySet) -> None:
+        _report(request, self, lambda p: services.publish_plan(p, by=request.user), qs, "已发布")
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["plan", "category", "number", "title", "measures", "lead_org", "co_orgs",
+                  "due_on", "completed_on", "status", "adjustment_reason"]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        probe = Task(**{k: data.get(k) for k in ("plan", "category", "lead_org", "completed_on")},
+                     status=data.get("status") or "", adjustment_reason=data.get("adjustment_reason") or "")  # fmt: skip
+        errors: dict[str, str] = {}
+        services.check_task(probe, list(data.get("co_orgs") or []), errors)
+        for key, message in errors.items():
+            self.add_error(key if key in self.fields else None, message)
+        return data
+
+
+@admin.register(Task)
+class TaskAdmin(ScopedAdmin):
+    org_field = "plan__org"
+    form = TaskForm
+    list_display = ["number", "title", "plan", "lead_org", "due_on", "status", "flag"]
+    list_filter = ["status", "plan__year"]
+    search_fields = ["title"]
+    filter_horizontal = ["co_orgs"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kw: Any) -> Any:
+        if db_field.name == "plan":
+            kw["queryset"] = self.get_plans(request)
+        return super().formfield_for_foreignkey(db_field, request, **kw)
+
+    def get_plans(self, request: HttpRequest) -> QuerySet:
+        from gongkai.accounts import permissions
+
+        return permissions.scope(Plan.objects.all(), request.user, Action.EDIT)
+
+    @admin.display(description="逾期")
+    def flag(self, obj: Task) -> str:
+        if selectors.is_overdue(obj, timezone.localdate()):
+            return "逾期"
+        return "逾期完成" if selectors.is_late(obj) else ""
+
+    def save_model(self, request: HttpRequest, obj: Task, form: Any, change: bool) -> None:
+        pass  # written in save_related, with the co-departments, by the service
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        services.save_task(form.instance, by=request.user, co_orgs=list(form.cleaned_data["co_orgs"]))
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FindingInline(ReadOnlyInline):
+    model = Finding
+
+    fields = ("matter", "responsible", "rectify_due_on", "rectification", "rectified_on")
+    readonly_fields = fields
+
+
+class AccountabilityInline(ReadOnlyInline):
+    model = Accountability
+
+    fields = ("subject", "basis", "action")
+    readonly_fields = fields
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ScopedAdmin):
+    list_display = ["title", "org", "concluded_on"]
+    fields = ["org", "title", "working_notes", "concluded_on"]
+    readonly_fields = ["concluded_on"]
+    inlines = [FindingInline, AccountabilityInline]
+    actions = ["conclude"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Inspection | None = None) -> list[str]:
+        return ["org", "title", "working_notes", "concluded_on"] if obj else ["concluded_on"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kw: Any) -> Any:
+        if db_field.name == "org":
+            kw["queryset"] = self.allowed_orgs(request)
+        return super().formfield_for_foreignkey(db_field, request, **kw)
+
+    def save_model(self, request: HttpRequest, obj: Inspection, form: Any, change: bool) -> None:
+        if change:
+            return
+        obj.pk = services.create_inspection(by=request.user, org=obj.org, title=obj.title,
+                                            working_notes=obj.working_notes).pk  # fmt: skip
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # the inlines are read-only
+
+    @admin.action(description="作出督查结论（今日，结论后公开）")
+    def conclude(self, request: HttpRequest, qs: QuerySet) -> None:
+        today = timezone.localdate()
+        _report(request, self, lambda i: services.conclude(i, by=request.user, on=today), qs, "已作结论")
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    org_field = "lead_unit"
+    list_display = ["__str__", "title", "lead_unit", "assigned_on", "due_on", "extended_to",
+                    "replied_on", "grade", "disclosure"]  # fmt: skip
+    list_filter = ["kind", "meeting", "grade", "disclosure"]
+    search_fields = ["title", "number"]
+
+
+@admin.register(OpinionEvent)
+class OpinionEventAdmin(ReadOnlyAdmin):
+    list_display = ["title", "org", "level", "detected_at"]
+    list_filter = ["level"]

@@ -1,0 +1,442 @@
+"""Writes of execution disclosure: the only place its rules change state (spec response.md).
+
+- Tasks (§1): one lead or none, co-departments never the lead; 已完成 exactly when a completion
+  date is recorded; 已调整 needs the approved change's reason. Progress reports are written by
+  staff of the lead (or the plan's organisation) and start a 未启动 task.
+- 督查 (§2): findings and 问责 are recorded, then the 督查结论 date makes the inspection public;
+  a finding counts as rectified only with both the 整改情况 text and its date.
+- 建议提案 (§3): due `PROPOSAL_MONTHS` calendar months after 交办 (a missing day moves to the
+  month's last day), extended at most to `PROPOSAL_MAX_MONTHS` after 交办 with a reason; the reply
+  carries a grade from `PROPOSAL_GRADES` and a disclosure mode (不公开 needs a reason). A 全文 /
+  摘要 reply becomes a `documents.Document` of category 建议提案办理复文, submitted through
+  `documents.services` (review/PII gate, 索引号 and search at publication); text holding an
+  unmasked mobile or ID number is refused before anything is saved (46号: contact details are
+  never published).
+- 政务舆情 (§4): a response is recorded with its form and time, never before the detection.
+
+Every change is one transaction with one audit entry (no contact data in it).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import escape
+
+from gongkai.accounts import permissions
+from gongkai.accounts.permissions import Action
+from gongkai.audit.services import record
+from gongkai.documents import services as documents
+from gongkai.documents.models import Document, InfoCategory
+from gongkai.lib.errors import Conflict
+from gongkai.lib.pii import detect
+from gongkai.organizations.models import Organization
+from gongkai.review.services import TYPE_LABELS
+
+from . import conf
+from .clocks import add_months
+from .models import (
+    Accountability,
+    Finding,
+    Inspection,
+    OpinionEvent,
+    Plan,
+    Proposal,
+    Proposer,
+    Response,
+    Task,
+    TaskCategory,
+    TaskReport,
+)
+
+REPLY_CATEGORY = ("proposal_reply", "建议提案办理复文")
+_FORBIDDEN_IN_REPLY = ("mobile", "id_card")  # natural persons' identifiers (spec §7)
+
+
+def _require_text(errors: dict[str, str], data: dict[str, Any], key: str, label: str) -> str:
+    value = str(data.get(key) or "").strip()
+    if not value:
+        errors[key] = f"{label}不能为空"
+    return value
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# =============================================================================================
+# 重点工作任务
+
+
+@transaction.atomic
+def create_plan(*, by: Any, org: Organization, year: int, title: str,
+                source_document: Document | None = None) -> Plan:  # fmt: skip
+    permissions.require(by, Action.EDIT, org.pk)
+    errors: dict[str, str] = {}
+    title = _require_text(errors, {"title": title}, "title", "标题")
+    if not 2000 <= int(year) <= 2099:
+        errors["year"] = "年度应在 2000–2099 之间"
+    _raise(errors)
+    plan = Plan.objects.create(org=org, year=year, title=title, source_document=source_document)
+    record("execution.plan.create", actor=by, obj=plan, org_id=org.pk,
+           after={"year": year, "title": title})  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def publish_plan(plan: Plan, *, by: Any) -> Plan:
+    permissions.require(by, Action.REVIEW, plan.org_id)
+    plan.status = Plan.Status.PUBLISHED
+    plan.save(update_fields=["status"])
+    record("execution.plan.publish", actor=by, obj=plan, org_id=plan.org_id)
+    return plan
+
+
+@transaction.atomic
+def category(plan: Plan, *, by: Any, name: str, order: int = 0) -> TaskCategory:
+    permissions.require(by, Action.EDIT, plan.org_id)
+    name = name.strip()
+    _raise({"name": "大类名称不能为空"} if not name else {})
+    cat, created = TaskCategory.objects.get_or_create(plan=plan, name=name, defaults={"order": order})
+    if created:
+        record("execution.category.create", actor=by, obj=cat, org_id=plan.org_id,
+               after={"name": name})  # fmt: skip
+    return cat
+
+
+def check_task(task: Task, co_orgs: list[Organization], errors: dict[str, str]) -> None:
+    if task.lead_org_id and any(o.pk == task.lead_org_id for o in co_orgs):
+        errors["co_orgs"] = "配合部门不能与牵头部门相同"
+    if task.status == Task.Status.DONE and not task.completed_on:
+        errors["completed_on"] = "已完成的任务须填写完成日期"
+    if task.completed_on and task.status != Task.Status.DONE:
+        errors["status"] = "填写了完成日期的任务状态应为“已完成”"
+    if task.status == Task.Status.ADJUSTED and not task.adjustment_reason.strip():
+        errors["adjustment_reason"] = "已调整的任务须说明经批准的调整内容和理由"
+    if task.status not in Task.Status.values:
+        errors["status"] = "状态应为：未启动、推进中、已完成、已调整"
+    if task.category_id and task.category is not None and task.category.plan_id != task.plan_id:
+        errors["category"] = "大类不属于该计划"
+
+
+@transaction.atomic
+def save_task(task: Task, *, by: Any, co_orgs: list[Organization] | None = None) -> Task:
+    """Create or change a task (the form's values already set on `task`)."""
+    permissions.require(by, Action.EDIT, task.plan.org_id)
+    errors: dict[str, str] = {}
+    task.title = task.title.strip()
+    if not task.title:
+        errors["title"] = "任务不能为空"
+    co = list(co_orgs) if co_orgs is not None else (list(task.co_orgs.all()) if task.pk else [])
+    check_task(task, co, errors)
+    _raise(errors)
+    created = task.pk is None
+    task.save()
+    task.co_orgs.set(co)
+    record("execution.task.create" if created else "execution.task.update", actor=by, obj=task,
+           org_id=task.plan.org_id, after={
+               "number": task.number, "status": task.status, "due_on": str(task.due_on or ""),
+               "completed_on": str(task.completed_on or ""), "lead_org": task.lead_org_id,
+               "co_orgs": sorted(o.pk for o in co)})  # fmt: skip
+    return task
+
+
+def _report_org(task: Task, by: Any) -> Organization:
+    """The lead reports (spec §1: it collects the co-departments' input); else the plan's org."""
+    for org in (task.lead_org, task.plan.org):
+        if org is not None and permissions.can(by, Action.EDIT, org.pk):
+            return org
+    permissions.require(by, Action.EDIT, (task.lead_org or task.plan.org).pk)
+    raise AssertionError("unreachable")  # require raised
+
+
+@transaction.atomic
+def add_report(task: Task, *, by: Any, on: dt.date, text: str) -> TaskReport:
+    org = _report_org(task, by)
+    errors: dict[str, str] = {}
+    text = _require_text(errors, {"text": text}, "text", "工作进展")
+    if len(text) > 5000:
+        errors["text"] = "工作进展过长，请控制在 5000 字以内"
+    _raise(errors)
+    report = TaskReport.objects.create(task=task, org=org, on=on, text=text)
+    if task.status == Task.Status.NOT_STARTED:
+        Task.objects.filter(pk=task.pk).update(status=Task.Status.IN_PROGRESS)
+        task.status = Task.Status.IN_PROGRESS
+    record("execution.task.report", actor=by, obj=report, org_id=org.pk,
+           after={"task": task.pk, "on": on.isoformat()})  # fmt: skip
+    return report
+
+
+# =============================================================================================
+# 督查
+
+
+@transaction.atomic
+def create_inspection(*, by: Any, org: Organization, title: str, working_notes: str = "") -> Inspection:
+    permissions.require(by, Action.EDIT, org.pk)
+    errors: dict[str, str] = {}
+    title = _require_text(errors, {"title": title}, "title", "标题")
+    _raise(errors)
+    insp = Inspection.objects.create(org=org, title=title, working_notes=working_notes)
+    record("execution.inspection.create", actor=by, obj=insp, org_id=org.pk, after={"title": title})
+    return insp
+
+
+@transaction.atomic
+def add_finding(inspection: Inspection, *, by: Any, data: dict[str, Any]) -> Finding:
+    permissions.require(by, Action.EDIT, inspection.org_id)
+    errors: dict[str, str] = {}
+    values = {k: _require_text(errors, data, k, label) for k, label in (
+        ("matter", "事项名称"), ("responsible", "责任主体"), ("facts", "主要事实"),
+        ("requirement", "整改要求"))}  # fmt: skip
+    _raise(errors)
+    f = Finding.objects.create(inspection=inspection, rectify_due_on=data.get("rectify_due_on"),
+                               **values)  # fmt: skip
+    record("execution.finding.create", actor=by, obj=f, org_id=inspection.org_id,
+           after={"matter": f.matter})  # fmt: skip
+    return f
+
+
+@transaction.atomic
+def rectify(finding: Finding, *, by: Any, text: str, on: dt.date | None) -> Finding:
+    """Record 整改情况; with its date the finding counts as rectified (spec §2)."""
+    permissions.require(by, Action.EDIT, finding.inspection.org_id)
+    errors: dict[str, str] = {}
+    finding.rectification = _require_text(errors, {"text": text}, "text", "整改情况")
+    _raise(errors)
+    finding.rectified_on = on
+    finding.save(update_fields=["rectification", "rectified_on"])
+    record("execution.finding.rectify", actor=by, obj=finding, org_id=finding.inspection.org_id,
+           after={"rectified_on": str(on or "")})  # fmt: skip
+    return finding
+
+
+@transaction.atomic
+def add_accountability(inspection: Inspection, *, by: Any, data: dict[str, Any]) -> Accountability:
+    permissions.require(by, Action.EDIT, inspection.org_id)
+    errors: dict[str, str] = {}
+    values = {k: _require_text(errors, data, k, label) for k, label in (
+        ("subject", "问责主体"), ("basis", "依据"), ("action", "处理方式"))}  # fmt: skip
+    _raise(errors)
+    a = Accountability.objects.create(inspection=inspection, **values)
+    record("execution.accountability.create", actor=by, obj=a, org_id=inspection.org_id)
+    return a
+
+
+@transaction.atomic
+def conclude(inspection: Inspection, *, by: Any, on: dt.date) -> Inspection:
+    """The 督查结论 (督查条例): from then on the findings and their rectification are public."""
+    permissions.require(by, Action.REVIEW, inspection.org_id)
+    if inspection.concluded_on:
+        raise Conflict("该督查已作出结论")
+    inspection.concluded_on = on
+    inspection.save(update_fields=["concluded_on"])
+    record("execution.inspection.conclude", actor=by, obj=inspection, org_id=inspection.org_id,
+           after={"concluded_on": on.isoformat()})  # fmt: skip
+    return inspection
+
+
+# =============================================================================================
+# 建议提案
+
+
+def due_on(kind: str, assigned_on: dt.date) -> dt.date:
+    return add_months(assigned_on, int(conf.get("PROPOSAL_MONTHS")[kind]))
+
+
+def latest_extension(assigned_on: dt.date) -> dt.date:
+    return add_months(assigned_on, int(conf.get("PROPOSAL_MAX_MONTHS")))
+
+
+@transaction.atomic
+def register_proposal(*, by: Any, data: dict[str, Any], proposers: list[dict[str, str]],
+                      co_units: list[Organization] | None = None) -> Proposal:  # fmt: skip
+    """交办: the item with its proposers (names public, contact data staff-only)."""
+    lead: Organization = data["lead_unit"]
+    permissions.require(by, Action.EDIT, lead.pk)
+    errors: dict[str, str] = {}
+    kind = data.get("kind", "")
+    if kind not in Proposal.Kind.values:
+        errors["kind"] = "类别应为：建议、提案"
+    values = {k: _require_text(errors, data, k, label) for k, label in (
+        ("meeting", "届次会议"), ("number", "编号"), ("title", "标题"))}  # fmt: skip
+    assigned_on = data.get("assigned_on")
+    if not isinstance(assigned_on, dt.date):
+        errors["assigned_on"] = "请填写交办日期"
+    co = list(co_units or [])
+    if any(u.pk == lead.pk for u in co):
+        errors["co_units"] = "协办单位不能与主办单位相同"
+    if not proposers or not all(str(p.get("name", "")).strip() for p in proposers):
+        errors["proposers"] = "请填写领衔代表或委员的姓名"
+    if not errors and Proposal.objects.filter(meeting=values["meeting"], kind=kind,
+                                              number=values["number"]).exists():  # fmt: skip
+        errors["number"] = "该届次会议已有同一编号的建议或提案"
+    _raise(errors)
+    assert isinstance(assigned_on, dt.date)
+    p = Proposal.objects.create(kind=kind, lead_unit=lead, assigned_on=assigned_on,
+                                due_on=due_on(kind, assigned_on), **values)  # fmt: skip
+    p.co_units.set(co)
+    Proposer.objects.bulk_create([
+        Proposer(proposal=p, name=x["name"].strip(), mobile=x.get("mobile", "").strip(),
+                 address=x.get("address", "").strip()) for x in proposers
+    ])  # fmt: skip
+    record("execution.proposal.register", actor=by, obj=p, org_id=lead.pk, after={
+        "kind": kind, "meeting": p.meeting, "number": p.number, "due_on": p.due_on.isoformat(),
+        "co_units": sorted(u.pk for u in co)})  # fmt: skip
+    return p
+
+
+def _locked(p: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("lead_unit").get(pk=p.pk)
+
+
+@transaction.atomic
+def extend(proposal: Proposal, *, by: Any, to: dt.date, reason: str) -> Proposal:
+    p = _locked(proposal)
+    permissions.require(by, Action.EDIT, p.lead_unit_id)
+    if p.replied_on:
+        raise Conflict("已答复的建议提案不能延期")
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "请说明延期理由（须经交办机关同意）"
+    limit = latest_extension(p.assigned_on)
+    if to <= p.due_on:
+        errors["to"] = f"延期后的期限应晚于原办理期限 {p.due_on.isoformat()}"
+    elif to > limit:
+        errors["to"] = f"延期后的期限不能晚于交办之日起 {conf.get('PROPOSAL_MAX_MONTHS')} 个月（{limit.isoformat()}）"
+    _raise(errors)
+    before = {"extended_to": str(p.extended_to or "")}
+    p.extended_to, p.extension_reason = to, reason.strip()
+    p.save(update_fields=["extended_to", "extension_reason"])
+    record("execution.proposal.extend", actor=by, obj=p, org_id=p.lead_unit_id, before=before,
+           after={"extended_to": to.isoformat(), "reason": p.extension_reason})  # fmt: skip
+    proposal.__dict__.update({"extended_to": to, "extension_reason": p.extension_reason})
+    return p
+
+
+def reply_category() -> InfoCategory:
+    # the migration creates it; a flushed test database may have lost it
+    cat, _ = InfoCategory.objects.get_or_create(
+        code=REPLY_CATEGORY[0], defaults={"name": REPLY_CATEGORY[1], "order": 900}
+    )
+    return cat
+
+
+def reply_title(p: Proposal) -> str:
+    return f"关于{p.meeting}第{p.number}号{p.get_kind_display()}的答复"
+
+
+def _identifiers(text: str) -> list[str]:
+    found = detect(text, types=_FORBIDDEN_IN_REPLY, context_tagger=False)
+    return list(dict.fromkeys(TYPE_LABELS.get(f.type, f.type) for f in found))
+
+
+@transaction.atomic
+def reply(proposal: Proposal, *, by: Any, replied_on: dt.date, grade: str, disclosure: str,
+          text: str, reason: str = "", ip: str = "") -> Proposal:  # fmt: skip
+    """答复: grade, disclosure and text; a public reply goes to review as a Document."""
+    p = _locked(proposal)
+    permissions.require(by, Action.EDIT, p.lead_unit_id)
+    if p.replied_on:
+        raise Conflict("该建议提案已答复")
+    errors: dict[str, str] = {}
+    grades = conf.get("PROPOSAL_GRADES")
+    if grade not in grades:
+        errors["grade"] = "办理结果类别应为：" + "、".join(grades)
+    if replied_on < p.assigned_on:
+        errors["replied_on"] = f"答复日期不能早于交办日期 {p.assigned_on.isoformat()}"
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = "答复内容不能为空"
+    D = Proposal.Disclosure
+    if disclosure not in D.values:
+        errors["disclosure"] = "公开方式应为：全文公开（full）、摘要公开（summary）、不公开（none）"
+    elif disclosure == D.NONE and not reason.strip():
+        errors["reason"] = "不公开须说明理由"
+    elif disclosure != D.NONE and text and (kinds := _identifiers(text)):
+        errors["text"] = "答复含未遮盖的个人信息（" + "、".join(kinds) + "），不能公开，请遮盖后再提交"
+    _raise(errors)
+    p.replied_on, p.grade, p.disclosure, p.reply_text = replied_on, grade, disclosure, text
+    p.disclosure_reason = reason.strip() if disclosure == D.NONE else ""
+    if disclosure != D.NONE:
+        doc = documents.create_document(by=by, org=p.lead_unit, ip=ip, data={
+            "title": reply_title(p), "category": reply_category(), "written_on": replied_on,
+            "body_html": "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip()),
+            "summary": f"办理结果：{grade}类（{grades[grade]}）",
+        })  # fmt: skip
+        documents.submit(doc, by=by, ip=ip)  # 先审查、后公开: the reviewer publishes
+        p.reply_document = doc
+    p.save()
+    record("execution.proposal.reply", actor=by, obj=p, org_id=p.lead_unit_id, ip=ip, after={
+        "replied_on": replied_on.isoformat(), "grade": grade, "disclosure": disclosure,
+        "document": p.reply_document_id})  # fmt: skip
+    proposal.__dict__.update({k: v for k, v in p.__dict__.items() if not k.startswith("_")})
+    return p
+
+
+def publish_reply(proposal: Proposal, *, by: Any, today: dt.date | None = None) -> Document:
+    """Publish the reply's Document through the documents flow (review gate, 索引号, search)."""
+    if proposal.reply_document_id is None:
+        raise Conflict("该建议提案没有待公开的复文")
+    return documents.publish(proposal.reply_document, by=by, today=today)  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def record_satisfaction(proposal: Proposal, *, by: Any, value: str) -> Proposal:
+    permissions.require(by, Action.EDIT, proposal.lead_unit_id)
+    if not proposal.replied_on:
+        raise Conflict("答复后才能登记代表委员的意见")
+    if value not in Proposal.Satisfaction.values:
+        raise ValidationError({"satisfaction": "应为：满意、基本满意、不满意"})
+    proposal.satisfaction = value
+    proposal.save(update_fields=["satisfaction"])
+    record("execution.proposal.satisfaction", actor=by, obj=proposal,
+           org_id=proposal.lead_unit_id, after={"satisfaction": value})  # fmt: skip
+    return proposal
+
+
+# =============================================================================================
+# 政务舆情
+
+
+@transaction.atomic
+def register_event(*, by: Any, org: Organization, title: str, level: str, detected_at: dt.datetime,
+                   category: str = "", internal_notes: str = "") -> OpinionEvent:  # fmt: skip
+    permissions.require(by, Action.EDIT, org.pk)
+    errors: dict[str, str] = {}
+    title = _require_text(errors, {"title": title}, "title", "舆情事项")
+    if level not in OpinionEvent.Level.values:
+        errors["level"] = "级别应为：特别重大、重大、较大、一般"
+    if detected_at.tzinfo is None:
+        errors["detected_at"] = "发现时间须带时区"
+    _raise(errors)
+    e = OpinionEvent.objects.create(org=org, title=title, level=level, detected_at=detected_at,
+                                    category=category, internal_notes=internal_notes)  # fmt: skip
+    record("execution.event.register", actor=by, obj=e, org_id=org.pk,
+           after={"level": level, "detected_at": detected_at.isoformat()})  # fmt: skip
+    return e
+
+
+@transaction.atomic
+def respond(event: OpinionEvent, *, by: Any, form: str, at: dt.datetime, text: str,
+            related: list[Document] | None = None, ip: str = "") -> Response:  # fmt: skip
+    permissions.require(by, Action.EDIT, event.org_id)
+    errors: dict[str, str] = {}
+    if form not in Response.Form.values:
+        errors["form"] = "回应形式应为：" + "、".join(f"{v}（{k}）" for k, v in Response.Form.choices)
+    if at.tzinfo is None:
+        errors["at"] = "回应时间须带时区"
+    elif at < event.detected_at:
+        errors["at"] = "回应时间不能早于舆情发现时间"
+    text = _require_text(errors, {"text": text}, "text", "回应内容")
+    if text and (kinds := _identifiers(text)):
+        errors["text"] = "回应内容含未遮盖的个人信息（" + "、".join(kinds) + "）"
+    _raise(errors)
+    r = Response.objects.create(event=event, form=form, at=at, text=text)
+    if related:
+        r.related_documents.set(related)
+    record("execution.event.respond", actor=by, obj=r, org_id=event.org_id, ip=ip,
+           after={"event": event.pk, "form": form, "at": at.isoformat()})  # fmt: skip
+    return r
