@@ -114,7 +114,9 @@ class TaskAdmin(ScopedAdmin):
         pass  # written in save_related, with the co-departments, by the service
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        services.save_task(form.instance, by=request.user, co_orgs=list(form.cleaned_data["co_orgs"]))
+        services.save_task(
+            form.instance, by=request.user, co_orgs=list(form.cleaned_data["co_orgs"])
+        )
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -170,7 +172,9 @@ class InspectionAdmin(ScopedAdmin):
     @admin.action(description="作出督查结论（今日，结论后公开）")
     def conclude(self, request: HttpRequest, qs: QuerySet) -> None:
         today = timezone.localdate()
-        _report(request, self, lambda i: services.conclude(i, by=request.user, on=today), qs, "已作结论")
+        _report(
+            request, self, lambda i: services.conclude(i, by=request.user, on=today), qs, "已作结论"
+        )
 
 
 class ReadOnlyAdmin(ScopedAdmin):

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from gongkai.accounts.api import token_auth
 from gongkai.accounts.backends import client_ip
@@ -149,7 +149,9 @@ def inspection_out(i: Inspection, today: dt.date) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/inspections", response=InspectionList, summary="督查发现问题、整改与问责（已作出结论的）")
+@router.get(
+    "/inspections", response=InspectionList, summary="督查发现问题、整改与问责（已作出结论的）"
+)
 def inspections(request: HttpRequest, p: Query[Page]) -> dict[str, Any]:
     today = timezone.localdate()
     total, rows = _slice(selectors.public_inspections(), p)
@@ -248,7 +250,9 @@ class YearIn(Schema):
     year: int | None = None
 
 
-@router.get("/proposals/overview", response=OverviewOut, summary="建议提案年度办理情况（由记录计算）")
+@router.get(
+    "/proposals/overview", response=OverviewOut, summary="建议提案年度办理情况（由记录计算）"
+)
 def proposals_overview(request: HttpRequest, q: Query[YearIn]) -> dict[str, Any]:
     year = _year(q.year) or timezone.localdate().year
     return selectors.overview(year)
@@ -390,11 +394,11 @@ class StaffTaskOut(TaskOut):
 
 @router.post("/staff/tasks/{int:task_id}/reports", response={201: StaffTaskOut},
              summary="报送任务进展", **_TOKEN)  # fmt: skip
-def add_report(request: HttpRequest, task_id: int, payload: ReportIn) -> tuple[int, dict[str, Any]]:
+def add_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Status[dict[str, Any]]:
     task = selectors.staff_task(request.user, task_id)
     services.add_report(task, by=request.user, on=payload.on, text=payload.text)
     task = Task.objects.select_related("plan", "category", "lead_org").get(pk=task.pk)
-    return 201, {**task_out(task, timezone.localdate()), "plan_status": task.plan.status}
+    return Status(201, {**task_out(task, timezone.localdate()), "plan_status": task.plan.status})
 
 
 class ResponseIn(Schema):
@@ -409,7 +413,9 @@ class StaffEventOut(EventOut):
 
 @router.post("/staff/opinion-events/{int:event_id}/responses", response={201: StaffEventOut},
              summary="登记舆情回应", **_TOKEN)  # fmt: skip
-def add_response(request: HttpRequest, event_id: int, payload: ResponseIn) -> tuple[int, dict[str, Any]]:
+def add_response(
+    request: HttpRequest, event_id: int, payload: ResponseIn
+) -> Status[dict[str, Any]]:
     from django.core.exceptions import ValidationError
 
     event = selectors.staff_event(request.user, event_id)
@@ -420,7 +426,9 @@ def add_response(request: HttpRequest, event_id: int, payload: ResponseIn) -> tu
                      ip=client_ip(request))  # fmt: skip
     event = selectors.staff_event(request.user, event_id)
     related = selectors.public_related(list(event.responses.all()))
-    return 201, {**event_out(event, related, timezone.now()), "internal_notes": event.internal_notes}
+    return Status(
+        201, {**event_out(event, related, timezone.now()), "internal_notes": event.internal_notes}
+    )
 
 
 class StaffInspectionOut(InspectionOut):

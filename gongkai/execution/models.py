@@ -69,7 +69,9 @@ class Task(models.Model):
         DONE = "done", "已完成"
         ADJUSTED = "adjusted", "已调整"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name="计划")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name="计划"
+    )
     category = models.ForeignKey(
         TaskCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks",
         verbose_name="大类",
@@ -102,7 +104,9 @@ class Task(models.Model):
 
 
 class TaskReport(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name="任务")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="reports", verbose_name="任务"
+    )
     org = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="+",
         verbose_name="报送单位",

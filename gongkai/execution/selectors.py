@@ -61,14 +61,17 @@ def public_tasks(*, year: int | None = None, org: str = "", status: str = "",
         Task.objects.filter(plan__status=Plan.Status.PUBLISHED)
         .select_related("plan", "plan__org", "category", "lead_org")
         .prefetch_related(
-            "co_orgs", Prefetch("reports", TaskReport.objects.select_related("org").order_by("on", "id"))
+            "co_orgs",
+            Prefetch("reports", TaskReport.objects.select_related("org").order_by("on", "id")),
         )
         .order_by("-plan__year", "plan_id", "number")
     )
     if year:
         qs = qs.filter(plan__year=year)
     if org:
-        qs = qs.filter(Q(lead_org__code=org) | Q(co_orgs__code=org) | Q(plan__org__code=org)).distinct()
+        qs = qs.filter(
+            Q(lead_org__code=org) | Q(co_orgs__code=org) | Q(plan__org__code=org)
+        ).distinct()
     if status == "overdue":
         qs = qs.filter(overdue_q(today))
     elif status:
@@ -157,7 +160,9 @@ def publish_due_on(p: Proposal) -> dt.date | None:
     if p.replied_on is None:
         return None
     try:
-        return work_calendar().add_working_days(p.replied_on, int(conf.get("PROPOSAL_PUBLISH_WORKDAYS")))
+        return work_calendar().add_working_days(
+            p.replied_on, int(conf.get("PROPOSAL_PUBLISH_WORKDAYS"))
+        )
     except UnknownYear:
         return None
 
@@ -316,7 +321,9 @@ def public_event(pk: int) -> OpinionEvent | None:
 def public_related(responses: list[Response]) -> dict[int, list[Document]]:
     """Each response's related documents, only the public ones (one query)."""
     through = Response.related_documents.through
-    pairs = list(through.objects.filter(response__in=responses).values_list("response_id", "document_id"))
+    pairs = list(
+        through.objects.filter(response__in=responses).values_list("response_id", "document_id")
+    )
     public = {d.pk: d for d in public_documents().filter(pk__in={d for _, d in pairs})}
     out: dict[int, list[Document]] = {}
     for rid, did in pairs:

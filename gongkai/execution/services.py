@@ -99,7 +99,9 @@ def category(plan: Plan, *, by: Any, name: str, order: int = 0) -> TaskCategory:
     permissions.require(by, Action.EDIT, plan.org_id)
     name = name.strip()
     _raise({"name": "大类名称不能为空"} if not name else {})
-    cat, created = TaskCategory.objects.get_or_create(plan=plan, name=name, defaults={"order": order})
+    cat, created = TaskCategory.objects.get_or_create(
+        plan=plan, name=name, defaults={"order": order}
+    )
     if created:
         record("execution.category.create", actor=by, obj=cat, org_id=plan.org_id,
                after={"name": name})  # fmt: skip
@@ -174,7 +176,9 @@ def add_report(task: Task, *, by: Any, on: dt.date, text: str) -> TaskReport:
 
 
 @transaction.atomic
-def create_inspection(*, by: Any, org: Organization, title: str, working_notes: str = "") -> Inspection:
+def create_inspection(
+    *, by: Any, org: Organization, title: str, working_notes: str = ""
+) -> Inspection:
     permissions.require(by, Action.EDIT, org.pk)
     errors: dict[str, str] = {}
     title = _require_text(errors, {"title": title}, "title", "标题")
@@ -305,7 +309,9 @@ def extend(proposal: Proposal, *, by: Any, to: dt.date, reason: str) -> Proposal
     if to <= p.due_on:
         errors["to"] = f"延期后的期限应晚于原办理期限 {p.due_on.isoformat()}"
     elif to > limit:
-        errors["to"] = f"延期后的期限不能晚于交办之日起 {conf.get('PROPOSAL_MAX_MONTHS')} 个月（{limit.isoformat()}）"
+        errors["to"] = (
+            f"延期后的期限不能晚于交办之日起 {conf.get('PROPOSAL_MAX_MONTHS')} 个月（{limit.isoformat()}）"
+        )
     _raise(errors)
     before = {"extended_to": str(p.extended_to or "")}
     p.extended_to, p.extension_reason = to, reason.strip()
@@ -356,7 +362,9 @@ def reply(proposal: Proposal, *, by: Any, replied_on: dt.date, grade: str, discl
     elif disclosure == D.NONE and not reason.strip():
         errors["reason"] = "不公开须说明理由"
     elif disclosure != D.NONE and text and (kinds := _identifiers(text)):
-        errors["text"] = "答复含未遮盖的个人信息（" + "、".join(kinds) + "），不能公开，请遮盖后再提交"
+        errors["text"] = (
+            "答复含未遮盖的个人信息（" + "、".join(kinds) + "），不能公开，请遮盖后再提交"
+        )
     _raise(errors)
     p.replied_on, p.grade, p.disclosure, p.reply_text = replied_on, grade, disclosure, text
     p.disclosure_reason = reason.strip() if disclosure == D.NONE else ""
@@ -425,7 +433,9 @@ def respond(event: OpinionEvent, *, by: Any, form: str, at: dt.datetime, text: s
     permissions.require(by, Action.EDIT, event.org_id)
     errors: dict[str, str] = {}
     if form not in Response.Form.values:
-        errors["form"] = "回应形式应为：" + "、".join(f"{v}（{k}）" for k, v in Response.Form.choices)
+        errors["form"] = "回应形式应为：" + "、".join(
+            f"{v}（{k}）" for k, v in Response.Form.choices
+        )
     if at.tzinfo is None:
         errors["at"] = "回应时间须带时区"
     elif at < event.detected_at:

@@ -152,16 +152,23 @@ def proposal_overview(request: HttpRequest, year: int, fmt: str = "") -> HttpRes
     })  # fmt: skip
 
 
-def _overview_xlsx(data: dict[str, Any], grade_rows: list[tuple[str, str, int, str]]) -> HttpResponse:
+def _overview_xlsx(
+    data: dict[str, Any], grade_rows: list[tuple[str, str, int, str]]
+) -> HttpResponse:
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = f"{data['year']}年办理情况"
     ws.append(["项目", "数量"])
-    for label, value in [("收到建议提案", data["total"]), ("其中：建议", data["by_kind"]["suggestion"]),
-                         ("其中：提案", data["by_kind"]["proposal"]), ("已答复", data["answered"]),
-                         ("主办单位数", data["lead_units"]), ("满意和基本满意", data["satisfied"])]:
+    for label, value in [
+        ("收到建议提案", data["total"]),
+        ("其中：建议", data["by_kind"]["suggestion"]),
+        ("其中：提案", data["by_kind"]["proposal"]),
+        ("已答复", data["answered"]),
+        ("主办单位数", data["lead_units"]),
+        ("满意和基本满意", data["satisfied"]),
+    ]:
         ws.append([label, value])
     ws.append([])
     ws.append(["办理结果类别", "说明", "件数", "占已答复比例"])

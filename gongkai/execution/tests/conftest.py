@@ -13,6 +13,7 @@ from gongkai.conftest import OrganizationFactory, staff
 from gongkai.execution import services
 from gongkai.execution.models import OpinionEvent, Plan, Proposal, Task
 
+D = dt.date
 BJ = ZoneInfo("Asia/Shanghai")
 TODAY = dt.date(2026, 6, 15)  # every rule reads this day, never the real one
 
@@ -27,7 +28,9 @@ def at(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> dt.datetime:
     return dt.datetime(y, m, d, h, mi, tzinfo=BJ)
 
 
-def plan(org: Any, *, publish: bool = True, year: int = 2026, title: str = "2026年政务公开工作要点") -> Plan:
+def plan(
+    org: Any, *, publish: bool = True, year: int = 2026, title: str = "2026年政务公开工作要点"
+) -> Plan:
     p = services.create_plan(by=SYSTEM, org=org, year=year, title=title)
     if publish:
         services.publish_plan(p, by=SYSTEM)

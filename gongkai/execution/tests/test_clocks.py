@@ -79,4 +79,9 @@ def test_other_levels_have_one_48_hour_clock() -> None:
     e = _ev("large", at(2026, 6, 1, 23, 59))
     (row,) = selectors.clocks(e, [Response(form="interview", at=at(2026, 6, 3, 23, 59), text="x")],
                               now=at(2026, 6, 10))  # fmt: skip
-    assert (row.kind, row.hours, row.due_at, row.met) == ("response", 48, at(2026, 6, 3, 23, 59), True)
+    assert (row.kind, row.hours, row.due_at, row.met) == (
+        "response",
+        48,
+        at(2026, 6, 3, 23, 59),
+        True,
+    )

@@ -63,7 +63,9 @@ def api(editor: Any) -> tuple[Any, dict[str, str]]:
     ({"text": "请联系李建国，手机13812345678。"}, "text"),
     ({"text": "身份证号 11010519491231002X 的代表"}, "text"),
 ])  # fmt: skip
-def test_bad_replies_answer_422_and_save_nothing(lead: Any, api: Any, body: dict, field: str) -> None:
+def test_bad_replies_answer_422_and_save_nothing(
+    lead: Any, api: Any, body: dict, field: str
+) -> None:
     client, headers = api
     p = proposal(lead)
     docs, entries = Document.objects.count(), AuditEntry.objects.count()
