@@ -4,6 +4,7 @@ ScopedAdmin), every change through `services` (so each is validated and audited)
 - 重点工作计划: created here, published with a list action (审核); tasks are edited here, their
   rules (co ≠ lead, 已完成 ⇔ 完成日期, 已调整 needs a reason) checked by the form through services.
 - 督查: created here, concluded with a list action; findings and 问责 are shown read-only.
+- 新闻发布会, 在线访谈: listed with a publish action; questions moderated with list actions.
 - 建议提案, 政务舆情: read-only here; their replies, extensions and responses are written through
   the staff API (`/api/v1/staff/…`), which calls the same services.
 """
@@ -22,7 +23,18 @@ from gongkai.accounts.permissions import Action
 from gongkai.lib.errors import Conflict
 
 from . import selectors, services
-from .models import Accountability, Finding, Inspection, OpinionEvent, Plan, Proposal, Task
+from .models import (
+    Accountability,
+    Finding,
+    Inspection,
+    Interview,
+    OpinionEvent,
+    Plan,
+    PressConference,
+    Proposal,
+    Question,
+    Task,
+)
 
 
 def _report(request: HttpRequest, admin_: Any, fn: Any, qs: QuerySet, done: str) -> None:
@@ -198,3 +210,55 @@ class ProposalAdmin(ReadOnlyAdmin):
 class OpinionEventAdmin(ReadOnlyAdmin):
     list_display = ["title", "org", "level", "detected_at"]
     list_filter = ["level"]
+
+
+@admin.register(PressConference)
+class PressConferenceAdmin(ReadOnlyAdmin):
+    list_display = ["title", "org", "held_at", "status"]
+    list_filter = ["status"]
+    actions = ["publish"]
+
+    @admin.action(description="发布所选发布会")
+    def publish(self, request: HttpRequest, qs: QuerySet) -> None:
+        _report(request, self, lambda x: services.publish_press(x, by=request.user), qs, "已发布")
+
+
+@admin.register(Interview)
+class InterviewAdmin(ReadOnlyAdmin):
+    list_display = ["title", "org", "announced_at", "starts_at", "status"]
+    list_filter = ["status"]
+    actions = ["publish"]
+
+    @admin.action(description="发布所选访谈")
+    def publish(self, request: HttpRequest, qs: QuerySet) -> None:
+        _report(
+            request, self, lambda x: services.publish_interview(x, by=request.user), qs, "已发布"
+        )
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdmin):
+    org_field = "interview__org"
+    list_display = ["question", "interview", "status", "answered_on"]
+    list_filter = ["status"]
+    actions = ["approve", "hide"]
+
+    @admin.action(description="审核通过（公开展示，不显示提问人）")
+    def approve(self, request: HttpRequest, qs: QuerySet) -> None:
+        _report(
+            request,
+            self,
+            lambda q: services.moderate(q, by=request.user, approve=True),
+            qs,
+            "已审核",
+        )
+
+    @admin.action(description="屏蔽")
+    def hide(self, request: HttpRequest, qs: QuerySet) -> None:
+        _report(
+            request,
+            self,
+            lambda q: services.moderate(q, by=request.user, approve=False),
+            qs,
+            "已屏蔽",
+        )

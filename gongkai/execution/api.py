@@ -1,7 +1,8 @@
 """API of execution disclosure (mounted under /api/v1/ by gongkai/api.py), spec response.md.
 
 Public reads (no token), all through the public selectors, which apply visibility:
-GET /tasks, /inspections, /proposals, /proposals/overview, /opinion-responses.
+GET /tasks, /inspections, /proposals, /proposals/overview, /opinion-responses,
+/press-conferences, /press-conferences/quarterly, /interviews.
 Never in them: proposers' contact data, 不公开 or unpublished replies, unconcluded 督查 and working
 notes, events without a response and internal notes.
 
@@ -22,7 +23,7 @@ from gongkai.accounts.backends import client_ip
 from gongkai.lib.bounds import PageNo
 
 from . import selectors, services
-from .models import Inspection, OpinionEvent, Proposal, Task
+from .models import Inspection, Interview, OpinionEvent, PressConference, Proposal, Task
 
 router = Router(tags=["执行公开与回应关切"])
 
@@ -329,6 +330,116 @@ def opinion_responses(request: HttpRequest, p: Query[Page]) -> dict[str, Any]:
     total, rows = _slice(selectors.public_events(), p)
     related = selectors.public_related([r for e in rows for r in e.responses.all()])
     return {"count": total, "items": [event_out(e, related, now) for e in rows]}
+
+
+# --- press conferences and interviews --------------------------------------------------------
+
+
+class PressOut(Schema):
+    id: int
+    title: str
+    org: str
+    held_at: dt.datetime
+    speakers: list[str]
+    transcript: str
+    video_url: str
+    photos: list[str]
+    documents: list[RelatedOut]
+    url: str
+
+
+class PressList(Schema):
+    count: int
+    items: list[PressOut]
+
+
+class PressFilters(Page):
+    year: int | None = None
+
+
+def press_out(pc: PressConference) -> dict[str, Any]:
+    return {
+        "id": pc.pk, "title": pc.title, "org": pc.org.name, "held_at": _local(pc.held_at),
+        "speakers": pc.speakers.splitlines(), "transcript": pc.transcript,
+        "video_url": pc.video_url, "photos": pc.photos.splitlines(),
+        "documents": [{"id": d.pk, "title": d.title, "index_no": d.index_no}
+                      for d in selectors.press_documents(pc)],
+        "url": f"/press/{pc.pk}/",
+    }  # fmt: skip
+
+
+@router.get("/press-conferences", response=PressList, summary="新闻发布会（已发布的）")
+def press_conferences(request: HttpRequest, f: Query[PressFilters]) -> dict[str, Any]:
+    total, rows = _slice(selectors.public_press(_year(f.year)), f)
+    return {"count": total, "items": [press_out(pc) for pc in rows]}
+
+
+class QuarterOut(Schema):
+    org: str
+    quarter: int
+    count: int
+    target: int
+
+
+class QuarterList(Schema):
+    count: int
+    items: list[QuarterOut]
+
+
+@router.get(
+    "/press-conferences/quarterly", response=QuarterList, summary="各机构每季度发布会场次与目标"
+)
+def press_quarterly(request: HttpRequest, q: Query[YearIn]) -> dict[str, Any]:
+    rows = selectors.quarterly(_year(q.year) or timezone.localdate().year)
+    return {"count": len(rows), "items": rows}
+
+
+class QuestionOut(Schema):
+    question: str
+    answer: str
+    answered_live: bool
+    answered_on: dt.date | None
+    due_on: dt.date | None
+
+
+class InterviewOut(Schema):
+    id: int
+    title: str
+    org: str
+    announced_at: dt.datetime
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    guests: list[str]
+    transcript: str
+    questions: list[QuestionOut]
+    url: str
+
+
+class InterviewList(Schema):
+    count: int
+    items: list[InterviewOut]
+
+
+def interview_out(iv: Interview) -> dict[str, Any]:
+    due = selectors.followup_due_on(iv)
+    return {
+        "id": iv.pk, "title": iv.title, "org": iv.org.name,
+        "announced_at": _local(iv.announced_at), "starts_at": _local(iv.starts_at),
+        "ends_at": _local(iv.ends_at), "guests": iv.guests.splitlines(),
+        "transcript": iv.transcript,
+        "questions": [{"question": q.question, "answer": q.answer, "answered_live": q.answered_live,
+                       "answered_on": q.answered_on, "due_on": None if q.answered_live else due}
+                      for q in iv.public_questions],  # type: ignore[attr-defined]
+        "url": f"/interviews/{iv.pk}/",
+    }  # fmt: skip
+
+
+@router.get(
+    "/interviews", response=InterviewList, summary="在线访谈（经审核的网民提问，不含提问人）"
+)
+def interviews(request: HttpRequest, p: Query[Page]) -> dict[str, Any]:
+    total, rows = _slice(selectors.public_interviews(), p)
+    return {"count": total, "items": [interview_out(iv) for iv in rows]}
 
 
 # --- staff -----------------------------------------------------------------------------------

@@ -22,6 +22,12 @@ DEFAULTS: dict[str, Any] = {
     "OPINION_FIRST_RELEASE_HOURS": 5,
     "OPINION_PRESS_HOURS": 24,
     "OPINION_RESPONSE_HOURS": 48,
+    # 在线访谈 (spec §6): announce ≥ 3 days ahead, follow-ups within 5 working days after
+    "INTERVIEW_NOTICE_DAYS": 3,
+    "INTERVIEW_FOLLOWUP_WORKDAYS": 5,
+    # 新闻发布会 per quarter (spec §5, 100号): by organisation code; others get the default
+    "PRESS_QUARTERLY_TARGETS": {},
+    "PRESS_QUARTERLY_TARGET_DEFAULT": 0,
 }
 
 

@@ -317,3 +317,100 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_form_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PressConference(models.Model):
+    """新闻发布会 (spec §5, 100号): published afterwards with 文字实录, video, photos, documents."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "未发布"
+        PUBLISHED = "published", "已发布"
+
+    org = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+",
+        verbose_name="发布机构",
+    )  # fmt: skip
+    title = models.CharField("标题", max_length=300)
+    held_at = models.DateTimeField("举行时间", db_index=True)
+    announced_at = models.DateTimeField("预告时间", null=True, blank=True)
+    speakers = models.TextField("发布人（每行一位）", blank=True)
+    transcript = models.TextField("文字实录", blank=True)
+    video_url = models.URLField("视频地址", blank=True)
+    photos = models.TextField("图片地址（每行一个）", blank=True)
+    documents = models.ManyToManyField(
+        "documents.Document", blank=True, related_name="+", verbose_name="发布的文件"
+    )
+    event = models.ForeignKey(
+        OpinionEvent, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="press_conferences", verbose_name="回应的舆情",
+    )  # fmt: skip
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+
+    class Meta:
+        verbose_name = "新闻发布会"
+        verbose_name_plural = "新闻发布会"
+        ordering = ["-held_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Interview(models.Model):
+    """在线访谈 (spec §6): announced ahead, questions moderated, follow-ups within N working days."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "未发布"
+        PUBLISHED = "published", "已发布"
+
+    org = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+",
+        verbose_name="主办单位",
+    )  # fmt: skip
+    title = models.CharField("主题", max_length=300)
+    announced_at = models.DateTimeField("预告时间")
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    guests = models.TextField("嘉宾（每行一位）", blank=True)
+    transcript = models.TextField("文字实录", blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+
+    class Meta:
+        verbose_name = "在线访谈"
+        verbose_name_plural = "在线访谈"
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已审核"
+        HIDDEN = "hidden", "已屏蔽"
+
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="questions", verbose_name="访谈"
+    )
+    # the asker's identity: staff only, never shown (spec §6)
+    asker = models.CharField("提问人（不公开）", max_length=50, blank=True)
+    asker_contact = models.CharField("联系方式（不公开）", max_length=100, blank=True)
+    question = models.TextField("问题")
+    answer = models.TextField("回答", blank=True)
+    answered_live = models.BooleanField("访谈中回答", default=False)
+    answered_on = models.DateField("回答日期", null=True, blank=True)
+    status = models.CharField(
+        "审核状态", max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+
+    class Meta:
+        verbose_name = "网民提问"
+        verbose_name_plural = "网民提问"
+        ordering = ["interview", "id"]
+
+    def __str__(self) -> str:
+        return self.question[:30]

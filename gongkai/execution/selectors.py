@@ -7,6 +7,8 @@
   their contact data; the reply only when its Document is public (`public_documents()`), never
   for 不公开 or before publication.
 - 政务舆情: only events with at least one recorded response; never the internal notes.
+- 新闻发布会 / 在线访谈: only published ones; presented documents only if public; questions only
+  after moderation (已审核), never the asker or their contact.
 
 Derived flags (never stored): task 逾期 = not done and today > due_on, 逾期完成 = completed
 after due_on (§1); finding 整改中 / 已整改 / 逾期未整改 (§2); proposal overdue = unanswered after
@@ -31,9 +33,12 @@ from .clocks import hours_after
 from .models import (
     Finding,
     Inspection,
+    Interview,
     OpinionEvent,
     Plan,
+    PressConference,
     Proposal,
+    Question,
     Response,
     Task,
     TaskReport,
@@ -346,3 +351,79 @@ def staff_missed_events(user: Any, now: dt.datetime) -> list[tuple[OpinionEvent,
         if any(r.met is False for r in rows):
             out.append((e, rows))
     return out
+
+
+# =============================================================================================
+# 新闻发布会 and 在线访谈
+
+
+def public_press(year: int | None = None) -> QuerySet[PressConference]:
+    qs = PressConference.objects.filter(status=PressConference.Status.PUBLISHED).select_related(
+        "org"
+    )
+    if year:
+        qs = qs.filter(held_at__year=year)
+    return qs.order_by("-held_at", "-id")
+
+
+def public_press_one(pk: int) -> PressConference | None:
+    return public_press().filter(pk=pk).first()
+
+
+def press_documents(pc: PressConference) -> list[Document]:
+    return list(public_documents().filter(pk__in=pc.documents.values("pk")))
+
+
+def quarter_of(at: dt.datetime) -> int:
+    from django.utils import timezone
+
+    return (timezone.localtime(at).month - 1) // 3 + 1
+
+
+def quarterly(year: int) -> list[dict[str, Any]]:
+    """Published conferences per organisation and quarter against the configured target
+    (spec §5, 100号: at least one a quarter for bodies close to the economy and 民生)."""
+    from gongkai.organizations.models import Organization
+
+    targets: dict[str, int] = conf.get("PRESS_QUARTERLY_TARGETS")
+    default = int(conf.get("PRESS_QUARTERLY_TARGET_DEFAULT"))
+    counts: dict[tuple[int, int], int] = {}
+    for org_id, held_at in public_press(year).values_list("org_id", "held_at"):
+        key = (org_id, quarter_of(held_at))
+        counts[key] = counts.get(key, 0) + 1
+    orgs = Organization.objects.filter(Q(pk__in={k[0] for k in counts}) | Q(code__in=targets))
+    if default:
+        orgs = Organization.objects.filter(is_active=True)
+    rows = []
+    for org in orgs.order_by("code"):
+        target = int(targets.get(org.code, default))
+        for quarter in (1, 2, 3, 4):
+            rows.append({"org": org.name, "org_code": org.code, "quarter": quarter,
+                         "count": counts.get((org.pk, quarter), 0), "target": target})  # fmt: skip
+    return rows
+
+
+def public_interviews() -> QuerySet[Interview]:
+    approved = Question.objects.filter(status=Question.Status.APPROVED).order_by("id")
+    return (
+        Interview.objects.filter(status=Interview.Status.PUBLISHED)
+        .select_related("org")
+        .prefetch_related(Prefetch("questions", approved, to_attr="public_questions"))
+        .order_by("-starts_at", "-id")
+    )
+
+
+def public_interview(pk: int) -> Interview | None:
+    return public_interviews().filter(pk=pk).first()
+
+
+def followup_due_on(iv: Interview) -> dt.date | None:
+    """Questions not answered live: within N working days after the interview (spec §6)."""
+    from django.utils import timezone
+
+    try:
+        return work_calendar().add_working_days(
+            timezone.localtime(iv.ends_at).date(), int(conf.get("INTERVIEW_FOLLOWUP_WORKDAYS"))
+        )
+    except UnknownYear:
+        return None

@@ -13,6 +13,10 @@
   unmasked mobile or ID number is refused before anything is saved (46号: contact details are
   never published).
 - 政务舆情 (§4): a response is recorded with its form and time, never before the detection.
+- 新闻发布会 (§5): recorded, then published with its 实录/video/photos and public documents only.
+- 在线访谈 (§6): announced at least `INTERVIEW_NOTICE_DAYS` (3) days before it starts; public
+  questions are shown only after moderation and never with the asker; a question not answered
+  live is answered within `INTERVIEW_FOLLOWUP_WORKDAYS` (5) working days after the end.
 
 Every change is one transaction with one audit entry (no contact data in it).
 """
@@ -40,10 +44,13 @@ from .models import (
     Accountability,
     Finding,
     Inspection,
+    Interview,
     OpinionEvent,
     Plan,
+    PressConference,
     Proposal,
     Proposer,
+    Question,
     Response,
     Task,
     TaskCategory,
@@ -450,3 +457,123 @@ def respond(event: OpinionEvent, *, by: Any, form: str, at: dt.datetime, text: s
     record("execution.event.respond", actor=by, obj=r, org_id=event.org_id, ip=ip,
            after={"event": event.pk, "form": form, "at": at.isoformat()})  # fmt: skip
     return r
+
+
+# =============================================================================================
+# 新闻发布会 and 在线访谈
+
+
+def _lines(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        value = "\n".join(str(v) for v in value)
+    return "\n".join(x.strip() for x in str(value or "").splitlines() if x.strip())
+
+
+@transaction.atomic
+def record_press(*, by: Any, org: Organization, data: dict[str, Any],
+                 documents_: list[Document] | None = None) -> PressConference:  # fmt: skip
+    permissions.require(by, Action.EDIT, org.pk)
+    errors: dict[str, str] = {}
+    title = _require_text(errors, data, "title", "标题")
+    held_at: Any = data.get("held_at")
+    if not isinstance(held_at, dt.datetime) or held_at.tzinfo is None:
+        errors["held_at"] = "请填写带时区的举行时间"
+    event = data.get("event")
+    if (
+        event is not None
+        and event.org_id != org.pk
+        and not permissions.can(by, Action.VIEW, event.org_id)
+    ):
+        errors["event"] = "所选舆情不在本机构范围内"
+    _raise(errors)
+    pc = PressConference.objects.create(
+        org=org, title=title, held_at=held_at, announced_at=data.get("announced_at"),
+        speakers=_lines(data.get("speakers")), transcript=str(data.get("transcript") or ""),
+        video_url=str(data.get("video_url") or ""), photos=_lines(data.get("photos")), event=event,
+    )  # fmt: skip
+    if documents_:
+        pc.documents.set(documents_)
+    record("execution.press.record", actor=by, obj=pc, org_id=org.pk, after={"title": title})
+    return pc
+
+
+@transaction.atomic
+def publish_press(pc: PressConference, *, by: Any) -> PressConference:
+    permissions.require(by, Action.REVIEW, pc.org_id)
+    pc.status = PressConference.Status.PUBLISHED
+    pc.save(update_fields=["status"])
+    record("execution.press.publish", actor=by, obj=pc, org_id=pc.org_id)
+    return pc
+
+
+@transaction.atomic
+def schedule_interview(*, by: Any, org: Organization, data: dict[str, Any]) -> Interview:
+    permissions.require(by, Action.EDIT, org.pk)
+    errors: dict[str, str] = {}
+    title = _require_text(errors, data, "title", "主题")
+    times: dict[str, Any] = {k: data.get(k) for k in ("announced_at", "starts_at", "ends_at")}
+    for key, value in times.items():
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            errors[key] = "请填写带时区的时间"
+    if not errors:
+        notice = int(conf.get("INTERVIEW_NOTICE_DAYS"))
+        if times["ends_at"] <= times["starts_at"]:
+            errors["ends_at"] = "结束时间应晚于开始时间"
+        if times["starts_at"] - times["announced_at"] < dt.timedelta(days=notice):
+            errors["announced_at"] = f"访谈须至少提前 {notice} 天预告"
+    _raise(errors)
+    iv = Interview.objects.create(org=org, title=title, guests=_lines(data.get("guests")),
+                                  transcript=str(data.get("transcript") or ""), **times)  # fmt: skip
+    record("execution.interview.schedule", actor=by, obj=iv, org_id=org.pk,
+           after={"starts_at": times["starts_at"].isoformat()})  # fmt: skip
+    return iv
+
+
+@transaction.atomic
+def publish_interview(iv: Interview, *, by: Any, transcript: str | None = None) -> Interview:
+    permissions.require(by, Action.REVIEW, iv.org_id)
+    if transcript is not None:
+        iv.transcript = transcript
+    iv.status = Interview.Status.PUBLISHED
+    iv.save(update_fields=["status", "transcript"])
+    record("execution.interview.publish", actor=by, obj=iv, org_id=iv.org_id)
+    return iv
+
+
+@transaction.atomic
+def ask(iv: Interview, *, question: str, asker: str = "", contact: str = "") -> Question:
+    """A question from the public: held for moderation; the asker stays staff-only."""
+    errors: dict[str, str] = {}
+    question = _require_text(errors, {"question": question}, "question", "问题")
+    if len(question) > 2000:
+        errors["question"] = "问题过长，请控制在 2000 字以内"
+    _raise(errors)
+    q = Question.objects.create(interview=iv, question=question, asker=asker.strip(),
+                                asker_contact=contact.strip())  # fmt: skip
+    record("execution.question.ask", obj=q, org_id=iv.org_id)  # no personal data in the trail
+    return q
+
+
+@transaction.atomic
+def moderate(q: Question, *, by: Any, approve: bool) -> Question:
+    permissions.require(by, Action.REVIEW, q.interview.org_id)
+    q.status = Question.Status.APPROVED if approve else Question.Status.HIDDEN
+    q.save(update_fields=["status"])
+    record("execution.question.moderate", actor=by, obj=q, org_id=q.interview.org_id,
+           after={"status": q.status})  # fmt: skip
+    return q
+
+
+@transaction.atomic
+def answer(q: Question, *, by: Any, text: str, on: dt.date, live: bool = False) -> Question:
+    permissions.require(by, Action.EDIT, q.interview.org_id)
+    errors: dict[str, str] = {}
+    text = _require_text(errors, {"text": text}, "text", "回答")
+    if on < q.interview.starts_at.date():
+        errors["on"] = "回答日期不能早于访谈开始"
+    _raise(errors)
+    q.answer, q.answered_on, q.answered_live = text, on, live
+    q.save(update_fields=["answer", "answered_on", "answered_live"])
+    record("execution.question.answer", actor=by, obj=q, org_id=q.interview.org_id,
+           after={"on": on.isoformat(), "live": live})  # fmt: skip
+    return q

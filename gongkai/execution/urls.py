@@ -22,4 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("response/", views.event_list, name="responses"),
     path("response/<int:pk>/", views.event_detail, name="response"),
+    path("press/", views.press_list, name="press"),
+    path("press/<int:pk>/", views.press_detail, name="press-conference"),
+    path("interviews/", views.interview_list, name="interviews"),
+    path("interviews/<int:pk>/", views.interview_detail, name="interview"),
 ]

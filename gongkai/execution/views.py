@@ -217,3 +217,37 @@ def staff_board(request: HttpRequest) -> HttpResponse:
         "events": selectors.staff_missed_events(request.user, timezone.now()),
         "today": today,
     }))  # fmt: skip
+
+
+# --- 新闻发布会 and 在线访谈 ------------------------------------------------------------------
+
+
+def press_list(request: HttpRequest) -> HttpResponse:
+    year = _int(request.GET.get("year"))
+    page = _page(request, selectors.public_press(year))
+    return render(request, "execution/press_list.html", {"page": page, "year": year})
+
+
+def press_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pc = selectors.public_press_one(pk)
+    if pc is None:
+        raise Http404("未找到该发布会")
+    return render(request, "execution/press_detail.html", {
+        "pc": pc, "speakers": pc.speakers.splitlines(), "photos": pc.photos.splitlines(),
+        "documents": selectors.press_documents(pc),
+    })  # fmt: skip
+
+
+def interview_list(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.public_interviews())
+    return render(request, "execution/interview_list.html", {"page": page})
+
+
+def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    iv = selectors.public_interview(pk)
+    if iv is None:
+        raise Http404("未找到该访谈")
+    return render(request, "execution/interview_detail.html", {
+        "iv": iv, "guests": iv.guests.splitlines(), "due": selectors.followup_due_on(iv),
+        "questions": iv.public_questions,  # type: ignore[attr-defined]
+    })  # fmt: skip

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 SECRETS = ["13812345678", "13900001111", "测试市和平路8号", "不公开答复内容甲", "待审核答复内容乙",
            "未发布的计划标题", "草稿计划中的任务", "未结论的督查标题", "督查工作底稿丙", "未结论底稿",
-           "无回应的舆情事项", "舆情研判内部记录丁", "不公开的理由戊"]  # fmt: skip
+           "无回应的舆情事项", "舆情研判内部记录丁", "不公开的理由戊", "未发布的发布会标题",
+           "未发布的访谈主题", "提问人赵大海", "13700002222", "未审核的网民提问", "被屏蔽的网民提问"]  # fmt: skip
 
 
 def _world(lead: Any, co: Any) -> dict[str, Any]:
@@ -45,7 +46,29 @@ def _world(lead: Any, co: Any) -> dict[str, Any]:
     answered = event(lead, title="公开回应的舆情", notes="舆情研判内部记录丁")
     services.respond(answered, by=SYSTEM, form="release", at=at(2026, 6, 2, 8), text="公开的回应")
     silent = event(lead, title="无回应的舆情事项", notes="舆情研判内部记录丁")
-    return {"task": t, "hidden_task": hidden_task, "insp": insp, "draft_insp": draft_insp,
+    pc = services.record_press(
+        by=SYSTEM, org=lead, data={"title": "公开的发布会", "held_at": at(2026, 6, 3, 10)}
+    )
+    services.publish_press(pc, by=SYSTEM)
+    draft_pc = services.record_press(by=SYSTEM, org=lead, data={"title": "未发布的发布会标题",
+                                                                "held_at": at(2026, 6, 4, 10)})  # fmt: skip
+    times = {
+        "announced_at": at(2026, 6, 1, 9),
+        "starts_at": at(2026, 6, 5, 9),
+        "ends_at": at(2026, 6, 5, 10),
+    }
+    iv = services.schedule_interview(by=SYSTEM, org=lead, data={"title": "公开的访谈", **times})
+    shown_q = services.ask(
+        iv, question="公开的网民提问", asker="提问人赵大海", contact="13700002222"
+    )
+    services.moderate(shown_q, by=SYSTEM, approve=True)
+    services.ask(iv, question="未审核的网民提问", asker="提问人赵大海")
+    services.moderate(services.ask(iv, question="被屏蔽的网民提问"), by=SYSTEM, approve=False)
+    services.publish_interview(iv, by=SYSTEM)
+    draft_iv = services.schedule_interview(
+        by=SYSTEM, org=lead, data={"title": "未发布的访谈主题", **times}
+    )
+    return {"task": t, "pc": pc, "draft_pc": draft_pc, "iv": iv, "draft_iv": draft_iv, "hidden_task": hidden_task, "insp": insp, "draft_insp": draft_insp,
             "proposals": [full, withheld, pending, open_item], "answered": answered,
             "silent": silent}  # fmt: skip
 
@@ -64,7 +87,9 @@ def test_no_public_page_api_export_search_feed_or_sitemap_leaks(lead: Any, co: A
              "/proposals/overview/2026/", "/response/", f"/response/{w['answered'].pk}/",
              "/api/v1/tasks", "/api/v1/tasks?overdue=true", "/api/v1/inspections",
              "/api/v1/proposals", "/api/v1/proposals?kind=suggestion", "/api/v1/proposals/overview?year=2026",
-             "/api/v1/opinion-responses", "/api/v1/documents", "/api/v1/search?q=答复",
+             "/api/v1/opinion-responses", "/api/v1/documents", "/press/", f"/press/{w['pc'].pk}/",
+             "/interviews/", f"/interviews/{w['iv'].pk}/", "/api/v1/press-conferences",
+             "/api/v1/press-conferences/quarterly?year=2026", "/api/v1/interviews", "/api/v1/search?q=答复",
              "/search/?q=答复", "/feeds/latest/", "/feeds/category/proposal_reply/",
              f"/feeds/org/{lead.code}/", "/sitemap.xml", "/sitemap/", "/"]  # fmt: skip
     paths += [f"/proposals/{p.pk}/" for p in w["proposals"]]
@@ -83,7 +108,8 @@ def test_no_public_page_api_export_search_feed_or_sitemap_leaks(lead: Any, co: A
     # what is public does show (the test would pass vacuously otherwise)
     everything = " ".join(seen)
     for shown in ("公开的任务", "公开的进展", "公开的督查", "公开的问题", "公开的答复全文",
-                  "李建国", "公开的回应", "公开回应的舆情"):  # fmt: skip
+                  "李建国", "公开的回应", "公开回应的舆情", "公开的发布会", "公开的访谈",
+                  "公开的网民提问"):  # fmt: skip
         assert shown in everything, shown
 
 
@@ -92,7 +118,8 @@ def test_non_public_items_answer_404(lead: Any, co: Any) -> None:
     client = Client()
     for path in (f"/execution/tasks/{w['hidden_task'].pk}/",
                  f"/execution/inspections/{w['draft_insp'].pk}/",
-                 f"/response/{w['silent'].pk}/"):  # fmt: skip
+                 f"/response/{w['silent'].pk}/", f"/press/{w['draft_pc'].pk}/",
+                 f"/interviews/{w['draft_iv'].pk}/"):  # fmt: skip
         assert client.get(path).status_code == 404, path
 
 

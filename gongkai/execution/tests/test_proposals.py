@@ -46,7 +46,7 @@ def test_not_public_reply_needs_a_reason_and_makes_no_document(lead: Any) -> Non
     with pytest.raises(Exception) as e:
         services.reply(proposal(lead), by=SYSTEM, replied_on=D(2026, 4, 1), grade="C",
                        disclosure="none", text="内部答复")  # fmt: skip
-    assert "reason" in e.value.message_dict  # type: ignore[attr-defined]
+    assert "reason" in e.value.message_dict
     p = replied(proposal(lead, "002"), disclosure="none", reason="涉及国家秘密")
     assert p.reply_document_id is None and p.reply_text == "经研究，答复如下：已列入年度改造计划。"
 
@@ -110,7 +110,7 @@ def test_extension_limits(lead: Any, api: Any) -> None:
 def test_a_co_unit_equal_to_the_lead_is_refused(lead: Any) -> None:
     with pytest.raises(Exception) as e:
         proposal(lead, co=[lead])
-    assert "co_units" in e.value.message_dict  # type: ignore[attr-defined]
+    assert "co_units" in e.value.message_dict
     assert not Proposal.objects.exists()
 
 

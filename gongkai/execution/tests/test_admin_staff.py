@@ -1,0 +1,63 @@
+"""The back office (ScopedAdmin: foreign rows are invisible, writes go through services) and the
+staff overdue board /execution/staff/."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from gongkai.accounts.models import Role
+from gongkai.conftest import staff
+from gongkai.execution.models import Task
+
+from .conftest import D, event, plan, proposal, task
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["plan", "task", "inspection", "proposal", "opinionevent", "pressconference", "interview",
+         "question"]  # fmt: skip
+
+
+def test_admin_lists_open_and_are_scoped(lead: Any, co: Any, editor: Any) -> None:
+    task(plan(lead), 1, lead=lead, title="本局的任务")
+    task(plan(co, title="他局计划"), 1, lead=co, title="他局的任务")
+    client = Client()
+    client.force_login(editor)
+    for name in LISTS:
+        assert client.get(f"/admin/execution/{name}/").status_code == 200, name
+    html = client.get("/admin/execution/task/").content.decode()
+    assert "本局的任务" in html and "他局的任务" not in html
+    foreign = Task.objects.get(title="他局的任务")
+    assert client.get(f"/admin/execution/task/{foreign.pk}/change/").status_code in (302, 404)
+
+
+def test_task_form_applies_the_rules_through_services(lead: Any, editor: Any) -> None:
+    p = plan(lead)
+    client = Client()
+    client.force_login(editor)
+    form = {"plan": p.pk, "number": 7, "title": "新增任务", "lead_org": lead.pk,
+            "co_orgs": [lead.pk], "status": "not_started", "due_on": "2026-12-31"}  # fmt: skip
+    r = client.post("/admin/execution/task/add/", form)
+    assert r.status_code == 200 and "配合部门不能与牵头部门相同" in r.content.decode()
+    assert not Task.objects.filter(number=7).exists()
+    form["co_orgs"] = []
+    r = client.post("/admin/execution/task/add/", form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert Task.objects.get(number=7).title == "新增任务"
+
+
+def test_staff_board_lists_overdue_items_in_scope(lead: Any, co: Any, editor: Any) -> None:
+    task(plan(lead), 1, lead=lead, due=D(2026, 6, 1), title="本局逾期任务")
+    task(plan(co, title="他局计划"), 1, lead=co, due=D(2026, 6, 1), title="他局逾期任务")
+    proposal(lead, assigned=D(2026, 1, 10))  # due 04-10, unanswered on 06-15
+    event(lead, level="general", title="无人回应的舆情")
+    client = Client()
+    assert client.get("/execution/staff/").status_code == 302  # to the login page
+    client.force_login(editor)
+    r = client.get("/execution/staff/")
+    html = r.content.decode()
+    assert r.status_code == 200 and "private" in r["Cache-Control"]
+    assert "本局逾期任务" in html and "他局逾期任务" not in html
+    assert "第001号建议" in html and "无人回应的舆情" in html
+    client.force_login(staff(co, Role.EDITOR))
+    assert "本局逾期任务" not in client.get("/execution/staff/").content.decode()
