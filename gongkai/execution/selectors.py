@@ -427,3 +427,35 @@ def followup_due_on(iv: Interview) -> dt.date | None:
         )
     except UnknownYear:
         return None
+
+
+# =============================================================================================
+# the daily check
+
+
+def overdue_by_org(today: dt.date, now: dt.datetime) -> dict[int, dict[str, int]]:
+    """Per organisation: overdue tasks (by lead, else the plan's org), unanswered 建议提案 past
+    their deadline, findings past 整改期限 without rectification, missed opinion clocks."""
+    per_org: dict[int, dict[str, int]] = {}
+
+    def bump(org_id: int | None, key: str) -> None:
+        if org_id is not None:
+            row = per_org.setdefault(
+                org_id, {"tasks": 0, "proposals": 0, "findings": 0, "events": 0}
+            )
+            row[key] += 1
+
+    for lead_id, plan_org in Task.objects.filter(overdue_q(today)).values_list(
+        "lead_org_id", "plan__org_id"
+    ):
+        bump(lead_id or plan_org, "tasks")
+    for lead_id in Proposal.objects.filter(proposal_overdue_q(today)).values_list(
+        "lead_unit_id", flat=True
+    ):
+        bump(lead_id, "proposals")
+    for f in Finding.objects.filter(rectify_due_on__lt=today).select_related("inspection"):
+        if finding_overdue(f, today):
+            bump(f.inspection.org_id, "findings")
+    for e, _rows in staff_missed_events(permissions.SYSTEM, now):
+        bump(e.org_id, "events")
+    return per_org

@@ -577,3 +577,20 @@ def answer(q: Question, *, by: Any, text: str, on: dt.date, live: bool = False) 
     record("execution.question.answer", actor=by, obj=q, org_id=q.interview.org_id,
            after={"on": on.isoformat(), "live": live})  # fmt: skip
     return q
+
+
+# =============================================================================================
+# the daily check
+
+
+@transaction.atomic
+def flag_overdue(per_org: dict[int, dict[str, int]], *, today: dt.date) -> dict[str, Any]:
+    """The daily flag (issue 22): what is overdue today (counted by `selectors.overdue_by_org`),
+    one audit entry per organisation (逾期 itself stays derived; this records that it was seen,
+    for 督查 and 考评)."""
+    for org_id, counts in sorted(per_org.items()):
+        record("execution.overdue", org_id=org_id, object_type="organizations.organization",
+               object_id=str(org_id), after={"on": today.isoformat(), **counts})  # fmt: skip
+    keys = ("tasks", "proposals", "findings", "events")
+    return {"on": today.isoformat(), "organizations": len(per_org),
+            **{k: sum(r.get(k, 0) for r in per_org.values()) for k in keys}}  # fmt: skip

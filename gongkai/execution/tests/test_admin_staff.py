@@ -61,3 +61,19 @@ def test_staff_board_lists_overdue_items_in_scope(lead: Any, co: Any, editor: An
     assert "第001号建议" in html and "无人回应的舆情" in html
     client.force_login(staff(co, Role.EDITOR))
     assert "本局逾期任务" not in client.get("/execution/staff/").content.decode()
+
+
+def test_daily_task_flags_overdue_items_per_organisation(lead: Any, co: Any) -> None:
+    from django.apps import apps
+
+    from gongkai.audit.models import AuditEntry
+
+    task(plan(lead), 1, lead=lead, due=D(2026, 6, 1))
+    task(plan(lead, title="二"), 2, lead=co, due=D(2026, 6, 1))
+    task(plan(lead, title="三"), 3, lead=co, due=D(2026, 12, 1))
+    proposal(lead, assigned=D(2026, 1, 10))
+    result = apps.get_app_config("execution").schedule_tasks()
+    assert (result["tasks"], result["proposals"], result["organizations"]) == (2, 1, 2)
+    flagged = {e.org_id: e.after for e in AuditEntry.objects.filter(action="execution.overdue")}
+    assert flagged[lead.pk]["proposals"] == 1 and flagged[co.pk]["tasks"] == 1
+    assert result["next_run"].hour == 7
