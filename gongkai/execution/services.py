@@ -594,3 +594,71 @@ def flag_overdue(per_org: dict[int, dict[str, int]], *, today: dt.date) -> dict[
     keys = ("tasks", "proposals", "findings", "events")
     return {"on": today.isoformat(), "organizations": len(per_org),
             **{k: sum(r.get(k, 0) for r in per_org.values()) for k in keys}}  # fmt: skip
+
+
+# =============================================================================================
+# import_tasks
+
+
+class ImportRejected(ValueError):
+    """The file has problems: nothing was imported."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        super().__init__(f"{len(problems)} 处错误，未导入任何任务")
+        self.problems = problems
+
+
+def _resolve(name: str, by_name: dict[str, Organization]) -> Organization | None:
+    return by_name.get(name) or by_name.get(name.lower())
+
+
+def import_tasks(*, by: Any, org: Organization, year: int, rows: list[Any], problems: list[Any],
+                 title: str = "", dry_run: bool = False) -> dict[str, Any]:  # fmt: skip
+    """Import parsed rows (`taskfile.parse`) into the plan of `org` and `year`, idempotent by
+    plan + 序号: a known number is updated only where it changed. Any problem (the parser's or an
+    unknown department) rejects the whole file (ImportRejected)."""
+    from .taskfile import Problem
+
+    permissions.require(by, Action.EDIT, org.pk)
+    by_name: dict[str, Organization] = {}
+    for o in Organization.objects.filter(is_active=True):
+        by_name[o.name] = o
+        by_name[o.code.lower()] = o
+    problems = list(problems)
+    for r in rows:
+        if r.lead and _resolve(r.lead, by_name) is None:
+            problems.append(Problem(r.line, "牵头部门", f"未知的部门“{r.lead}”"))
+        for name in r.co:
+            if _resolve(name, by_name) is None:
+                problems.append(Problem(r.line, "配合部门", f"未知的部门“{name}”"))
+        if r.lead and r.lead in r.co:
+            problems.append(Problem(r.line, "配合部门", "配合部门不能与牵头部门相同"))
+    if problems:
+        raise ImportRejected(sorted(problems, key=lambda p: (p.row, p.column)))
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        plan = Plan.objects.filter(org=org, year=year).order_by("id").first()
+        if plan is None:
+            plan = create_plan(by=by, org=org, year=year, title=title or f"{year}年重点工作任务")
+        for r in rows:
+            cat = category(plan, by=by, name=r.category) if r.category else None
+            lead = _resolve(r.lead, by_name) if r.lead else None
+            co = [u for name in r.co if (u := _resolve(name, by_name)) is not None]
+            task = Task.objects.filter(plan=plan, number=r.number).first()
+            if task is None:
+                task, key = Task(plan=plan, number=r.number), "created"
+            else:
+                same = (task.title, task.category_id, task.lead_org_id, task.due_on,
+                        sorted(o.pk for o in task.co_orgs.all()))  # fmt: skip
+                new = (r.title, cat.pk if cat else None, lead.pk if lead else None, r.due_on,
+                       sorted(o.pk for o in co))  # fmt: skip
+                if same == new:
+                    counts["unchanged"] += 1
+                    continue
+                key = "updated"
+            task.title, task.category, task.lead_org, task.due_on = r.title, cat, lead, r.due_on
+            save_task(task, by=by, co_orgs=co)
+            counts[key] += 1
+        if dry_run:
+            transaction.set_rollback(True)  # everything checked and counted, nothing kept
+    return {"plan": plan.title, "year": year, "rows": len(rows), "dry_run": dry_run, **counts}
