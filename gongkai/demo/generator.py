@@ -408,6 +408,9 @@ def build(out: Any = print) -> bool:
     from gongkai.participation import demo as participation_demo
 
     participation_demo.build(orgs, out=out, today=today)
+    from gongkai.demo import execution_demo
+
+    execution_demo.build(orgs, out=out, today=today)
     from gongkai.opendata import demo as opendata_demo
 
     opendata_demo.build(orgs, out=out, year=today.year - 1)
