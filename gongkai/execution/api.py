@@ -20,6 +20,7 @@ from ninja import Query, Router, Schema, Status
 
 from gongkai.accounts.api import token_auth
 from gongkai.accounts.backends import client_ip
+from gongkai.applications.clock import work_calendar
 from gongkai.lib.bounds import PageNo
 
 from . import selectors, services
@@ -205,11 +206,13 @@ class ProposalFilters(Page):
     kind: str = ""
 
 
-def proposal_out(p: Proposal, replies: dict[int, Any], today: dt.date) -> dict[str, Any]:
+def proposal_out(
+    p: Proposal, replies: dict[int, Any], today: dt.date, cal: Any = None
+) -> dict[str, Any]:
     from gongkai.lib.richtext import html_to_text
 
     doc = replies.get(p.pk)
-    publish_due = selectors.publish_due_on(p)
+    publish_due = selectors.publish_due_on(p, cal)
     return {
         "id": p.pk, "kind": p.get_kind_display(), "kind_code": p.kind, "meeting": p.meeting,
         "number": p.number, "title": p.title, "proposers": [x.name for x in p.proposers.all()],
@@ -234,7 +237,8 @@ def proposals(request: HttpRequest, f: Query[ProposalFilters]) -> dict[str, Any]
     kind = f.kind if f.kind in Proposal.Kind.values else ("-" if f.kind else "")
     total, rows = _slice(selectors.public_proposals(year=_year(f.year), kind=kind), f)
     replies = selectors.public_replies(rows)
-    return {"count": total, "items": [proposal_out(p, replies, today) for p in rows]}
+    cal = work_calendar()
+    return {"count": total, "items": [proposal_out(p, replies, today, cal) for p in rows]}
 
 
 class OverviewOut(Schema):
@@ -357,13 +361,13 @@ class PressFilters(Page):
     year: int | None = None
 
 
-def press_out(pc: PressConference) -> dict[str, Any]:
+def press_out(pc: PressConference, docs: dict[int, list[Any]]) -> dict[str, Any]:
     return {
         "id": pc.pk, "title": pc.title, "org": pc.org.name, "held_at": _local(pc.held_at),
         "speakers": pc.speakers.splitlines(), "transcript": pc.transcript,
         "video_url": pc.video_url, "photos": pc.photos.splitlines(),
         "documents": [{"id": d.pk, "title": d.title, "index_no": d.index_no}
-                      for d in selectors.press_documents(pc)],
+                      for d in docs.get(pc.pk, [])],
         "url": f"/press/{pc.pk}/",
     }  # fmt: skip
 
@@ -371,7 +375,8 @@ def press_out(pc: PressConference) -> dict[str, Any]:
 @router.get("/press-conferences", response=PressList, summary="新闻发布会（已发布的）")
 def press_conferences(request: HttpRequest, f: Query[PressFilters]) -> dict[str, Any]:
     total, rows = _slice(selectors.public_press(_year(f.year)), f)
-    return {"count": total, "items": [press_out(pc) for pc in rows]}
+    docs = selectors.press_documents_many(rows)
+    return {"count": total, "items": [press_out(pc, docs) for pc in rows]}
 
 
 class QuarterOut(Schema):

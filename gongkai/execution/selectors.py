@@ -160,12 +160,13 @@ def proposal_overdue_q(today: dt.date) -> Q:
     )
 
 
-def publish_due_on(p: Proposal) -> dt.date | None:
-    """20 working days after the reply (spec §3); None before the reply."""
+def publish_due_on(p: Proposal, cal: Any = None) -> dt.date | None:
+    """20 working days after the reply (spec §3); None before the reply. `cal`: the calendar
+    already fetched for a list (one lookup per page, not per row)."""
     if p.replied_on is None:
         return None
     try:
-        return work_calendar().add_working_days(
+        return (cal or work_calendar()).add_working_days(
             p.replied_on, int(conf.get("PROPOSAL_PUBLISH_WORKDAYS"))
         )
     except UnknownYear:
@@ -371,7 +372,23 @@ def public_press_one(pk: int) -> PressConference | None:
 
 
 def press_documents(pc: PressConference) -> list[Document]:
-    return list(public_documents().filter(pk__in=pc.documents.values("pk")))
+    return press_documents_many([pc]).get(pc.pk, [])
+
+
+def press_documents_many(rows: list[PressConference]) -> dict[int, list[Document]]:
+    """The public documents presented at each conference (two queries for a page)."""
+    through = PressConference.documents.through
+    pairs = list(
+        through.objects.filter(pressconference__in=rows).values_list(
+            "pressconference_id", "document_id"
+        )
+    )
+    public = {d.pk: d for d in public_documents().filter(pk__in={d for _, d in pairs})}
+    out: dict[int, list[Document]] = {}
+    for pid, did in pairs:
+        if did in public:
+            out.setdefault(pid, []).append(public[did])
+    return out
 
 
 def quarter_of(at: dt.datetime) -> int:

@@ -43,10 +43,11 @@ def hub(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(request, "execution/hub.html", {
         "counts": selectors.task_counts(today),
-        "tasks": list(selectors.public_tasks(today=today)[:5]),
-        "inspections": list(selectors.public_inspections()[:5]),
-        "proposals": list(selectors.public_proposals()[:5]),
-        "events": list(selectors.public_events()[:5]),
+        # titles only: no related rows to prefetch
+        "tasks": list(selectors.public_tasks(today=today).prefetch_related(None)[:5]),
+        "inspections": list(selectors.public_inspections().prefetch_related(None)[:5]),
+        "proposals": list(selectors.public_proposals().prefetch_related(None)[:5]),
+        "events": list(selectors.public_events().prefetch_related(None)[:5]),
         "today": today,
     })  # fmt: skip
 
