@@ -293,21 +293,50 @@ CLOCK_LABELS = {"first_release": "发布权威信息", "press": "举行新闻发
 _PRESS_FORMS = (Response.Form.PRESS, Response.Form.BRIEFING)  # 61号: 新闻发布会 or 吹风会
 
 
-def clocks(event: OpinionEvent, responses: list[Response], now: dt.datetime) -> list[ClockRow]:
-    """61号/80号: 特别重大/重大 → 5 h first release and 24 h press conference; else 48 h."""
-    if event.is_major:
-        wanted = [("first_release", conf.get("OPINION_FIRST_RELEASE_HOURS"), None),
-                  ("press", conf.get("OPINION_PRESS_HOURS"), _PRESS_FORMS)]  # fmt: skip
-    else:
-        wanted = [("response", conf.get("OPINION_RESPONSE_HOURS"), None)]
+def _hours() -> dict[str, int]:
+    return {
+        k: int(conf.get(f"OPINION_{k.upper()}_HOURS"))
+        for k in ("first_release", "press", "response")
+    }
+
+
+def clock_rows(is_major: bool, detected_at: dt.datetime, responses: list[tuple[str, dt.datetime]],
+               now: dt.datetime, hours: dict[str, int]) -> list[ClockRow]:  # fmt: skip
+    """61号/80号: 特别重大/重大 → 5 h first release and 24 h press conference; else 48 h.
+    `responses` are (form, at) pairs; the first matching response stops a clock."""
+    wanted = (
+        [("first_release", None), ("press", _PRESS_FORMS)] if is_major else [("response", None)]
+    )
     rows = []
-    for kind, hours, forms in wanted:
-        due = hours_after(event.detected_at, int(hours))
-        times = [r.at for r in responses if forms is None or r.form in forms]
+    for kind, forms in wanted:
+        due = hours_after(detected_at, hours[kind])
+        times = [at for form, at in responses if forms is None or form in forms]
         done = min(times) if times else None
         met = (done <= due) if done is not None else (False if now > due else None)
-        rows.append(ClockRow(kind, CLOCK_LABELS[kind], int(hours), due, done, met))
+        rows.append(ClockRow(kind, CLOCK_LABELS[kind], hours[kind], due, done, met))
     return rows
+
+
+def clocks(event: OpinionEvent, responses: list[Response], now: dt.datetime) -> list[ClockRow]:
+    return clock_rows(
+        event.is_major, event.detected_at, [(r.form, r.at) for r in responses], now, _hours()
+    )
+
+
+def all_clocks(now: dt.datetime) -> dict[int, list[ClockRow]]:
+    """Every public event's clocks in two plain queries (the 考评 view over all events)."""
+    pairs: dict[int, list[tuple[str, dt.datetime]]] = {}
+    for event_id, form, at in Response.objects.values_list("event_id", "form", "at").order_by():
+        pairs.setdefault(event_id, []).append((form, at))
+    hours = _hours()
+    major = {OpinionEvent.Level.ESPECIALLY_MAJOR, OpinionEvent.Level.MAJOR}
+    return {
+        pk: clock_rows(level in major, detected_at, pairs[pk], now, hours)
+        for pk, level, detected_at in OpinionEvent.objects.values_list(
+            "pk", "level", "detected_at"
+        ).order_by()
+        if pk in pairs
+    }
 
 
 def public_events() -> QuerySet[OpinionEvent]:

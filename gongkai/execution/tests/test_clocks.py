@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from gongkai.accounts.permissions import SYSTEM
 from gongkai.execution import selectors, services
 from gongkai.execution.clocks import add_months
 from gongkai.execution.models import OpinionEvent, Response
@@ -85,3 +86,20 @@ def test_other_levels_have_one_48_hour_clock() -> None:
         at(2026, 6, 3, 23, 59),
         True,
     )
+
+
+@pytest.mark.django_db
+def test_all_clocks_equal_the_per_event_clocks(lead: Any) -> None:
+    from .conftest import event
+
+    e1 = event(lead, level="major", detected=at(2026, 6, 1, 22))
+    e2 = event(lead, level="general", detected=at(2026, 6, 1, 22))
+    event(lead, title="无回应")
+    services.respond(e1, by=SYSTEM, form="press", at=at(2026, 6, 2, 9), text="发布会")
+    services.respond(e2, by=SYSTEM, form="release", at=at(2026, 6, 4, 9), text="回应")
+    now = at(2026, 6, 10)
+    got = selectors.all_clocks(now)
+    assert set(got) == {e1.pk, e2.pk}
+    for e in (e1, e2):
+        assert got[e.pk] == selectors.clocks(e, list(e.responses.all()), now)
+    assert [r.met for r in got[e1.pk]] == [False, True] and [r.met for r in got[e2.pk]] == [False]
