@@ -5,8 +5,9 @@ ScopedAdmin), every change through `services` (so each is validated and audited)
   rules (co ≠ lead, 已完成 ⇔ 完成日期, 已调整 needs a reason) checked by the form through services.
 - 督查: created here, concluded with a list action; findings and 问责 are shown read-only.
 - 新闻发布会, 在线访谈: listed with a publish action; questions moderated with list actions.
-- 建议提案, 政务舆情: read-only here; their replies, extensions and responses are written through
-  the staff API (`/api/v1/staff/…`), which calls the same services.
+- 建议提案, 政务舆情: registered here (交办 with proposers; 舆情 with its 发现时间), then never edited
+  in place: replies, extensions and responses are written through the staff API
+  (`/api/v1/staff/…`), which calls the same services.
 """
 
 from typing import Any
@@ -15,7 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 
 from gongkai.accounts.admin_scoping import ScopedAdmin
@@ -197,19 +198,74 @@ class ReadOnlyAdmin(ScopedAdmin):
         return False
 
 
+class AddThroughService(ScopedAdmin):
+    """Rows are added through one service call and never edited in place; a rule the service
+    refuses comes back as a message on the add form, nothing saved."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> Any:
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except (ValidationError, Conflict, PermissionDenied) as e:
+            text = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
+            self.message_user(request, f"未保存：{text}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kw: Any) -> Any:
+        if db_field.name in ("org", "lead_unit"):
+            kw["queryset"] = self.allowed_orgs(request)
+        return super().formfield_for_foreignkey(db_field, request, **kw)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # the service wrote everything
+
+
+class ProposalForm(forms.ModelForm):
+    proposers = forms.CharField(
+        label="领衔/联名代表委员", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一位：姓名,手机号码,通信地址（联系方式不公开）",
+    )  # fmt: skip
+
+    class Meta:
+        model = Proposal
+        fields = ["kind", "meeting", "number", "title", "lead_unit", "co_units", "assigned_on"]
+
+
 @admin.register(Proposal)
-class ProposalAdmin(ReadOnlyAdmin):
+class ProposalAdmin(AddThroughService):
     org_field = "lead_unit"
+    form = ProposalForm
     list_display = ["__str__", "title", "lead_unit", "assigned_on", "due_on", "extended_to",
                     "replied_on", "grade", "disclosure"]  # fmt: skip
     list_filter = ["kind", "meeting", "grade", "disclosure"]
     search_fields = ["title", "number"]
 
+    def save_model(self, request: HttpRequest, obj: Proposal, form: Any, change: bool) -> None:
+        people = []
+        for line in form.cleaned_data["proposers"].splitlines():
+            parts = [x.strip() for x in line.replace("，", ",").split(",")]
+            if parts and parts[0]:
+                people.append({"name": parts[0], "mobile": parts[1] if len(parts) > 1 else "",
+                               "address": ",".join(parts[2:])})  # fmt: skip
+        data = {k: form.cleaned_data[k] for k in ProposalForm.Meta.fields if k != "co_units"}
+        created = services.register_proposal(by=request.user, data=data, proposers=people,
+                                             co_units=list(form.cleaned_data["co_units"]))  # fmt: skip
+        obj.pk = created.pk
+
 
 @admin.register(OpinionEvent)
-class OpinionEventAdmin(ReadOnlyAdmin):
+class OpinionEventAdmin(AddThroughService):
     list_display = ["title", "org", "level", "detected_at"]
     list_filter = ["level"]
+    fields = ["org", "title", "level", "category", "detected_at", "internal_notes"]
+
+    def save_model(self, request: HttpRequest, obj: OpinionEvent, form: Any, change: bool) -> None:
+        obj.pk = services.register_event(
+            by=request.user, org=obj.org, title=obj.title, level=obj.level,
+            detected_at=obj.detected_at, category=obj.category, internal_notes=obj.internal_notes,
+        ).pk  # fmt: skip
 
 
 @admin.register(PressConference)

@@ -77,3 +77,28 @@ def test_daily_task_flags_overdue_items_per_organisation(lead: Any, co: Any) -> 
     flagged = {e.org_id: e.after for e in AuditEntry.objects.filter(action="execution.overdue")}
     assert flagged[lead.pk]["proposals"] == 1 and flagged[co.pk]["tasks"] == 1
     assert result["next_run"].hour == 7
+
+
+def test_proposals_and_events_are_registered_in_the_admin_through_services(
+    lead: Any, co: Any, editor: Any
+) -> None:
+    from gongkai.execution.models import OpinionEvent, Proposal
+
+    client = Client()
+    client.force_login(editor)
+    form = {"kind": "suggestion", "meeting": "市十五届人大四次会议", "number": "088",
+            "title": "关于增设公交站点的建议", "lead_unit": lead.pk, "co_units": [lead.pk],
+            "assigned_on": "2026-03-01", "proposers": "陈立新,13811112222,示范市人民路1号"}  # fmt: skip
+    r = client.post("/admin/execution/proposal/add/", form, follow=True)
+    assert "协办单位不能与主办单位相同" in r.content.decode() and not Proposal.objects.exists()
+    form["co_units"] = [co.pk]
+    r = client.post("/admin/execution/proposal/add/", form)
+    assert r.status_code == 302
+    p = Proposal.objects.get()
+    assert p.due_on == D(2026, 6, 1) and p.proposers.get().mobile == "13811112222"
+    assert list(p.co_units.all()) == [co]
+    r = client.post("/admin/execution/opinionevent/add/", {
+        "org": lead.pk, "title": "关于停水的网络关注", "level": "major", "category": "",
+        "detected_at_0": "2026-06-01", "detected_at_1": "22:00:00", "internal_notes": "研判"})  # fmt: skip
+    assert r.status_code == 302, r.content.decode()[:3000]
+    assert OpinionEvent.objects.get().internal_notes == "研判"
