@@ -4,7 +4,7 @@ ScopedAdmin), every change through `services` (so each is validated and audited)
 - 重点工作计划: created here, published with a list action (审核); tasks are edited here, their
   rules (co ≠ lead, 已完成 ⇔ 完成日期, 已调整 needs a reason) checked by the form through services.
 - 督查: created here, concluded with a list action; findings and 问责 are shown read-only.
-- 新闻发布会, 在线访谈: listed with a publish action; questions moderated with list actions.
+- 新闻发布会, 在线访谈: added here through the services, published with a list action; questions moderated with list actions.
 - 建议提案, 政务舆情: registered here (交办 with proposers; 舆情 with its 发现时间), then never edited
   in place: replies, extensions and responses are written through the staff API
   (`/api/v1/staff/…`), which calls the same services.
@@ -269,10 +269,29 @@ class OpinionEventAdmin(AddThroughService):
 
 
 @admin.register(PressConference)
-class PressConferenceAdmin(ReadOnlyAdmin):
+class PressConferenceAdmin(AddThroughService):
     list_display = ["title", "org", "held_at", "status"]
     list_filter = ["status"]
     actions = ["publish"]
+    fields = ["org", "title", "held_at", "announced_at", "speakers", "transcript", "video_url",
+              "photos", "documents", "event"]  # fmt: skip
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kw: Any) -> Any:
+        if db_field.name == "video_url":
+            kw["assume_scheme"] = "https"  # a bare host means the HTTPS site (Django 6 default)
+        return super().formfield_for_dbfield(db_field, request, **kw)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kw: Any) -> Any:
+        if db_field.name == "documents":
+            kw["queryset"] = selectors.public_documents()  # only public documents are presented
+        return super().formfield_for_manytomany(db_field, request, **kw)
+
+    def save_model(
+        self, request: HttpRequest, obj: PressConference, form: Any, change: bool
+    ) -> None:
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("org", "documents")}
+        obj.pk = services.record_press(by=request.user, org=obj.org, data=data,
+                                       documents_=list(form.cleaned_data.get("documents") or [])).pk  # fmt: skip
 
     @admin.action(description="发布所选发布会")
     def publish(self, request: HttpRequest, qs: QuerySet) -> None:
@@ -280,10 +299,15 @@ class PressConferenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Interview)
-class InterviewAdmin(ReadOnlyAdmin):
+class InterviewAdmin(AddThroughService):
     list_display = ["title", "org", "announced_at", "starts_at", "status"]
     list_filter = ["status"]
     actions = ["publish"]
+    fields = ["org", "title", "announced_at", "starts_at", "ends_at", "guests", "transcript"]
+
+    def save_model(self, request: HttpRequest, obj: Interview, form: Any, change: bool) -> None:
+        data = {k: v for k, v in form.cleaned_data.items() if k != "org"}
+        obj.pk = services.schedule_interview(by=request.user, org=obj.org, data=data).pk
 
     @admin.action(description="发布所选访谈")
     def publish(self, request: HttpRequest, qs: QuerySet) -> None:

@@ -102,3 +102,19 @@ def test_proposals_and_events_are_registered_in_the_admin_through_services(
         "detected_at_0": "2026-06-01", "detected_at_1": "22:00:00", "internal_notes": "研判"})  # fmt: skip
     assert r.status_code == 302, r.content.decode()[:3000]
     assert OpinionEvent.objects.get().internal_notes == "研判"
+
+
+def test_interviews_need_notice_when_added_in_the_admin(lead: Any, editor: Any) -> None:
+    from gongkai.execution.models import Interview
+
+    client = Client()
+    client.force_login(editor)
+    form = {"org": lead.pk, "title": "在线访谈", "announced_at_0": "2026-06-20", "announced_at_1": "09:00:00",
+            "starts_at_0": "2026-06-22", "starts_at_1": "09:00:00", "ends_at_0": "2026-06-22",
+            "ends_at_1": "10:00:00", "guests": "局长", "transcript": ""}  # fmt: skip
+    r = client.post("/admin/execution/interview/add/", form, follow=True)
+    assert "至少提前 3 天预告" in r.content.decode() and not Interview.objects.exists()
+    form["announced_at_0"] = "2026-06-18"
+    assert client.post("/admin/execution/interview/add/", form).status_code == 302
+    assert Interview.objects.get().status == "draft"
+    assert client.get("/admin/execution/pressconference/add/").status_code == 200
