@@ -19,6 +19,7 @@ from ninja.renderers import JSONRenderer
 from gongkai.applications.api import router as applications_router
 from gongkai.documents.api import router as documents_router
 from gongkai.enforcement.api import router as enforcement_router
+from gongkai.execution.api import router as execution_router
 from gongkai.lib.apierrors import ErrorOut, error_statuses, has_nul
 from gongkai.lib.errors import Conflict
 from gongkai.lists.api import router as lists_router
@@ -49,6 +50,7 @@ api.add_router("/", opendata_router)
 api.add_router("/", participation_router)
 api.add_router("/", enforcement_router)
 api.add_router("/", lists_router)
+api.add_router("/", execution_router)
 
 
 def declare_errors(routers: list[Router]) -> None:
@@ -68,7 +70,7 @@ def declare_errors(routers: list[Router]) -> None:
 
 declare_errors(
     [organizations_router, documents_router, search_router, applications_router,
-     opendata_router, participation_router, enforcement_router, lists_router]
+     opendata_router, participation_router, enforcement_router, lists_router, execution_router]
 )  # fmt: skip
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

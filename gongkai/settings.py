@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gongkai.opendata",
     "gongkai.lists",
     "gongkai.participation",
+    "gongkai.execution",
     "gongkai.portal",
     "gongkai.demo",
 ]

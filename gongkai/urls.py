@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("gongkai.opendata.urls")),
     path("", include("gongkai.lists.urls")),
     path("", include("gongkai.participation.urls")),
+    path("", include("gongkai.execution.urls")),
     path("", include("gongkai.review.urls")),
     path("", include("gongkai.enforcement.urls")),
     path("", include("gongkai.portal.urls")),

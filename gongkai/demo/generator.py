@@ -414,6 +414,9 @@ def build(out: Any = print) -> bool:
     from gongkai.demo import lists_demo
 
     lists_demo.build(orgs, out=out, today=today)
+    from gongkai.demo import execution_demo
+
+    execution_demo.build(orgs, out=out, today=today)
     from gongkai.opendata import demo as opendata_demo
 
     opendata_demo.build(orgs, out=out, year=today.year - 1)

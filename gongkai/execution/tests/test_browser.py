@@ -1,0 +1,92 @@
+"""/proposals/ in a real headless Chromium (Debian's package, driven by Playwright, as in
+gongkai/portal/tests/test_browser.py): filter by kind, open a reply, see its grade and text and
+no contact data; axe-core reports no serious or critical violation on the public pages."""
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from gongkai.execution.models import Proposal, Proposer
+from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> None:
+    """The browser drives a live server: the demo is dated from today, no frozen clock here."""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium 软件包"
+    assert AXE.exists(), "需要 axe-core（npm ci）"
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def content(reference_data: None) -> None:
+    from gongkai.conftest import OrganizationFactory
+    from gongkai.demo import execution_demo
+
+    orgs = {code: OrganizationFactory(code=code, name=f"示范市{name}", org_code=f"{500 + i}")
+            for i, (code, name) in enumerate([("city", "人民政府"), ("bgs", "人民政府办公室"),
+                                              ("fgw", "发展和改革委员会"), ("jyj", "教育局")])}  # fmt: skip
+    execution_demo.build(orgs, out=lambda _: None)
+
+
+def _axe(browser: Any, url: str) -> list[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(url)
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # not an inline <script>: the CSP refuses those
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    context.close()
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]  # fmt: skip
+
+
+def test_filter_open_a_reply_and_see_no_contact_data(
+    browser: Any, live_server: Any, content: None
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  java_script_enabled=False)  # fmt: skip
+    page = context.new_page()
+    page.goto(live_server.url + "/proposals/")
+    page.get_by_label("类别").select_option("proposal")
+    page.get_by_role("button", name="筛选").click()
+    assert "kind=proposal" in page.url
+    rows = page.locator("tbody tr")
+    assert rows.count() == 6 and page.get_by_role("cell", name="建议", exact=True).count() == 0
+    item = Proposal.objects.filter(kind="proposal", disclosure="full").order_by("number").first()
+    assert item is not None
+    page.get_by_role("link", name=item.title).first.click()
+    assert page.get_by_role("heading", name=item.title).is_visible()
+    assert page.get_by_text(f"{item.grade}类").is_visible()
+    assert page.get_by_text("一、已将该事项列入年度工作计划。").is_visible()
+    html = page.content()
+    for person in Proposer.objects.filter(proposal=item):
+        assert person.name in html and person.mobile not in html and person.address not in html
+    context.close()
+
+
+def test_public_pages_have_no_serious_accessibility_violations(
+    browser: Any, live_server: Any, content: None
+) -> None:
+    from django.utils import timezone
+
+    item = Proposal.objects.filter(disclosure="full").first()
+    assert item is not None
+    year = timezone.localdate().year
+    for path in ("/proposals/", f"/proposals/{item.pk}/", "/execution/", "/execution/tasks/",
+                 "/response/", f"/proposals/overview/{year}/", "/press/", "/interviews/"):  # fmt: skip
+        assert _axe(browser, live_server.url + path) == [], path
