@@ -18,6 +18,7 @@ from ninja.renderers import JSONRenderer
 
 from gongkai.applications.api import router as applications_router
 from gongkai.documents.api import router as documents_router
+from gongkai.gazette.api import router as gazette_router
 from gongkai.lib.apierrors import ErrorOut, error_statuses, has_nul
 from gongkai.lib.errors import Conflict
 from gongkai.opendata.api import router as opendata_router
@@ -45,6 +46,7 @@ api.add_router("/", search_router)
 api.add_router("/", applications_router)
 api.add_router("/", opendata_router)
 api.add_router("/", participation_router)
+api.add_router("/", gazette_router)
 
 
 def declare_errors(routers: list[Router]) -> None:
@@ -64,7 +66,7 @@ def declare_errors(routers: list[Router]) -> None:
 
 declare_errors(
     [organizations_router, documents_router, search_router, applications_router,
-     opendata_router, participation_router]
+     opendata_router, participation_router, gazette_router]
 )  # fmt: skip
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

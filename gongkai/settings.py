@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.opendata",
     "gongkai.participation",
+    "gongkai.gazette",
     "gongkai.portal",
     "gongkai.demo",
 ]

@@ -34,10 +34,13 @@ from gongkai.review.services import TYPE_LABELS
 from . import selectors, services
 from .models import (
     Attachment,
+    CleanupExercise,
+    CleanupItem,
     DirectoryItem,
     Document,
     DocumentVersion,
     InfoCategory,
+    NormativeReminder,
     TopicCategory,
 )
 
@@ -189,6 +192,7 @@ class DocumentAdmin(ScopedAdmin):
     list_select_related = ["org", "category"]
     readonly_fields = [
         "status", "index_no", "version", "created_by", "first_published_at", "review_link",
+        "reg_no", "amend_by",
     ]  # fmt: skip
     actions = ["submit_selected", "publish_selected", "withdraw_selected", "return_selected"]
     raw_id_fields = ["interprets"]
@@ -238,7 +242,19 @@ class DocumentAdmin(ScopedAdmin):
                 ]
             },
         ),
-        ("效力", {"fields": ["validity", "effective_on", "expires_on"]}),
+        (
+            "效力",
+            {
+                "fields": [
+                    "validity",
+                    "effective_on",
+                    "expires_on",
+                    "is_trial",
+                    "reg_no",
+                    "amend_by",
+                ]
+            },
+        ),
     ]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -469,3 +485,84 @@ class TopicCategoryAdmin(ScopedAdmin):
 class InfoCategoryAdmin(ScopedAdmin):
     platform_only = True
     list_display = ["code", "name", "is_normative", "is_interpretation", "order"]
+
+
+# --- 规范性文件清理 (gazette-catalog spec §2): items edited as a draft, published in one service call
+class CleanupItemInline(admin.TabularInline):
+    model = CleanupItem
+    extra = 3
+    fields = ["document", "result", "lapses_on", "amend_by", "order"]
+    raw_id_fields = ["document"]
+
+
+@admin.register(CleanupExercise)
+class CleanupExerciseAdmin(ScopedAdmin):
+    list_display = ["title", "org", "status", "published_on"]
+    list_filter = ["status", "org"]
+    search_fields = ["title"]
+    fields = ["org", "title", "basis", "notice", "staff_note", "status", "published_on"]
+    readonly_fields = ["status", "published_on"]
+    raw_id_fields = ["notice"]
+    inlines = [CleanupItemInline]
+    actions = ["publish_selected"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "org":
+            kwargs["queryset"] = self.allowed_orgs(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.status != CleanupExercise.Status.DRAFT:
+            return False  # a published result is read-only
+        return super().has_change_permission(request, obj)
+
+    def save_model(
+        self, request: HttpRequest, obj: CleanupExercise, form: Any, change: bool
+    ) -> None:
+        request._cleanup_form = form  # type: ignore[attr-defined]  # saved with its items below
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        items = []
+        for formset in formsets:
+            for f in formset.forms:
+                data = getattr(f, "cleaned_data", None) or {}
+                if data.get("document") and not data.get("DELETE"):
+                    items.append(
+                        {k: data.get(k) for k in ("document", "result", "lapses_on", "amend_by")}
+                    )
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        d = form.cleaned_data
+        saved = services.save_cleanup(
+            by=request.user, org=d["org"], title=d["title"], basis=d.get("basis", ""),
+            notice=d.get("notice"), items=items, exercise=form.instance if change else None,
+            ip=client_ip(request),
+        )  # fmt: skip
+        if saved.staff_note != d.get("staff_note", ""):
+            CleanupExercise.objects.filter(pk=saved.pk).update(staff_note=d.get("staff_note", ""))
+        form.instance.pk = saved.pk
+
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        return form.instance
+
+    @admin.action(description="公布所选清理结果（一并发布公告、变更文件效力）")
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for ex in queryset:
+            try:
+                services.publish_cleanup(ex, by=request.user, ip=client_ip(request))
+                self.message_user(request, f"已公布：{ex.title}")
+            except (Conflict, PermissionDenied, ValidationError) as e:
+                msg = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
+                self.message_user(request, f"{ex.title}：{msg}", level=messages.ERROR)
+
+
+@admin.register(NormativeReminder)
+class NormativeReminderAdmin(ScopedAdmin):
+    org_field = "document__org"
+    list_display = ["document", "expires_on", "sent_on", "recipients", "emailed"]
+    readonly_fields = ["document", "expires_on", "sent_on", "recipients", "emailed"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

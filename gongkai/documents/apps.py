@@ -14,4 +14,8 @@ class DocumentsConfig(AppConfig):
         lapsed = services.lapse_validity()
         reminded = services.send_expiry_reminders()
         tasks.schedule_daily()
-        return {"lapsed": lapsed, "reminded": reminded, "next_run": f"{tasks.next_run():%Y-%m-%d %H:%M}"}
+        return {
+            "lapsed": lapsed,
+            "reminded": reminded,
+            "next_run": f"{tasks.next_run():%Y-%m-%d %H:%M}",
+        }

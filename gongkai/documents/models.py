@@ -382,7 +382,10 @@ class CleanupItem(models.Model):
     )
     result = models.CharField("清理结果", max_length=16, choices=Result.choices)
     lapses_on = models.DateField(
-        "失效或废止日期", null=True, blank=True, help_text="宣布失效、废止的生效日期；默认为公布日期"
+        "失效或废止日期",
+        null=True,
+        blank=True,
+        help_text="宣布失效、废止的生效日期；默认为公布日期",
     )
     amend_by = models.DateField("修改期限", null=True, blank=True, help_text="需修改的须填写")
     order = models.PositiveIntegerField("排序", default=0)

@@ -7,6 +7,7 @@
 """
 
 import datetime as dt
+import re
 
 from django.conf import settings
 
@@ -37,7 +38,9 @@ def latest_end(effective_on: dt.date, trial: bool) -> dt.date:
     return add_months(effective_on, 12 * max_years(trial)) - dt.timedelta(days=1)
 
 
-def term_errors(effective_on: dt.date | None, expires_on: dt.date | None, trial: bool) -> dict[str, str]:
+def term_errors(
+    effective_on: dt.date | None, expires_on: dt.date | None, trial: bool
+) -> dict[str, str]:
     """Field errors of a term that a normative document needs to be published."""
     errors: dict[str, str] = {}
     if effective_on is None:
@@ -77,3 +80,18 @@ def reminder_due(today: dt.date, expires_on: dt.date, last_sent: dt.date | None)
     if today < remind_from(expires_on) or today > expires_on:
         return False
     return last_sent is None or today >= add_months(last_sent, 1)
+
+
+_ORDER_NO = re.compile(r"^(?P<body>\S{2,40}令)\s*第\s*(?P<n>[0-9]{1,6})\s*号$")
+
+
+def normalize_order_number(text: str) -> str:
+    """令号 of a 政府规章, the 文号 of a rule (spec §1): "示范市人民政府令 第 12 号" →
+    "示范市人民政府令第12号". Raises ValueError with a Chinese message otherwise."""
+    cleaned = text.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    m = _ORDER_NO.match(cleaned)
+    if not m:
+        raise ValueError(
+            f"无法识别的令号“{text}”。政府规章的文号为令号，例如：示范市人民政府令第12号"
+        )
+    return f"{m['body']}第{int(m['n'])}号"

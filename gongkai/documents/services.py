@@ -69,6 +69,7 @@ from .models import (
 
 S = Document.Status
 A = Document.Attribute
+RULE_CATEGORY = "rule"  # 政府规章 (reference data, data/categories.txt)
 
 EDITABLE_FIELDS = [
     "title", "body_html", "public_body_html", "department", "doc_number", "written_on",
@@ -111,7 +112,12 @@ def clean(doc: Document) -> None:
         errors["title"] = "标题不能为空"
     doc.body_html = sanitize_html(doc.body_html)
     doc.public_body_html = sanitize_html(doc.public_body_html)
-    if doc.doc_number:
+    if doc.doc_number and doc.category_id and doc.category.code == RULE_CATEGORY:
+        try:  # a 政府规章 carries its 令号 as 文号 (spec §1)
+            doc.doc_number = normative.normalize_order_number(doc.doc_number)
+        except ValueError as e:
+            errors["doc_number"] = str(e)
+    elif doc.doc_number:
         try:
             doc.doc_number = normalize_doc_number(doc.doc_number)
         except DocNumberError as e:
@@ -193,6 +199,8 @@ def _apply(doc: Document, data: dict[str, Any]) -> None:
     if unknown:
         raise ValidationError({k: "该字段不可修改" for k in unknown})
     for key, value in data.items():
+        if value is None and key == "is_trial":
+            value = False  # a JSON null means "not 暂行/试行"
         setattr(doc, key, "" if value is None and key in _TEXT_FIELDS else value)
 
 
@@ -575,12 +583,19 @@ def lapse_validity(today: dt.date | None = None) -> int:
     )
     for doc in due:
         # 需修改后重新发布 not reissued by its deadline lapses (spec §2, 清理)
-        late_amend = doc.amend_by is not None and doc.amend_by < today
+        amend_by = doc.amend_by
+        late_amend = amend_by is not None and amend_by < today
         doc.validity = Document.Validity.EXPIRED
-        if late_amend and (doc.expires_on is None or doc.expires_on > doc.amend_by):
-            doc.expires_on = doc.amend_by
+        if (
+            amend_by is not None
+            and late_amend
+            and (doc.expires_on is None or doc.expires_on > amend_by)
+        ):
+            doc.expires_on = amend_by
         doc.save(update_fields=["validity", "expires_on", "updated_at"])
-        _write_version(doc, permissions.SYSTEM, "逾期未修改，自动失效" if late_amend else "到期自动失效")
+        _write_version(
+            doc, permissions.SYSTEM, "逾期未修改，自动失效" if late_amend else "到期自动失效"
+        )
         record(
             "document.lapse", actor=permissions.SYSTEM, obj=doc, org_id=doc.org_id,
             before={"validity": "valid"},
@@ -749,7 +764,9 @@ def save_cleanup(
             errors[f"items.{n}"] = f"第{n}项：同一文件只能列入一次"
         seen.add(doc.pk)
         if row.get("result") not in CleanupItem.Result.values:
-            errors[f"items.{n}"] = f"第{n}项：清理结果应为继续有效、宣布失效、废止或需修改后重新发布"
+            errors[f"items.{n}"] = (
+                f"第{n}项：清理结果应为继续有效、宣布失效、废止或需修改后重新发布"
+            )
         rows.append(CleanupItem(
             document=doc, result=row.get("result", ""), lapses_on=row.get("lapses_on"),
             amend_by=row.get("amend_by"), order=n,
@@ -796,8 +813,10 @@ def publish_cleanup(
         raise ValidationError({"items": "清理结果至少列入一件文件"})
     R = CleanupItem.Result
     for n, item in enumerate(items, start=1):
-        doc = Document.objects.select_for_update().select_related("org", "category").get(
-            pk=item.document_id
+        doc = (
+            Document.objects.select_for_update()
+            .select_related("org", "category")
+            .get(pk=item.document_id)
         )
         item.document = doc
         problem = _cleanup_item_error(item, ex, today)
@@ -840,7 +859,9 @@ def _editors(org_id: int) -> list[Any]:
     roles = [r for r, actions in permissions.ROLE_ACTIONS.items() if Action.EDIT in actions]
     return [
         m.user
-        for m in Membership.objects.filter(organization_id=org_id, role__in=roles, user__is_active=True)
+        for m in Membership.objects.filter(
+            organization_id=org_id, role__in=roles, user__is_active=True
+        )
         .select_related("user")
         .order_by("user_id")
     ]

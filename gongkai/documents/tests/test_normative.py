@@ -159,7 +159,10 @@ def test_publish_cleanup_changes_every_document_and_the_notice(org: Any) -> None
         {"result": "amend", "amend_by": D(2026, 9, 30)},
     ])  # fmt: skip
     services.publish_cleanup(ex, by=SYSTEM, today=D(2026, 3, 1))
-    v = {d.title: (d.validity, d.expires_on, d.amend_by) for d in Document.objects.filter(pk__in=[d.pk for d in docs])}
+    v = {
+        d.title: (d.validity, d.expires_on, d.amend_by)
+        for d in Document.objects.filter(pk__in=[d.pk for d in docs])
+    }
     assert v == {
         "办法0": ("valid", D(2030, 2, 28), None),
         "办法1": ("expired", D(2026, 2, 28), None),
@@ -184,7 +187,9 @@ def test_cleanup_is_one_transaction_last_item_fails(org: Any) -> None:
     with pytest.raises(ValidationError) as e:
         services.publish_cleanup(ex, by=SYSTEM, today=D(2026, 3, 1))
     assert "第3项" in str(e.value)
-    assert set(Document.objects.filter(pk__in=[d.pk for d in docs[:2]]).values_list("validity", flat=True)) == {"valid"}
+    assert set(
+        Document.objects.filter(pk__in=[d.pk for d in docs[:2]]).values_list("validity", flat=True)
+    ) == {"valid"}
     ex.refresh_from_db()
     assert ex.status == "draft" and ex.notice.status == "pending" and ex.notice.index_no is None
     assert AuditEntry.objects.count() == audit_before
@@ -205,7 +210,9 @@ def test_cleanup_rules(org: Any, other_org: Any) -> None:
     with pytest.raises(Conflict):
         services.publish_cleanup(ex, by=SYSTEM, today=D(2026, 3, 1))
     with pytest.raises(ValidationError):
-        services.save_cleanup(by=SYSTEM, org=org, title="x", items=[{"document": mine, "result": "x"}])
+        services.save_cleanup(
+            by=SYSTEM, org=org, title="x", items=[{"document": mine, "result": "x"}]
+        )
     # a city cleanup may list its departments' documents
     city = OrganizationFactory(level="city", code="city", name="测试市人民政府", org_code="001")
     dept = OrganizationFactory(parent=city, code="dept", name="测试市某局", org_code="002")
