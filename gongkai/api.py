@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
 from gongkai.applications.api import router as applications_router
+from gongkai.catalog.api import router as catalog_router
 from gongkai.documents.api import router as documents_router
 from gongkai.gazette.api import router as gazette_router
 from gongkai.lib.apierrors import ErrorOut, error_statuses, has_nul
@@ -47,6 +48,7 @@ api.add_router("/", applications_router)
 api.add_router("/", opendata_router)
 api.add_router("/", participation_router)
 api.add_router("/", gazette_router)
+api.add_router("/", catalog_router)
 
 
 def declare_errors(routers: list[Router]) -> None:
@@ -66,7 +68,7 @@ def declare_errors(routers: list[Router]) -> None:
 
 declare_errors(
     [organizations_router, documents_router, search_router, applications_router,
-     opendata_router, participation_router, gazette_router]
+     opendata_router, participation_router, gazette_router, catalog_router]
 )  # fmt: skip
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

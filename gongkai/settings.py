@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gongkai.opendata",
     "gongkai.participation",
     "gongkai.gazette",
+    "gongkai.catalog",
     "gongkai.portal",
     "gongkai.demo",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("gongkai.opendata.urls")),
     path("", include("gongkai.participation.urls")),
     path("", include("gongkai.gazette.urls")),
+    path("", include("gongkai.catalog.urls")),
     path("", include("gongkai.review.urls")),
     path("", include("gongkai.portal.urls")),
     # last: any other /api/ path answers in the API's error shape

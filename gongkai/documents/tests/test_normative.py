@@ -228,3 +228,19 @@ def test_rule_category_exists() -> None:
 
     rule = InfoCategory.objects.get(code="rule")
     assert rule.name == "政府规章" and not rule.is_normative
+
+
+def test_normative_due_command(org: Any, other_org: Any) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    soon = norm(org, effective_on=D(2025, 1, 1), expires_on=D(2026, 5, 31))
+    norm(org, effective_on=D(2025, 1, 1), expires_on=D(2029, 12, 31))  # not within 183 days
+    norm(other_org, effective_on=D(2025, 1, 1), expires_on=D(2026, 4, 30))
+    out = io.StringIO()
+    with time_machine.travel(dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), tick=False):
+        call_command("normative", "due", "--org", org.code, "--format", "json", stdout=out)
+    assert json.loads(out.getvalue()) == [{"document_id": soon.pk, "title": soon.title,
+        "reg_no": soon.reg_no, "expires_on": "2026-05-31", "org": org.code}]  # fmt: skip
