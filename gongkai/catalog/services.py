@@ -138,7 +138,7 @@ def import_rows(
             continue
         result.entries.append({"domain": domain.name, "level1": data["level1"],
                                "level2": data["level2"], "time_limit": data["time_limit_rule"]})  # fmt: skip
-        existing = Entry.objects.filter(org=org, domain=domain, seq=int(data["seq"])).first()
+        existing = Entry.objects.filter(org=org, domain=domain, seq=data["seq"] or 0).first()
         if existing is not None and _values(existing) == data:
             result.unchanged += 1
             continue

@@ -189,4 +189,9 @@ def test_document_page_names_the_issue_and_standard_text(gazette: Any, city: Any
         and "标准文本" in page
     )
     other = c.get(f"/documents/{n.pk}/").content.decode()
-    assert "刊登于" in other and "标准文本" not in other and "登记号" in other and str(n.reg_no) in other
+    assert (
+        "刊登于" in other
+        and "标准文本" not in other
+        and "登记号" in other
+        and str(n.reg_no) in other
+    )
