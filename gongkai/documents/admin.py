@@ -494,6 +494,26 @@ class CleanupItemInline(admin.TabularInline):
     fields = ["document", "result", "lapses_on", "amend_by", "order"]
     raw_id_fields = ["document"]
 
+    # rights follow the cleanup (accounts.permissions), not Django's model permission tables
+    def _may_edit(self, request: HttpRequest, obj: Any) -> bool:
+        if obj is None:
+            return permissions.org_ids(request.user, Action.EDIT) != set()
+        return obj.status == CleanupExercise.Status.DRAFT and permissions.can(
+            request.user, Action.EDIT, obj.org_id
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
 
 @admin.register(CleanupExercise)
 class CleanupExerciseAdmin(ScopedAdmin):

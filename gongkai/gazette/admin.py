@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from gongkai.accounts import permissions
 from gongkai.accounts.admin_scoping import ScopedAdmin
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import Action
@@ -57,6 +58,23 @@ class SectionInline(admin.TabularInline):
     model = Section
     extra = 3
     fields = ["name", "order"]
+
+    # rights follow the issue (accounts.permissions); sections are added, never rewritten here
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return permissions.org_ids(request.user, Action.EDIT) != set()
+        return obj.status == Issue.Status.DRAFT and permissions.can(
+            request.user, Action.EDIT, obj.gazette.org_id
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
 
 
 @admin.register(Issue)

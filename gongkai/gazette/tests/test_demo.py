@@ -25,11 +25,17 @@ def test_demo_content(settings: Any) -> None:
 
     city = org("city", "city", "示范市人民政府")
     dcq = org("dcq", "district", "示范市东城区人民政府", city)
-    orgs = {"city": city, "dcq": dcq, "dcq-jd1": org("dcq-jd1", "township", "东城区人民街道办事处", dcq)}
+    orgs = {
+        "city": city,
+        "dcq": dcq,
+        "dcq-jd1": org("dcq-jd1", "township", "东城区人民街道办事处", dcq),
+    }
     today = dt.date(2026, 4, 15)
     gazette_demo.build(orgs, out=lambda *_: None, today=today)
     issues = list(Issue.objects.order_by("year", "issue_no"))
-    assert [(i.year, i.issue_no) for i in issues][:2] == [(2025, 1), (2025, 2)] and len(issues) == 15
+    assert [(i.year, i.issue_no) for i in issues][:2] == [(2025, 1), (2025, 2)] and len(
+        issues
+    ) == 15
     assert [i.total_no for i in issues] == list(range(201, 216))
     for i in issues:
         toc = selectors.public_toc(i)
@@ -39,7 +45,10 @@ def test_demo_content(settings: Any) -> None:
     assert rules.count() == 2 and all(selectors.appearances(r) for r in rules)
     normative = Document.objects.filter(category__code="normative", status="published")
     assert normative.filter(is_trial=True).count() >= 2
-    assert normative.filter(validity="valid", expires_on__lte=today + dt.timedelta(days=183)).count() >= 3
+    assert (
+        normative.filter(validity="valid", expires_on__lte=today + dt.timedelta(days=183)).count()
+        >= 3
+    )
     assert normative.exclude(reg_no=None).count() >= 10
     published = CleanupExercise.objects.get(status="published")
     results = list(published.items.values_list("result", flat=True))

@@ -1,0 +1,69 @@
+"""The back office of issue 24: the new admin pages open for staff, rows are scoped, and a
+cleanup drafted through the admin form is saved by the service with its items."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from gongkai.accounts.models import Role
+from gongkai.conftest import OrganizationFactory, staff
+from gongkai.documents.models import CleanupExercise
+
+from .conftest import issue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_pages_open_and_are_scoped(gazette: Any, city: Any) -> None:
+    mine = issue(gazette, 2025, 1, 1, publish=False)
+    admin = staff(city, Role.ADMIN)
+    c = Client()
+    c.force_login(admin)
+    for path in ("/admin/gazette/gazette/", "/admin/gazette/issue/", "/admin/gazette/issue/add/",
+                 f"/admin/gazette/issue/{mine.pk}/change/", "/admin/gazette/entry/",
+                 "/admin/gazette/entry/add/", "/admin/documents/cleanupexercise/",
+                 "/admin/documents/cleanupexercise/add/", "/admin/documents/normativereminder/",
+                 "/admin/catalog/entry/", "/admin/catalog/entry/add/", "/admin/catalog/notapplicable/",
+                 "/admin/catalog/domain/"):  # fmt: skip
+        assert c.get(path).status_code == 200, path
+    outsider = staff(OrganizationFactory(), Role.ADMIN)
+    c.force_login(outsider)
+    assert c.get(f"/admin/gazette/issue/{mine.pk}/change/").status_code in (302, 404)
+    assert "2025年第1期" not in c.get("/admin/gazette/issue/").content.decode()
+
+
+def test_cleanup_through_the_admin_form(city: Any) -> None:
+    from gongkai.conftest import make_document
+
+    doc = make_document(city, category="normative", title="示范市某管理办法")
+    c = Client()
+    c.force_login(staff(city, Role.ADMIN))
+    prefix = "items"
+    r = c.post("/admin/documents/cleanupexercise/add/", {
+        "org": city.pk, "title": "2026年清理", "basis": "上位法修改", "notice": "", "staff_note": "内部",
+        f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000", f"{prefix}-0-document": doc.pk, f"{prefix}-0-result": "continue",
+        f"{prefix}-0-order": "1",
+    })  # fmt: skip
+    assert r.status_code == 302, r.content.decode()[:2000]
+    ex = CleanupExercise.objects.get()
+    assert ex.title == "2026年清理" and ex.items.count() == 1 and ex.staff_note == "内部"
+
+
+def test_issue_with_sections_through_the_admin_form(gazette: Any, city: Any) -> None:
+    from gongkai.gazette.models import Issue
+
+    c = Client()
+    c.force_login(staff(city, Role.EDITOR))
+    r = c.post("/admin/gazette/issue/add/", {
+        "gazette": gazette.pk, "year": 2025, "issue_no": 1, "total_no": 201, "published_on": "",
+        "staff_note": "", "sections-TOTAL_FORMS": "2", "sections-INITIAL_FORMS": "0",
+        "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "1000",
+        "sections-0-name": "政府规章", "sections-0-order": "1", "sections-1-name": "政府文件",
+        "sections-1-order": "2",
+    })  # fmt: skip
+    assert r.status_code == 302, r.content.decode()[:2000]
+    i = Issue.objects.get()
+    assert i.title == "2025年第1期（总第201期）"
+    assert list(i.sections.values_list("name", flat=True)) == ["政府规章", "政府文件"]
