@@ -64,6 +64,16 @@ class DocumentForm(forms.ModelForm):
             self._update_errors(e)  # type: ignore[attr-defined]
 
 
+class RenewForm(forms.Form):
+    effective_on = forms.DateField(
+        label="新的施行日期", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label="新的有效期至", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    is_trial = forms.BooleanField(label="暂行/试行", required=False)
+
+
 class AttachmentForm(forms.ModelForm):
     class Meta:
         model = Attachment
@@ -194,7 +204,8 @@ class DocumentAdmin(ScopedAdmin):
         "status", "index_no", "version", "created_by", "first_published_at", "review_link",
         "reg_no", "amend_by",
     ]  # fmt: skip
-    actions = ["submit_selected", "publish_selected", "withdraw_selected", "return_selected"]
+    actions = ["submit_selected", "publish_selected", "withdraw_selected", "return_selected",
+               "renew_selected"]  # fmt: skip
     raw_id_fields = ["interprets"]
     fieldsets = [
         (
@@ -440,6 +451,23 @@ class DocumentAdmin(ScopedAdmin):
         context = {
             **self.admin_site.each_context(request), "title": f"{label}：请填写理由", "form": form,
             "queryset": queryset, "action": action, "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/documents/reason.html", context)
+
+    @admin.action(description="重新登记规范性文件（新登记号、新有效期）")
+    def renew_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        """Re-registration after the review before expiry (gazette-catalog spec §2)."""
+        form = RenewForm(request.POST if "effective_on" in request.POST else None)
+        if form.is_valid():
+            d = form.cleaned_data
+            self._run(request, queryset, "重新登记", lambda doc: services.renew(
+                doc, by=request.user, effective_on=d["effective_on"], expires_on=d["expires_on"],
+                is_trial=d["is_trial"], ip=client_ip(request)))  # fmt: skip
+            return None
+        context = {
+            **self.admin_site.each_context(request), "title": "重新登记：请填写新的施行日期和有效期",
+            "form": form, "queryset": queryset, "action": "renew_selected", "opts": self.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }  # fmt: skip
         return TemplateResponse(request, "admin/documents/reason.html", context)

@@ -67,3 +67,25 @@ def test_issue_with_sections_through_the_admin_form(gazette: Any, city: Any) -> 
     i = Issue.objects.get()
     assert i.title == "2025年第1期（总第201期）"
     assert list(i.sections.values_list("name", flat=True)) == ["政府规章", "政府文件"]
+
+
+def test_renew_from_the_document_list(city: Any) -> None:
+    import datetime as dt
+
+    from gongkai.conftest import make_document
+
+    doc = make_document(city, category="normative", effective_on=dt.date(2025, 1, 1),
+                        expires_on=dt.date(2026, 12, 31), published_on=dt.date(2024, 12, 20))  # fmt: skip
+    old = doc.reg_no
+    c = Client()
+    c.force_login(staff(city, Role.ADMIN))
+    data = {"action": "renew_selected", "_selected_action": [doc.pk]}
+    form = c.post("/admin/documents/document/", data)
+    assert form.status_code == 200 and "新的施行日期" in form.content.decode()
+    bad = c.post("/admin/documents/document/", {**data, "effective_on": "2027-01-01",
+                                                "expires_on": "2032-01-01"}, follow=True)  # fmt: skip
+    assert "有效期不超过5年" in bad.content.decode()
+    c.post("/admin/documents/document/", {**data, "effective_on": "2027-01-01",
+                                          "expires_on": "2031-12-31"})  # fmt: skip
+    doc.refresh_from_db()
+    assert doc.reg_no != old and doc.expires_on == dt.date(2031, 12, 31)
