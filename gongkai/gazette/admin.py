@@ -53,6 +53,43 @@ class IssueForm(forms.ModelForm):
         model = Issue
         fields = ["gazette", "year", "issue_no", "total_no", "published_on", "staff_note"]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if all(data.get(k) is not None for k in ("gazette", "year", "issue_no", "total_no")):
+            probe = Issue(pk=self.instance.pk, gazette=data["gazette"], year=data["year"],
+                          issue_no=data["issue_no"], total_no=data["total_no"])  # fmt: skip
+            for name, message in services.numbering_errors(probe).items():
+                self.add_error(name if name in self.fields else None, message)  # shown on the form
+        return data
+
+    def validate_unique(self) -> None:
+        return None  # numbering_errors says it in Chinese, naming the conflicting issue
+
+
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = Entry
+        fields = ["issue", "section", "document", "title", "doc_number", "page", "order"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        issue, doc = data.get("issue"), data.get("document")
+        if (
+            issue is not None
+            and doc is not None
+            and (problem := services.document_error(issue, doc))
+        ):
+            self.add_error("document", problem)
+        if (
+            issue is not None
+            and data.get("section") is not None
+            and data["section"].issue_id != issue.pk
+        ):
+            self.add_error("section", "栏目不属于本期")
+        if not data.get("title") and doc is None:
+            self.add_error("title", "请填写标题或选择政府信息")
+        return data
+
 
 class SectionInline(admin.TabularInline):
     model = Section
@@ -136,6 +173,7 @@ class IssueAdmin(ScopedAdmin):
 @admin.register(Entry)
 class EntryAdmin(ScopedAdmin):
     org_field = "issue__gazette__org"
+    form = EntryForm
     list_display = ["title", "issue", "section", "doc_number", "page"]
     list_filter = ["issue__gazette", "issue__year"]
     fields = ["issue", "section", "document", "title", "doc_number", "page", "order"]

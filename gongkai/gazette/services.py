@@ -62,7 +62,7 @@ def _draft(issue: Issue, by: Any, action: Action = Action.EDIT) -> Issue:
     return locked
 
 
-def _numbering_errors(issue: Issue) -> dict[str, str]:
+def numbering_errors(issue: Issue) -> dict[str, str]:
     errors: dict[str, str] = {}
     if issue.issue_no < 1:
         errors["issue_no"] = "期号从1起"
@@ -95,7 +95,7 @@ def save_issue(
     issue = _draft(issue, by) if issue is not None else Issue(gazette=gazette)
     issue.year, issue.issue_no, issue.total_no = year, issue_no, total_no
     issue.published_on = published_on
-    errors = _numbering_errors(issue)
+    errors = numbering_errors(issue)
     if errors:
         raise ValidationError(errors)
     creating = issue.pk is None
@@ -123,7 +123,7 @@ def add_section(*, by: Any, issue: Issue, name: str, order: int | None = None) -
     return section
 
 
-def _document_error(issue: Issue, doc: Document | None) -> str:
+def document_error(issue: Issue, doc: Document | None) -> str:
     """Why this document cannot be printed in this gazette ("" when it can)."""
     public = documents.public_document(doc.pk) if doc is not None else None
     if public is None:
@@ -145,7 +145,7 @@ def add_entry(
         errors["section"] = "栏目不属于本期"
     if page < 1:
         errors["page"] = "页码从1起"
-    if document is not None and (problem := _document_error(issue, document)):
+    if document is not None and (problem := document_error(issue, document)):
         errors["document"] = problem
     title = (title or (document.title if document else "")).strip()
     if not title:
@@ -208,7 +208,7 @@ def publish_issue(issue: Issue, *, by: Any, ip: str = "", today: dt.date | None 
     errors = {
         f"entries.{n}": f"第{n}条“{e.title}”：{problem}"
         for n, e in enumerate(entries, start=1)
-        if e.document_id and (problem := _document_error(issue, e.document))
+        if e.document_id and (problem := document_error(issue, e.document))
     }
     if errors:
         raise ValidationError(errors)

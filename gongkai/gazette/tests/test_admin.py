@@ -89,3 +89,21 @@ def test_renew_from_the_document_list(city: Any) -> None:
                                           "expires_on": "2031-12-31"})  # fmt: skip
     doc.refresh_from_db()
     assert doc.reg_no != old and doc.expires_on == dt.date(2031, 12, 31)
+
+
+def test_admin_forms_show_the_rules_as_field_errors(gazette: Any, city: Any) -> None:
+    from gongkai.conftest import make_document
+
+    first = issue(gazette, 2025, 1, 201, publish=False)
+    c = Client()
+    c.force_login(staff(city, Role.EDITOR))
+    r = c.post("/admin/gazette/issue/add/", {
+        "gazette": gazette.pk, "year": 2025, "issue_no": 1, "total_no": 202, "published_on": "",
+        "staff_note": "", "sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0",
+        "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "1000",
+    })  # fmt: skip
+    assert r.status_code == 200 and "2025年第1期已存在" in r.content.decode()
+    draft = make_document(city, "draft", title="草稿")
+    r = c.post("/admin/gazette/entry/add/", {"issue": first.pk, "section": first.sections.get().pk,
+                                             "document": draft.pk, "page": 1})  # fmt: skip
+    assert r.status_code == 200 and "只能刊登已公开的政府信息" in r.content.decode()
