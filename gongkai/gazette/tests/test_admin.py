@@ -107,3 +107,21 @@ def test_admin_forms_show_the_rules_as_field_errors(gazette: Any, city: Any) -> 
     r = c.post("/admin/gazette/entry/add/", {"issue": first.pk, "section": first.sections.get().pk,
                                              "document": draft.pk, "page": 1})  # fmt: skip
     assert r.status_code == 200 and "只能刊登已公开的政府信息" in r.content.decode()
+
+
+def test_due_list_in_the_document_admin(city: Any) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    from gongkai.conftest import make_document
+
+    soon = make_document(city, category="normative", title="将到期的办法", effective_on=dt.date(2025, 1, 1),
+                         expires_on=dt.date(2026, 5, 31), published_on=dt.date(2024, 12, 20))  # fmt: skip
+    make_document(city, category="normative", title="远未到期的办法", effective_on=dt.date(2025, 1, 1),
+                  expires_on=dt.date(2029, 12, 31), published_on=dt.date(2024, 12, 20))  # fmt: skip
+    c = Client()
+    c.force_login(staff(city, Role.ADMIN))
+    with time_machine.travel(dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), tick=False):
+        page = c.get("/admin/documents/document/?expiring=183").content.decode()
+    assert soon.title in page and "远未到期的办法" not in page
