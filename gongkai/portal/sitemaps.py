@@ -13,8 +13,10 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import timezone
 
+from gongkai.catalog.sitemaps import CatalogSitemap
 from gongkai.documents import selectors as documents
 from gongkai.documents.models import InfoCategory
+from gongkai.gazette.sitemaps import GazetteSitemap
 from gongkai.opendata import selectors as opendata
 from gongkai.organizations.selectors import public_organizations
 from gongkai.participation import selectors as participation
@@ -148,4 +150,6 @@ SITEMAPS = {
     "letters": LetterSitemap,
     "decisions": DecisionSitemap,
     "reports": AnnualReportSitemap,
+    "gazette": GazetteSitemap,
+    "catalog": CatalogSitemap,
 }

@@ -141,3 +141,16 @@ def test_staff_api_needs_a_token_and_scope(world: dict[str, Any], city: Any) -> 
     old = world["soon"].reg_no
     assert r.status_code == 200 and r.json()["reg_no"].startswith("001-2026-")
     assert r.json()["reg_no"] != old and r.json()["expires_on"] == "2031-06-30"
+
+
+def test_sitemap_lists_the_public_pages_only(world: dict[str, Any]) -> None:
+    c = Client()
+    body = c.get("/sitemap-gazette.xml").content.decode()
+    assert (
+        "/gazette/2025/3/?gazette=city" in body and f"/normative/cleanups/{world['ex'].pk}/" in body
+    )
+    assert (
+        "/gazette/2025/9/" not in body
+        and f"/normative/cleanups/{world['draft_ex'].pk}/" not in body
+    )
+    assert "/sitemap-gazette.xml" in c.get("/sitemap.xml").content.decode()
