@@ -14,11 +14,17 @@ class CatalogSitemap(Sitemap):
     limit = 50_000
 
     def items(self) -> list[str]:
+        # two queries whatever the number of governments (a fixed bound per page)
         out = [reverse("catalog")]
-        for org in selectors.catalog_orgs():
-            out.append(reverse("catalog-org", args=[org.code]))
-            out += [reverse("catalog-domain", args=[org.code, r.domain.code])
-                    for r in selectors.org_domains(org) if r.count]  # fmt: skip
+        out += [reverse("catalog-org", args=[o.code]) for o in selectors.catalog_orgs()]
+        pairs = (
+            selectors.public_entries()
+            .prefetch_related(None)
+            .order_by("org__path", "domain__order")
+            .values_list("org__code", "domain__code")
+            .distinct()
+        )
+        out += [reverse("catalog-domain", args=[org, domain]) for org, domain in pairs]
         return out
 
     def location(self, item: Any) -> str:

@@ -16,12 +16,16 @@ class GazetteSitemap(Sitemap):
     limit = 50_000
 
     def items(self) -> list[str]:
+        # two queries whatever the number of gazettes and issues (a fixed bound per page)
         out = [reverse("gazette"), reverse("normative")]
-        for g in selectors.public_gazettes():
-            q = f"?gazette={g.org.code}"
-            out += [reverse("gazette-year", args=[y]) + q for y in selectors.public_years(g)]
-            out += [reverse("gazette-issue", args=[i.year, i.issue_no]) + q
-                    for i in selectors.public_issues(g).order_by("year", "issue_no")]  # fmt: skip
+        years: dict[tuple[str, int], None] = {}
+        issues = []
+        for i in selectors.public_issues().order_by("gazette__order", "year", "issue_no"):
+            q = f"?gazette={i.gazette.org.code}"
+            years[(q, i.year)] = None
+            issues.append(reverse("gazette-issue", args=[i.year, i.issue_no]) + q)
+        out += [reverse("gazette-year", args=[y]) + q for q, y in years]
+        out += issues
         out += [reverse("normative-cleanup", args=[c.pk]) for c in documents.public_cleanups()]
         return out
 

@@ -263,3 +263,13 @@ def test_importer_unit_basis() -> None:
         {"rank": "", "title": "《条例》"},
         {"rank": "", "title": "《办法》"},
     ]
+
+
+def test_sitemap_section(dcq: Any) -> None:
+    _entry(dcq)
+    body = Client().get("/sitemap-catalog.xml").content.decode()
+    assert (
+        "/catalog/dcq/" in body
+        and "/catalog/dcq/zdjsxm/" in body
+        and "/catalog/dcq/ggzyjy/" not in body
+    )

@@ -220,8 +220,9 @@ def test_feeds_and_sitemap_are_well_formed(org: Any, site: dict[str, Any]) -> No
     assert len(entries) == 3
     index = ElementTree.fromstring(client.get("/sitemap.xml").content)
     assert (
-        len(index) == 8
-    )  # pages, organisations, documents, datasets, consultations, letters, decisions, reports
+        len(index) == 10
+    )  # pages, organisations, documents, datasets, consultations, letters, decisions, reports,
+    # gazette, catalog
     urls = ElementTree.fromstring(client.get("/sitemap-documents.xml").content)
     assert len(urls) == 3
 
