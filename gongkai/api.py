@@ -17,9 +17,11 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
 from gongkai.applications.api import router as applications_router
+from gongkai.catalog.api import router as catalog_router
 from gongkai.documents.api import router as documents_router
 from gongkai.enforcement.api import router as enforcement_router
 from gongkai.execution.api import router as execution_router
+from gongkai.gazette.api import router as gazette_router
 from gongkai.lib.apierrors import ErrorOut, error_statuses, has_nul
 from gongkai.lib.errors import Conflict
 from gongkai.lists.api import router as lists_router
@@ -51,6 +53,8 @@ api.add_router("/", participation_router)
 api.add_router("/", enforcement_router)
 api.add_router("/", lists_router)
 api.add_router("/", execution_router)
+api.add_router("/", gazette_router)
+api.add_router("/", catalog_router)
 
 
 def declare_errors(routers: list[Router]) -> None:
@@ -70,7 +74,7 @@ def declare_errors(routers: list[Router]) -> None:
 
 declare_errors(
     [organizations_router, documents_router, search_router, applications_router,
-     opendata_router, participation_router, enforcement_router, lists_router, execution_router]
+     opendata_router, participation_router, enforcement_router, lists_router, execution_router, gazette_router, catalog_router]
 )  # fmt: skip
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

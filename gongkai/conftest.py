@@ -82,6 +82,11 @@ def make_document(org: Organization, state: str = "published", **data: Any) -> D
         "written_on": dt.date(2020, 3, 1),
     }
     base.update(data)
+    if base["category"].is_normative and base.get("validity", "valid") == "valid":
+        # a normative document in force needs its term to be published (documents/normative.py)
+        base.setdefault("effective_on", base.get("published_on") or base["written_on"])
+        if base["effective_on"] is not None:
+            base.setdefault("expires_on", dt.date(base["effective_on"].year + 2, 12, 31))
     if base.get("disclosure_attribute") in ("on_request", "withheld"):
         base.setdefault("disclosure_ground", "process")  # 依申请公开/不予公开 cite a legal ground
     doc = documents.create_document(by=SYSTEM, org=org, data=base)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "gongkai.lists",
     "gongkai.participation",
     "gongkai.execution",
+    "gongkai.gazette",
+    "gongkai.catalog",
     "gongkai.portal",
     "gongkai.demo",
 ]

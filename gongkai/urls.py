@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("gongkai.lists.urls")),
     path("", include("gongkai.participation.urls")),
     path("", include("gongkai.execution.urls")),
+    path("", include("gongkai.gazette.urls")),
+    path("", include("gongkai.catalog.urls")),
     path("", include("gongkai.review.urls")),
     path("", include("gongkai.enforcement.urls")),
     path("", include("gongkai.portal.urls")),

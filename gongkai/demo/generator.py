@@ -424,6 +424,9 @@ def build(out: Any = print) -> bool:
     from gongkai.documents.selectors import public_documents
 
     n_all = Document.objects.count()
+    from gongkai.demo import gazette_demo
+
+    gazette_demo.build(orgs, out=out, today=today)
     n_published = Document.objects.filter(status=Document.Status.PUBLISHED).count()
     n_public = public_documents().count()
     out(

@@ -34,10 +34,13 @@ from gongkai.review.services import TYPE_LABELS
 from . import selectors, services
 from .models import (
     Attachment,
+    CleanupExercise,
+    CleanupItem,
     DirectoryItem,
     Document,
     DocumentVersion,
     InfoCategory,
+    NormativeReminder,
     TopicCategory,
 )
 
@@ -59,6 +62,37 @@ class DocumentForm(forms.ModelForm):
             services.clean(self.instance)  # the rules the services enforce, shown on the form
         except ValidationError as e:
             self._update_errors(e)  # type: ignore[attr-defined]
+
+
+class ExpiringFilter(admin.SimpleListFilter):
+    """到期清单: normative documents in force expiring within 6 months, or past a 需修改 deadline
+    soon (gazette-catalog spec §2: evaluate within the 6 months before expiry)."""
+
+    title = "规范性文件到期"
+    parameter_name = "expiring"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("183", "6个月内到期"), ("31", "1个月内到期"), ("amend", "需修改后重新发布")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        from django.utils import timezone
+
+        if self.value() == "amend":
+            return queryset.filter(validity=Document.Validity.VALID, amend_by__isnull=False)
+        if self.value() in ("183", "31"):
+            ids = selectors.normative_due(timezone.localdate(), int(self.value() or 0)).values("pk")
+            return queryset.filter(pk__in=ids)
+        return queryset
+
+
+class RenewForm(forms.Form):
+    effective_on = forms.DateField(
+        label="新的施行日期", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label="新的有效期至", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    is_trial = forms.BooleanField(label="暂行/试行", required=False)
 
 
 class AttachmentForm(forms.ModelForm):
@@ -183,14 +217,16 @@ class DocumentAdmin(ScopedAdmin):
         "index_no",
         "published_on",
     ]
-    list_filter = ["status", "disclosure_attribute", "validity", "category", "org"]
+    list_filter = ["status", "disclosure_attribute", "validity", ExpiringFilter, "category", "org"]
     search_fields = ["title", "doc_number", "index_no", "keywords"]
     date_hierarchy = "published_on"
     list_select_related = ["org", "category"]
     readonly_fields = [
         "status", "index_no", "version", "created_by", "first_published_at", "review_link",
+        "reg_no", "amend_by",
     ]  # fmt: skip
-    actions = ["submit_selected", "publish_selected", "withdraw_selected", "return_selected"]
+    actions = ["submit_selected", "publish_selected", "withdraw_selected", "return_selected",
+               "renew_selected"]  # fmt: skip
     raw_id_fields = ["interprets"]
     fieldsets = [
         (
@@ -238,7 +274,19 @@ class DocumentAdmin(ScopedAdmin):
                 ]
             },
         ),
-        ("效力", {"fields": ["validity", "effective_on", "expires_on"]}),
+        (
+            "效力",
+            {
+                "fields": [
+                    "validity",
+                    "effective_on",
+                    "expires_on",
+                    "is_trial",
+                    "reg_no",
+                    "amend_by",
+                ]
+            },
+        ),
     ]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -428,6 +476,23 @@ class DocumentAdmin(ScopedAdmin):
         }  # fmt: skip
         return TemplateResponse(request, "admin/documents/reason.html", context)
 
+    @admin.action(description="重新登记规范性文件（新登记号、新有效期）")
+    def renew_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        """Re-registration after the review before expiry (gazette-catalog spec §2)."""
+        form = RenewForm(request.POST if "effective_on" in request.POST else None)
+        if form.is_valid():
+            d = form.cleaned_data
+            self._run(request, queryset, "重新登记", lambda doc: services.renew(
+                doc, by=request.user, effective_on=d["effective_on"], expires_on=d["expires_on"],
+                is_trial=d["is_trial"], ip=client_ip(request)))  # fmt: skip
+            return None
+        context = {
+            **self.admin_site.each_context(request), "title": "重新登记：请填写新的施行日期和有效期",
+            "form": form, "queryset": queryset, "action": "renew_selected", "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/documents/reason.html", context)
+
     @admin.action(description="撤回已发布的信息")
     def withdraw_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         return self._with_reason(request, queryset, "撤回", "withdraw_selected", services.withdraw)
@@ -469,3 +534,104 @@ class TopicCategoryAdmin(ScopedAdmin):
 class InfoCategoryAdmin(ScopedAdmin):
     platform_only = True
     list_display = ["code", "name", "is_normative", "is_interpretation", "order"]
+
+
+# --- 规范性文件清理 (gazette-catalog spec §2): items edited as a draft, published in one service call
+class CleanupItemInline(admin.TabularInline):
+    model = CleanupItem
+    extra = 3
+    fields = ["document", "result", "lapses_on", "amend_by", "order"]
+    raw_id_fields = ["document"]
+
+    # rights follow the cleanup (accounts.permissions), not Django's model permission tables
+    def _may_edit(self, request: HttpRequest, obj: Any) -> bool:
+        if obj is None:
+            return permissions.org_ids(request.user, Action.EDIT) != set()
+        return obj.status == CleanupExercise.Status.DRAFT and permissions.can(
+            request.user, Action.EDIT, obj.org_id
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+@admin.register(CleanupExercise)
+class CleanupExerciseAdmin(ScopedAdmin):
+    list_display = ["title", "org", "status", "published_on"]
+    list_filter = ["status", "org"]
+    search_fields = ["title"]
+    fields = ["org", "title", "basis", "notice", "staff_note", "status", "published_on"]
+    readonly_fields = ["status", "published_on"]
+    raw_id_fields = ["notice"]
+    inlines = [CleanupItemInline]
+    actions = ["publish_selected"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "org":
+            kwargs["queryset"] = self.allowed_orgs(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.status != CleanupExercise.Status.DRAFT:
+            return False  # a published result is read-only
+        return super().has_change_permission(request, obj)
+
+    def save_model(
+        self, request: HttpRequest, obj: CleanupExercise, form: Any, change: bool
+    ) -> None:
+        request._cleanup_form = form  # type: ignore[attr-defined]  # saved with its items below
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        items = []
+        for formset in formsets:
+            for f in formset.forms:
+                data = getattr(f, "cleaned_data", None) or {}
+                if data.get("document") and not data.get("DELETE"):
+                    items.append(
+                        {k: data.get(k) for k in ("document", "result", "lapses_on", "amend_by")}
+                    )
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        d = form.cleaned_data
+        saved = services.save_cleanup(
+            by=request.user, org=d["org"], title=d["title"], basis=d.get("basis", ""),
+            notice=d.get("notice"), items=items, exercise=form.instance if change else None,
+            ip=client_ip(request),
+        )  # fmt: skip
+        if saved.staff_note != d.get("staff_note", ""):
+            CleanupExercise.objects.filter(pk=saved.pk).update(staff_note=d.get("staff_note", ""))
+        form.instance.pk = saved.pk
+
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        return form.instance
+
+    @admin.action(description="公布所选清理结果（一并发布公告、变更文件效力）")
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for ex in queryset:
+            try:
+                services.publish_cleanup(ex, by=request.user, ip=client_ip(request))
+                self.message_user(request, f"已公布：{ex.title}")
+            except (Conflict, PermissionDenied, ValidationError) as e:
+                msg = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
+                self.message_user(request, f"{ex.title}：{msg}", level=messages.ERROR)
+
+
+@admin.register(NormativeReminder)
+class NormativeReminderAdmin(ScopedAdmin):
+    org_field = "document__org"
+    list_display = ["document", "expires_on", "sent_on", "recipients", "emailed"]
+    readonly_fields = ["document", "expires_on", "sent_on", "recipients", "emailed"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

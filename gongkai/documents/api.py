@@ -93,6 +93,9 @@ class DocumentOut(DocumentListItem):
     summary: str
     effective_on: dt.date | None
     expires_on: dt.date | None
+    reg_no: str | None  # 登记号 of a normative document (gazette-catalog spec §2)
+    is_trial: bool
+    amend_by: dt.date | None
     directory_item: int | None
     interprets: int | None
     interpretation_form: str
@@ -177,6 +180,7 @@ class DocumentIn(Schema):
     validity: Document.Validity | None = None
     effective_on: dt.date | None = None
     expires_on: dt.date | None = None
+    is_trial: bool | None = None
     directory_item: int | None = None
     disclosure_ground: str | None = None
     negative_list_entry: int | None = None

@@ -12,5 +12,10 @@ class DocumentsConfig(AppConfig):
         from . import services, tasks
 
         lapsed = services.lapse_validity()
+        reminded = services.send_expiry_reminders()
         tasks.schedule_daily()
-        return {"lapsed": lapsed, "next_run": f"{tasks.next_run():%Y-%m-%d %H:%M}"}
+        return {
+            "lapsed": lapsed,
+            "reminded": reminded,
+            "next_run": f"{tasks.next_run():%Y-%m-%d %H:%M}",
+        }

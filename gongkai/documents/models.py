@@ -3,6 +3,11 @@ reference categories and the 主动公开基本目录.
 
 Metadata follows 《政府信息公开目录系统实施指引（试行）》 (spec §2). Lifecycle:
 草稿 → 待审核 → 已发布 → 已撤回 (先审查、后公开, 一事一审). Only the services change state.
+
+行政规范性文件 (gazette-catalog spec §2, 国办发〔2018〕37号 统一登记、统一编号): a 登记号 from a
+per-organisation yearly counter (`RegSerial`, never reused), a term (`effective_on`…`expires_on`,
+暂行/试行 shorter), 清理 (`CleanupExercise` with its three lists) and the expiry reminders
+(`NormativeReminder`, one row per reminder sent).
 """
 
 from django.conf import settings
@@ -144,6 +149,17 @@ class Document(models.Model):
     validity = models.CharField("效力状态", max_length=16, choices=Validity.choices, blank=True)
     effective_on = models.DateField("生效日期", null=True, blank=True)
     expires_on = models.DateField("失效日期", null=True, blank=True, db_index=True)
+    # spec §2: 登记号 printed with a normative document; a renewal takes a new one
+    reg_no = models.CharField(
+        "登记号", max_length=60, unique=True, null=True, blank=True, editable=False
+    )
+    is_trial = models.BooleanField(
+        "暂行/试行", default=False, help_text="暂行、试行的规范性文件有效期较短（默认不超过2年）"
+    )
+    amend_by = models.DateField(
+        "须修改后重新发布的期限", null=True, blank=True, editable=False,
+        help_text="清理结果为“需修改后重新发布”的，逾期未重新发布即失效",
+    )  # fmt: skip
     directory_item = models.ForeignKey(
         DirectoryItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents",
         verbose_name="主动公开基本目录",
@@ -293,3 +309,116 @@ class IndexSerial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id}/{self.period}: {self.last}"
+
+
+class RegSerial(models.Model):
+    """The last 登记号 serial of an organisation in a year (spec §2). Serials are never reused."""
+
+    org = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "登记号计数"
+        verbose_name_plural = "登记号计数"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year"], name="one_reg_counter_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id}/{self.year}: {self.last}"
+
+
+class CleanupExercise(models.Model):
+    """清理 of normative documents (spec §2): one published notice with three lists; the listed
+    documents change status as of the notice (`services.publish_cleanup`, one transaction)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已公布"
+
+    org = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="cleanups",
+        verbose_name="组织清理的机构",
+    )  # fmt: skip
+    title = models.CharField("清理名称", max_length=200)
+    basis = models.TextField("清理依据", blank=True, help_text="如新制定的上位法、改革要求")
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    notice = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="清理结果公告", help_text="公布清理结果的政府信息（须已提交审核或已发布）",
+    )  # fmt: skip
+    staff_note = models.TextField("内部备注", blank=True, help_text="仅工作人员可见")
+    published_on = models.DateField("公布日期", null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False,
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "规范性文件清理"
+        verbose_name_plural = "规范性文件清理"
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CleanupItem(models.Model):
+    class Result(models.TextChoices):
+        CONTINUE = "continue", "继续有效"
+        EXPIRE = "expire", "宣布失效"
+        REPEAL = "repeal", "废止"
+        AMEND = "amend", "需修改后重新发布"
+
+    exercise = models.ForeignKey(CleanupExercise, on_delete=models.CASCADE, related_name="items")
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="cleanup_items", verbose_name="规范性文件"
+    )
+    result = models.CharField("清理结果", max_length=16, choices=Result.choices)
+    lapses_on = models.DateField(
+        "失效或废止日期",
+        null=True,
+        blank=True,
+        help_text="宣布失效、废止的生效日期；默认为公布日期",
+    )
+    amend_by = models.DateField("修改期限", null=True, blank=True, help_text="需修改的须填写")
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "清理事项"
+        verbose_name_plural = "清理事项"
+        ordering = ["exercise", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "document"], name="one_result_per_cleanup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.get_result_display()}"
+
+
+class NormativeReminder(models.Model):
+    """One reminder mailed to the editors before a normative document expires (spec §2: review
+    within the 6 months before expiry; monthly until renewed or decided). Never public."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reminders")
+    expires_on = models.DateField("到期日期")
+    sent_on = models.DateField("提醒日期", db_index=True)
+    recipients = models.TextField("收件人", blank=True)
+    emailed = models.PositiveIntegerField("已发送邮件数", default=0)
+
+    class Meta:
+        verbose_name = "规范性文件到期提醒"
+        verbose_name_plural = "规范性文件到期提醒"
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "sent_on"], name="one_reminder_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.sent_on}"

@@ -1,6 +1,7 @@
 """Reads on government information. Public reads apply visibility here and nowhere else:
 only 已发布 items that are 主动公开, or 删减后公开 in their public version, ever leave these."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,8 @@ from gongkai.accounts.permissions import Action
 from .models import (
     PUBLIC_ATTRIBUTES,
     Attachment,
+    CleanupExercise,
+    CleanupItem,
     DirectoryItem,
     Document,
     InfoCategory,
@@ -114,3 +117,82 @@ def topic_by_code(code: str) -> TopicCategory | None:
 
 def category_by_code(code: str) -> InfoCategory | None:
     return InfoCategory.objects.filter(Q(code=code) | Q(name=code)).first()
+
+
+# --- 行政规范性文件 (gazette-catalog spec §2, §4) ---------------------------------------------------
+def public_normative_current(
+    today: dt.date, *, org: str | None = None, q: str | None = None
+) -> QuerySet[Document]:
+    """现行有效规范性文件目录: public normative documents in force on `today` (有效, not past 有效期至
+    even before the daily lapse has run). Lapsed, repealed and amended ones stay public on their own
+    page with their status, never in this list."""
+    qs = (
+        _public_base()
+        .filter(category__is_normative=True, validity=Document.Validity.VALID)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .select_related("org")
+    )
+    if org:
+        qs = qs.filter(org__code=org)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(doc_number__icontains=q) | Q(reg_no__icontains=q))
+    return qs.order_by("-effective_on", "-id")
+
+
+def _public_cleanup_base() -> QuerySet[CleanupExercise]:
+    # a published result whose notice is itself public; a draft never leaves here
+    return CleanupExercise.objects.filter(
+        status=CleanupExercise.Status.PUBLISHED,
+        notice__status=Document.Status.PUBLISHED,
+        notice__disclosure_attribute__in=PUBLIC_ATTRIBUTES,
+    ).select_related("org", "notice")
+
+
+def public_cleanups() -> QuerySet[CleanupExercise]:
+    return _public_cleanup_base().order_by("-published_on", "-id")
+
+
+def public_cleanup(pk: int) -> CleanupExercise | None:
+    return _public_cleanup_base().filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class CleanupLists:
+    continued: list[CleanupItem]
+    repealed: list[CleanupItem]  # 宣布失效 or 废止
+    to_amend: list[CleanupItem]
+
+
+def public_cleanup_lists(exercise: CleanupExercise) -> CleanupLists:
+    """The three lists of a published 清理, holding only documents that are public now."""
+    R = CleanupItem.Result
+    items = list(
+        exercise.items.filter(
+            document__status=Document.Status.PUBLISHED,
+            document__disclosure_attribute__in=PUBLIC_ATTRIBUTES,
+        )
+        .select_related("document")
+        .order_by("order", "id")
+    )
+    return CleanupLists(
+        continued=[i for i in items if i.result == R.CONTINUE],
+        repealed=[i for i in items if i.result in (R.EXPIRE, R.REPEAL)],
+        to_amend=[i for i in items if i.result == R.AMEND],
+    )
+
+
+def normative_due(today: dt.date, days: int, org: str | None = None) -> QuerySet[Document]:
+    """Staff view (command `normative due`): published documents in force expiring within `days`."""
+    qs = Document.objects.filter(
+        category__is_normative=True, status=Document.Status.PUBLISHED,
+        validity=Document.Validity.VALID, expires_on__gte=today,
+        expires_on__lte=today + dt.timedelta(days=days),
+    ).select_related("org")  # fmt: skip
+    if org:
+        qs = qs.filter(org__code=org)
+    return qs.order_by("expires_on", "id")
+
+
+def staff_cleanup(user: Any, pk: int) -> CleanupExercise:
+    """A 清理 of an organisation the user may see; NotFound (404) otherwise."""
+    return permissions.get_scoped(CleanupExercise.objects.select_related("org"), user, pk=pk)

@@ -19,6 +19,11 @@
   finding is unresolved or any public attachment is unread (the detector is a gate, not a hint).
 - 依申请公开/不予公开 cite a legal ground (条例 Art. 14–16) and, where one applies, an entry of
   the organisation's negative list (政务公开负面清单) or of a higher organisation's.
+- 行政规范性文件 (gazette-catalog spec §2, 国办发〔2018〕37号): publishing one in force needs 施行日期
+  and 有效期至 within the term limit (`normative.term_errors`) and takes a 登记号 from the
+  organisation's yearly counter in the same transaction (`assign_reg_no`, never reused); `renew`
+  gives a new 登记号 and term; `publish_cleanup` applies a 清理 in one transaction; `lapse_validity`
+  also lapses 需修改 documents past their `amend_by`; `send_expiry_reminders` mails the editors.
 """
 
 import datetime as dt
@@ -29,6 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,23 +54,35 @@ from gongkai.review.text import apply_masks, public_pieces
 from gongkai.search import services as search
 from gongkai.search.interface import SearchEntry
 
-from .models import Attachment, DirectoryItem, Document, DocumentVersion, IndexSerial
+from . import normative
+from .models import (
+    Attachment,
+    CleanupExercise,
+    CleanupItem,
+    DirectoryItem,
+    Document,
+    DocumentVersion,
+    IndexSerial,
+    NormativeReminder,
+    RegSerial,
+)
 
 S = Document.Status
 A = Document.Attribute
+RULE_CATEGORY = "rule"  # 政府规章 (reference data, data/categories.txt)
 
 EDITABLE_FIELDS = [
     "title", "body_html", "public_body_html", "department", "doc_number", "written_on",
     "published_on", "topic", "category", "keywords", "summary", "disclosure_attribute",
     "disclosure_reason", "disclosure_method", "disclosure_scope", "validity", "effective_on",
-    "expires_on", "directory_item", "interprets", "interpretation_form", "disclosure_ground", "negative_list_entry",
+    "expires_on", "is_trial", "directory_item", "interprets", "interpretation_form", "disclosure_ground", "negative_list_entry",
 ]  # fmt: skip
 EDITABLE_STATES = (S.DRAFT, S.WITHDRAWN)
 
 
 def snapshot(doc: Document) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for name in ["org", *EDITABLE_FIELDS, "status", "index_no"]:
+    for name in ["org", *EDITABLE_FIELDS, "status", "index_no", "reg_no", "amend_by"]:
         field = Document._meta.get_field(name)
         value = getattr(doc, field.attname)  # type: ignore[union-attr]
         data[name] = value.isoformat() if isinstance(value, dt.date) else value
@@ -94,7 +112,12 @@ def clean(doc: Document) -> None:
         errors["title"] = "标题不能为空"
     doc.body_html = sanitize_html(doc.body_html)
     doc.public_body_html = sanitize_html(doc.public_body_html)
-    if doc.doc_number:
+    if doc.doc_number and doc.category_id and doc.category.code == RULE_CATEGORY:
+        try:  # a 政府规章 carries its 令号 as 文号 (spec §1)
+            doc.doc_number = normative.normalize_order_number(doc.doc_number)
+        except ValueError as e:
+            errors["doc_number"] = str(e)
+    elif doc.doc_number:
         try:
             doc.doc_number = normalize_doc_number(doc.doc_number)
         except DocNumberError as e:
@@ -121,6 +144,8 @@ def clean(doc: Document) -> None:
         doc.validity = Document.Validity.VALID
     if doc.effective_on and doc.expires_on and doc.expires_on < doc.effective_on:
         errors["expires_on"] = "失效日期不能早于生效日期"
+    elif _needs_term(doc) and doc.effective_on and doc.expires_on:
+        errors.update(normative.term_errors(doc.effective_on, doc.expires_on, doc.is_trial))
     if doc.written_on and doc.published_on and doc.published_on < doc.written_on:
         errors["published_on"] = "发布日期不能早于成文日期"
     if doc.directory_item is not None and doc.directory_item.org_id != doc.org_id:
@@ -138,11 +163,44 @@ def clean(doc: Document) -> None:
     doc.full_clean(exclude=["created_by"])
 
 
+def _needs_term(doc: Document) -> bool:
+    """A normative document in force carries a term (spec §2); one published as already 失效/废止/
+    已修改 (a historical record) does not enter force and needs none."""
+    return bool(doc.category_id and doc.category.is_normative) and doc.validity in (
+        "", Document.Validity.VALID,
+    )  # fmt: skip
+
+
+def _check_publishable_normative(doc: Document) -> None:
+    if _needs_term(doc):
+        errors = normative.term_errors(doc.effective_on, doc.expires_on, doc.is_trial)
+        if errors:
+            raise ValidationError(errors)
+
+
+def assign_reg_no(org: Organization, year: int) -> str:
+    """The organisation's next 登记号 for `year` (spec §2, 统一登记、统一编号). Call inside the
+    publishing transaction: the counter row stays locked until commit; a rollback returns it."""
+    RegSerial.objects.bulk_create([RegSerial(org=org, year=year, last=0)], ignore_conflicts=True)
+    counter = RegSerial.objects.select_for_update().get(org=org, year=year)
+    while True:
+        counter.last += 1
+        candidate = normative.render_reg_no(
+            normative.reg_no_format(), org.org_code or org.code, year, counter.last
+        )
+        if not Document.objects.filter(reg_no=candidate).exists():  # never reuse a number
+            break
+    counter.save(update_fields=["last"])
+    return candidate
+
+
 def _apply(doc: Document, data: dict[str, Any]) -> None:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({k: "该字段不可修改" for k in unknown})
     for key, value in data.items():
+        if value is None and key == "is_trial":
+            value = False  # a JSON null means "not 暂行/试行"
         setattr(doc, key, "" if value is None and key in _TEXT_FIELDS else value)
 
 
@@ -310,9 +368,12 @@ def _publish(document: Document, *, by: Any, ip: str, today: dt.date | None) -> 
     if current is None or not current.signed or current.attribute != doc.disclosure_attribute:
         # publishing is the reviewer's signature when the decision was not signed separately
         review.sign(doc, by=by, secrecy_confirmed=True, summary=review.findings_summary(doc))
+    _check_publishable_normative(doc)
     today = today or timezone.localdate()
     if doc.published_on is None:
         doc.published_on = today
+    if _needs_term(doc) and not doc.reg_no:
+        doc.reg_no = assign_reg_no(doc.org, doc.published_on.year)
     if not doc.index_no:
         doc.index_no = assign_index_no(doc.org, doc.published_on)
         doc.first_published_at = timezone.now()
@@ -518,15 +579,28 @@ def lapse_validity(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     lapsed = 0
     due = Document.objects.select_for_update().filter(
-        validity=Document.Validity.VALID, expires_on__lt=today
+        Q(expires_on__lt=today) | Q(amend_by__lt=today), validity=Document.Validity.VALID
     )
     for doc in due:
+        # 需修改后重新发布 not reissued by its deadline lapses (spec §2, 清理)
+        amend_by = doc.amend_by
+        late_amend = amend_by is not None and amend_by < today
         doc.validity = Document.Validity.EXPIRED
-        doc.save(update_fields=["validity", "updated_at"])
-        _write_version(doc, permissions.SYSTEM, "到期自动失效")
+        if (
+            amend_by is not None
+            and late_amend
+            and (doc.expires_on is None or doc.expires_on > amend_by)
+        ):
+            doc.expires_on = amend_by
+        doc.save(update_fields=["validity", "expires_on", "updated_at"])
+        _write_version(
+            doc, permissions.SYSTEM, "逾期未修改，自动失效" if late_amend else "到期自动失效"
+        )
         record(
             "document.lapse", actor=permissions.SYSTEM, obj=doc, org_id=doc.org_id,
-            before={"validity": "valid"}, after={"validity": "expired", "expires_on": str(doc.expires_on)},
+            before={"validity": "valid"},
+            after={"validity": "expired", "expires_on": str(doc.expires_on),
+                   **({"amend_by": str(doc.amend_by)} if late_amend else {})},
         )  # fmt: skip
         if doc.is_public:
             search.index([search_entry(doc)])
@@ -605,3 +679,241 @@ def import_published(
     if not held:
         _sync_search(doc)
     return doc
+
+
+# --- 行政规范性文件: renewal, 清理, expiry reminders (gazette-catalog spec §2) ------------------------
+def _normative_in_force(doc: Document, what: str) -> None:
+    if not (doc.category.is_normative and doc.status == S.PUBLISHED):
+        raise Conflict(f"只有已发布的行政规范性文件可以{what}")
+
+
+@transaction.atomic
+def renew(
+    document: Document, *, by: Any, effective_on: dt.date, expires_on: dt.date,
+    is_trial: bool | None = None, ip: str = "",
+) -> Document:  # fmt: skip
+    """Re-registration after the review before expiry (Shandong 司法厅 rules Art. 23): a new
+    登记号 and a new term; a lapsed document comes back into force. The old 登记号 stays in the
+    versions and the audit trail and is never given again."""
+    doc = _locked(document)
+    permissions.require(by, Action.REVIEW, doc.org_id)
+    _normative_in_force(doc, "重新登记")
+    if doc.validity not in (Document.Validity.VALID, Document.Validity.EXPIRED):
+        raise Conflict(f"“{doc.get_validity_display()}”的文件不能重新登记，请另行制发")
+    trial = doc.is_trial if is_trial is None else is_trial
+    errors = normative.term_errors(effective_on, expires_on, trial)
+    if not errors and doc.effective_on and effective_on <= doc.effective_on:
+        errors["effective_on"] = "重新登记的施行日期应晚于原施行日期"
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(doc)
+    doc.reg_no = assign_reg_no(doc.org, effective_on.year)
+    doc.effective_on, doc.expires_on, doc.is_trial = effective_on, expires_on, trial
+    doc.validity, doc.amend_by = Document.Validity.VALID, None
+    doc.save()
+    _write_version(doc, by, f"重新登记 {doc.reg_no}")
+    b, a = changes(before, snapshot(doc))
+    record("document.renew", actor=by, obj=doc, org_id=doc.org_id, before=b, after=a, ip=ip)
+    _sync_search(doc)
+    return doc
+
+
+def _cleanup_item_error(item: CleanupItem, exercise: CleanupExercise, today: dt.date) -> str:
+    doc = item.document
+    if not (doc.category.is_normative and doc.status == S.PUBLISHED):
+        return "不是已发布的行政规范性文件"
+    if doc.validity != Document.Validity.VALID:
+        return f"当前效力状态为“{doc.get_validity_display()}”，不是现行有效文件"
+    if doc.org_id != exercise.org_id and exercise.org_id not in doc.org.ancestor_ids():
+        return "不属于本机构或其下级机构"
+    R = CleanupItem.Result
+    if item.result in (R.EXPIRE, R.REPEAL) and item.lapses_on and item.lapses_on > today:
+        return "失效或废止日期不能晚于清理结果公布日期"
+    if item.result == R.AMEND and (item.amend_by is None or item.amend_by <= today):
+        return "需修改后重新发布的须填写晚于公布日期的修改期限"
+    return ""
+
+
+@transaction.atomic
+def save_cleanup(
+    *, by: Any, org: Organization, title: str, basis: str = "", notice: Document | None = None,
+    items: list[dict[str, Any]] | None = None, exercise: CleanupExercise | None = None,
+    ip: str = "",
+) -> CleanupExercise:  # fmt: skip
+    """Create or replace a draft 清理 with its items ({document, result, lapses_on, amend_by})."""
+    permissions.require(by, Action.EDIT, org.pk)
+    if exercise is not None:
+        exercise = CleanupExercise.objects.select_for_update().get(pk=exercise.pk)
+        if exercise.status != CleanupExercise.Status.DRAFT:
+            raise Conflict("已公布的清理结果不能修改")
+        if exercise.org_id != org.pk:
+            raise ValidationError({"org": "不能更改组织清理的机构"})
+    else:
+        exercise = CleanupExercise(org=org, created_by=by if getattr(by, "pk", None) else None)
+    exercise.title, exercise.basis, exercise.notice = title.strip(), basis, notice
+    errors: dict[str, str] = {}
+    if not exercise.title:
+        errors["title"] = "请填写清理名称"
+    if notice is not None and notice.org_id != org.pk:
+        errors["notice"] = "清理结果公告须由组织清理的机构发布"
+    seen: set[int] = set()
+    rows = []
+    for n, row in enumerate(items or [], start=1):
+        doc = row["document"]
+        if doc.pk in seen:
+            errors[f"items.{n}"] = f"第{n}项：同一文件只能列入一次"
+        seen.add(doc.pk)
+        if row.get("result") not in CleanupItem.Result.values:
+            errors[f"items.{n}"] = (
+                f"第{n}项：清理结果应为继续有效、宣布失效、废止或需修改后重新发布"
+            )
+        rows.append(CleanupItem(
+            document=doc, result=row.get("result", ""), lapses_on=row.get("lapses_on"),
+            amend_by=row.get("amend_by"), order=n,
+        ))  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    creating = exercise.pk is None
+    exercise.save()
+    CleanupItem.objects.filter(exercise=exercise).delete()
+    for r in rows:
+        r.exercise = exercise
+    CleanupItem.objects.bulk_create(rows)
+    record(
+        "cleanup.create" if creating else "cleanup.update", actor=by, obj=exercise, org_id=org.pk,
+        after={"title": exercise.title, "items": len(rows)}, ip=ip,
+    )  # fmt: skip
+    return exercise
+
+
+@transaction.atomic
+def publish_cleanup(
+    exercise: CleanupExercise, *, by: Any, ip: str = "", today: dt.date | None = None
+) -> CleanupExercise:
+    """Publish a 清理 result (spec §2): the notice is published and every listed document changes
+    as of it — 宣布失效/废止 at once, 需修改 keeps force until `amend_by` — with versions, audit
+    entries and search updates, all in this one transaction: any failure leaves all unchanged."""
+    ex = CleanupExercise.objects.select_for_update().select_related("org").get(pk=exercise.pk)
+    permissions.require(by, Action.REVIEW, ex.org_id)
+    if ex.status != CleanupExercise.Status.DRAFT:
+        raise Conflict("该清理结果已公布")
+    today = today or timezone.localdate()
+    if ex.notice is None:
+        raise ValidationError({"notice": "请先起草并提交清理结果公告"})
+    notice = ex.notice
+    if notice.status == S.PENDING:
+        publish(notice, by=by, ip=ip, today=today)
+        notice.refresh_from_db()
+    if notice.status != S.PUBLISHED or not notice.is_public:
+        raise Conflict("清理结果公告须为主动公开并已发布（或待审核，随清理一并发布）")
+    items = list(
+        ex.items.select_related("document__org", "document__category").order_by("order", "id")
+    )
+    if not items:
+        raise ValidationError({"items": "清理结果至少列入一件文件"})
+    R = CleanupItem.Result
+    for n, item in enumerate(items, start=1):
+        doc = (
+            Document.objects.select_for_update()
+            .select_related("org", "category")
+            .get(pk=item.document_id)
+        )
+        item.document = doc
+        problem = _cleanup_item_error(item, ex, today)
+        if problem:
+            raise ValidationError({f"items.{n}": f"第{n}项“{doc.title}”：{problem}"})
+        if item.result == R.CONTINUE:
+            continue
+        before = snapshot(doc)
+        if item.result in (R.EXPIRE, R.REPEAL):
+            ends = item.lapses_on or today
+            doc.validity = Document.Validity.EXPIRED if item.result == R.EXPIRE else (
+                Document.Validity.REPEALED
+            )  # fmt: skip
+            last_day = ends - dt.timedelta(days=1)  # 失效日期 is the last day in force
+            doc.expires_on = max(last_day, doc.effective_on) if doc.effective_on else last_day
+            doc.amend_by = None
+        else:
+            doc.amend_by = item.amend_by
+        doc.save(update_fields=["validity", "expires_on", "amend_by", "updated_at"])
+        _write_version(doc, by, f"清理：{R(item.result).label}")
+        b, a = changes(before, snapshot(doc))
+        record(
+            "document.cleanup", actor=by, obj=doc, org_id=doc.org_id, before=b,
+            after={**a, "cleanup": ex.pk, "result": item.result}, ip=ip,
+        )  # fmt: skip
+        _sync_search(doc)
+    ex.status, ex.published_on = CleanupExercise.Status.PUBLISHED, today
+    ex.save(update_fields=["status", "published_on"])
+    record(
+        "cleanup.publish", actor=by, obj=ex, org_id=ex.org_id, ip=ip,
+        after={"notice": notice.pk, "published_on": today.isoformat(),
+               **{r.value: sum(1 for i in items if i.result == r) for r in R}},
+    )  # fmt: skip
+    return ex
+
+
+def _editors(org_id: int) -> list[Any]:
+    from gongkai.accounts.models import Membership
+
+    roles = [r for r, actions in permissions.ROLE_ACTIONS.items() if Action.EDIT in actions]
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organization_id=org_id, role__in=roles, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user_id")
+    ]
+
+
+def send_expiry_reminders(today: dt.date | None = None) -> int:
+    """Mail the editors of each normative document in force that expires within the reminder
+    window (spec §2: evaluate within the 6 months before expiry), then monthly until it is
+    renewed (new term) or decided (清理: 需修改/失效/废止). One `NormativeReminder` per mail."""
+    from django.core.mail import send_mail
+
+    today = today or timezone.localdate()
+    horizon = normative.add_months(today, 12)  # wider than any reminder window
+    sent = 0
+    candidates = Document.objects.filter(
+        category__is_normative=True, status=S.PUBLISHED, validity=Document.Validity.VALID,
+        amend_by__isnull=True, expires_on__gte=today, expires_on__lte=horizon,
+    ).select_related("org")  # fmt: skip
+    for doc in candidates:
+        assert doc.expires_on is not None
+        last = (
+            NormativeReminder.objects.filter(document=doc, expires_on=doc.expires_on)
+            .order_by("-sent_on").values_list("sent_on", flat=True).first()
+        )  # fmt: skip
+        if not normative.reminder_due(today, doc.expires_on, last):
+            continue
+        people = _editors(doc.org_id)
+        with transaction.atomic():
+            reminder, created = NormativeReminder.objects.get_or_create(
+                document=doc, sent_on=today,
+                defaults={"expires_on": doc.expires_on,
+                          "recipients": "、".join(p.username for p in people)[:2000]},
+            )  # fmt: skip
+            if not created:
+                continue
+            record(
+                "document.expiry_reminder", actor=permissions.SYSTEM, obj=doc, org_id=doc.org_id,
+                after={"expires_on": str(doc.expires_on), "recipients": len(people)},
+            )  # fmt: skip
+        emails = [p.email for p in people if p.email]
+        if emails:
+            try:
+                send_mail(
+                    f"规范性文件即将到期：{doc.title}",
+                    f"《{doc.title}》（登记号 {doc.reg_no or '无'}）有效期至{doc.expires_on:%Y年%m月%d日}。"
+                    "请在到期前完成评估：需要继续实施的，重新登记并公布；不再需要的，列入清理。",
+                    getattr(settings, "DEFAULT_FROM_EMAIL", None), emails,
+                )  # fmt: skip
+                NormativeReminder.objects.filter(pk=reminder.pk).update(emailed=len(emails))
+            except Exception:  # the mail server is down: the reminder stays recorded
+                import logging
+
+                logging.getLogger(__name__).exception("normative reminder mail failed")
+        sent += 1
+    return sent

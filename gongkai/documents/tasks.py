@@ -2,7 +2,8 @@
 
 `lapse_validity_daily` changes 有效 to 失效 once the 失效日期 has passed and puts itself back on
 the queue for the next day, so one enqueue (`gongkai schedule_tasks`, run by `make run`) keeps
-it going.
+it going. The same daily run mails the expiry reminders of normative documents
+(`services.send_expiry_reminders`, gazette-catalog spec §2: 6 months before, then monthly).
 """
 
 import datetime as dt
@@ -24,6 +25,7 @@ def next_run(now: dt.datetime | None = None) -> dt.datetime:
 @task()
 def lapse_validity_daily() -> int:
     lapsed = services.lapse_validity()
+    services.send_expiry_reminders()
     schedule_daily()
     return lapsed
 

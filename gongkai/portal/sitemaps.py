@@ -13,9 +13,11 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import timezone
 
+from gongkai.catalog.sitemaps import CatalogSitemap
 from gongkai.documents import selectors as documents
 from gongkai.documents.models import InfoCategory
 from gongkai.lists.sitemaps import ListsSitemap
+from gongkai.gazette.sitemaps import GazetteSitemap
 from gongkai.opendata import selectors as opendata
 from gongkai.organizations.selectors import public_organizations
 from gongkai.participation import selectors as participation
@@ -150,4 +152,6 @@ SITEMAPS = {
     "decisions": DecisionSitemap,
     "reports": AnnualReportSitemap,
     "lists": ListsSitemap,
+    "gazette": GazetteSitemap,
+    "catalog": CatalogSitemap,
 }

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
 from gongkai.documents import selectors as documents
+from gongkai.gazette.selectors import appearances as gazette_appearances
 from gongkai.lib.qr import qr_svg
 from gongkai.organizations.selectors import public_organizations
 
@@ -124,6 +125,7 @@ def document_detail(request: HttpRequest, doc_id: int) -> HttpResponse:
         "older": older,
         "newer": newer,
         "qr": qr_svg(url, "本页二维码"),
+        "gazette": gazette_appearances(doc),  # 刊登于… and 标准文本 (gazette-catalog spec §1, §4)
     }
     return render(request, "portal/document_detail.html", context)
 

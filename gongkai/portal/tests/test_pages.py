@@ -222,6 +222,9 @@ def test_feeds_and_sitemap_are_well_formed(org: Any, site: dict[str, Any]) -> No
     assert (
         len(index) == 9
     )  # pages, organisations, documents, datasets, consultations, letters, decisions, reports, lists
+        len(index) == 10
+    )  # pages, organisations, documents, datasets, consultations, letters, decisions, reports,
+    # gazette, catalog
     urls = ElementTree.fromstring(client.get("/sitemap-documents.xml").content)
     assert len(urls) == 3
 
