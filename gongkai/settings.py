@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gongkai.opendata",
     "gongkai.participation",
     "gongkai.portal",
+    "gongkai.monitoring",
     "gongkai.demo",
 ]
 
