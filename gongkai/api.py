@@ -20,6 +20,7 @@ from gongkai.applications.api import router as applications_router
 from gongkai.documents.api import router as documents_router
 from gongkai.lib.apierrors import ErrorOut, error_statuses, has_nul
 from gongkai.lib.errors import Conflict
+from gongkai.monitoring.api import router as monitoring_router
 from gongkai.opendata.api import router as opendata_router
 from gongkai.organizations.api import router as organizations_router
 from gongkai.participation.api import router as participation_router
@@ -45,6 +46,7 @@ api.add_router("/", search_router)
 api.add_router("/", applications_router)
 api.add_router("/", opendata_router)
 api.add_router("/", participation_router)
+api.add_router("/", monitoring_router)
 
 
 def declare_errors(routers: list[Router]) -> None:
@@ -64,7 +66,7 @@ def declare_errors(routers: list[Router]) -> None:
 
 declare_errors(
     [organizations_router, documents_router, search_router, applications_router,
-     opendata_router, participation_router]
+     opendata_router, participation_router, monitoring_router]
 )  # fmt: skip
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

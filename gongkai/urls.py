@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.opendata.urls")),
     path("", include("gongkai.participation.urls")),
+    path("", include("gongkai.monitoring.urls")),
     path("", include("gongkai.review.urls")),
     path("", include("gongkai.portal.urls")),
     # last: any other /api/ path answers in the API's error shape

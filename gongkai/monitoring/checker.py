@@ -15,13 +15,13 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from gongkai.lib import netguard
 
 MAX_REDIRECTS = 5
 UNVERIFIABLE = {401, 403, 429}
-USER_AGENT = "GongkaiSiteCheck/1.0 (政府网站自查)"
+USER_AGENT = "GongkaiSiteCheck/1.0 (+self-inspection)"  # headers are latin-1
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,10 @@ def fetch(url: str, *, timeout: float, allow_private: bool = False) -> Fetched:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return Fetched(current, None, "不是 http(s) 地址", time.monotonic() - start)
         https = parts.scheme == "https"
-        port = parts.port or (443 if https else 80)
+        try:
+            port = parts.port or (443 if https else 80)
+        except ValueError:
+            return Fetched(current, None, "地址无效（端口）", time.monotonic() - start)
         try:
             ips = netguard.checked_addresses(parts.hostname, port, allow_private=allow_private)
         except netguard.Blocked as e:
@@ -79,8 +82,9 @@ def fetch(url: str, *, timeout: float, allow_private: bool = False) -> Fetched:
             sock = _connect(parts.hostname, ips[0], port, https, left())
             conn = http.client.HTTPConnection(parts.hostname, port, timeout=left())
             conn.sock = sock
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            host_header = parts.netloc.rsplit("@", 1)[-1]
+            path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                         safe="/:@!$&'()*+,;=%?~-._[]")  # fmt: skip
+            host_header = parts.netloc.rsplit("@", 1)[-1].encode("idna").decode("ascii")
             conn.request("GET", path, headers={"Host": host_header, "User-Agent": USER_AGENT,
                                                "Accept": "*/*", "Connection": "close"})  # fmt: skip
             sock.settimeout(max(left(), 0.001))
@@ -92,7 +96,7 @@ def fetch(url: str, *, timeout: float, allow_private: bool = False) -> Fetched:
             return Fetched(current, None, f"超时（{timeout:g} 秒）", time.monotonic() - start)
         except ssl.SSLError as e:
             return Fetched(current, None, f"TLS 错误：{e.reason or e}", time.monotonic() - start)
-        except (OSError, http.client.HTTPException) as e:
+        except (OSError, http.client.HTTPException, ValueError) as e:
             return Fetched(current, None, f"连接失败：{e}", time.monotonic() - start)
         elapsed = time.monotonic() - start
         if elapsed >= timeout:

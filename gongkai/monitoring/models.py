@@ -200,6 +200,7 @@ class SiteReport(models.Model):
 
     year = models.PositiveSmallIntegerField("年度", unique=True)
     entered = models.JSONField("填报数据", default=dict, blank=True)
+    computed = models.JSONField("统计数据（发布时固定）", default=dict, blank=True, editable=False)
     published_on = models.DateField("发布日期", null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -104,7 +104,7 @@ def column_state(c: Column) -> sitecheck.ColumnState:
 def column_url(c: Column) -> str:
     if c.source == Column.Source.EXTERNAL:
         return c.url
-    if c.source == Column.Source.MAILBOX and c.mailbox_id:
+    if c.source == Column.Source.MAILBOX and c.mailbox is not None:
         return f"/mailbox/{c.mailbox.code}/write/"
     if c.source == Column.Source.DOCUMENTS:
         codes = list(c.categories.values_list("code", flat=True))
@@ -174,15 +174,9 @@ def links_report(run: LinkCheck | None) -> dict[str, Any]:
 
 
 def corrections_report(today: dt.date) -> dict[str, Any]:
-    open_qs = Correction.objects.exclude(status=Correction.Status.ANSWERED)
-    overdue = []
-    for c in Correction.objects.all():
-        done_on = c.answered_on
-        late = c.answer_due_on is not None and (
-            (done_on is None and today > c.answer_due_on) or (done_on and done_on > c.answer_due_on))  # fmt: skip
-        if late:
-            overdue.append(c.tracking_no)
-    return {"open": open_qs.count(), "overdue": len(overdue), "overdue_items": overdue}
+    open_n = Correction.objects.exclude(status=Correction.Status.ANSWERED).count()
+    overdue = [c.tracking_no for c in Correction.objects.all() if correction_overdue(c, today)]
+    return {"open": open_n, "overdue": len(overdue), "overdue_items": overdue}
 
 
 def security(today: dt.date) -> sitecheck.Veto:
@@ -329,3 +323,113 @@ def links_to_check(limit: int | None = None) -> list[Link]:
 def site_origin() -> str:
     site = SiteSettings.objects.filter(pk=1).first()
     return (site.site_url if site else "") or getattr(settings, "GONGKAI_SITE_URL", "")
+
+
+# --- 政府网站工作年度报表 (§7, 国办函〔2018〕12号) -------------------------------------------------
+
+# (section, field, unit, computed key or None = entered by staff)
+YEARLY_FIELDS: list[tuple[str, str, str, str | None]] = [
+    ("基本信息", "网站名称", "", "site_name"),
+    ("基本信息", "首页网址", "", "site_url"),
+    ("基本信息", "主办单位", "", "host"),
+    ("基本信息", "网站类型", "", None),
+    ("基本信息", "政府网站标识码", "", "site_code"),
+    ("基本信息", "ICP备案号", "", "icp"),
+    ("基本信息", "公安机关备案号", "", "police_record"),
+    ("基本信息", "独立用户访问总量", "个", None),
+    ("基本信息", "网站总访问量", "次", None),
+    ("信息发布", "总数", "条", "published"),
+    ("信息发布", "概况类信息更新量", "条", None),
+    ("信息发布", "政务动态信息更新量", "条", "news"),
+    ("信息发布", "信息公开目录信息更新量", "条", "published"),
+    ("专栏专题", "维护数量", "个", None),
+    ("专栏专题", "新开设数量", "个", None),
+    ("解读回应", "解读信息发布总数", "条", "interpretations"),
+    ("解读回应", "回应公众关注热点或重大舆情数量", "次", None),
+    ("办事服务", "是否发布服务事项目录", "", None),
+    ("办事服务", "注册用户数", "个", None),
+    ("办事服务", "政务服务事项数量", "项", None),
+    ("办事服务", "可全程在线办理政务服务事项数量", "项", None),
+    ("办事服务", "办件量总数", "件", None),
+    ("互动交流", "是否使用统一平台", "", None),
+    ("互动交流", "收到留言数量", "条", "letters_received"),
+    ("互动交流", "办结留言数量", "条", "letters_answered"),
+    ("互动交流", "平均办理时间", "天", "letters_average_days"),
+    ("互动交流", "公开答复数量", "条", "letters_published"),
+    ("互动交流", "征集调查期数", "期", "consultations"),
+    ("互动交流", "收到意见数量", "条", "comments"),
+    ("互动交流", "公布调查结果期数", "期", "feedback_published"),
+    ("安全防护", "安全检测评估次数", "次", None),
+    ("安全防护", "发现问题数量", "个", None),
+    ("安全防护", "问题整改数量", "个", None),
+    ("安全防护", "是否建立安全监测预警机制", "", None),
+    ("安全防护", "是否开展应急演练", "", None),
+    ("安全防护", "是否明确网站安全责任人", "", None),
+    ("移动新媒体", "是否有移动新媒体", "", None),
+    ("移动新媒体", "微博信息发布量", "条", None),
+    ("移动新媒体", "微信信息发布量", "条", None),
+    ("创新发展", "创新发展", "", None),
+    ("填报信息", "单位负责人", "", None),
+    ("填报信息", "审核人", "", None),
+    ("填报信息", "填报人", "", None),
+    ("填报信息", "联系电话", "", None),
+    ("填报信息", "填报日期", "", None),
+]
+ENTERED_FIELDS = [f"{s}/{n}" for s, n, _, key in YEARLY_FIELDS if key is None]
+
+
+def computed_figures(year: int) -> dict[str, Any]:
+    """What the platform counts itself for `year` (public content and letter counts only)."""
+    from gongkai.participation.models import Comment, Consultation
+    from gongkai.participation.selectors import letter_statistics
+
+    docs = public_documents().filter(published_on__year=year)
+    site = SiteSettings.objects.filter(pk=1).first()
+    total = letter_statistics(year)["total"]
+    consults = Consultation.objects.filter(status="published", opens_on__year=year)
+    return {
+        "site_name": site.site_name if site else "", "site_url": site.site_url if site else "",
+        "host": site.host if site else "", "site_code": site.site_code if site else "",
+        "icp": site.icp if site else "", "police_record": site.police_record if site else "",
+        "published": docs.count(), "news": docs.filter(category__code="news").count(),
+        "interpretations": docs.filter(category__is_interpretation=True).count(),
+        "letters_received": total.received, "letters_answered": total.answered,
+        "letters_average_days": total.average_days,
+        "letters_published": public_letters_in(year),
+        "consultations": consults.count(),
+        "comments": Comment.objects.filter(consultation__in=consults).count(),
+        "feedback_published": consults.filter(feedback_published_on__isnull=False).count(),
+    }  # fmt: skip
+
+
+def public_letters_in(year: int) -> int:
+    from gongkai.participation.selectors import public_letters
+
+    return public_letters().filter(published_on__year=year).count()
+
+
+def yearly(
+    year: int, report: SiteReport | None, computed: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The 报表 as sections of fields, each marked computed or entered."""
+    figures = computed if computed is not None else computed_figures(year)
+    entered = report.entered if report else {}
+    sections: list[dict[str, Any]] = []
+    for section, name, unit, key in YEARLY_FIELDS:
+        if not sections or sections[-1]["name"] != section:
+            sections.append({"name": section, "fields": []})
+        value = figures.get(key) if key else entered.get(f"{section}/{name}")
+        sections[-1]["fields"].append({"name": name, "value": value, "unit": unit,
+                                       "source": "computed" if key else "entered"})  # fmt: skip
+    return {"year": year, "published_on": report.published_on.isoformat()
+            if report and report.published_on else None, "sections": sections}  # fmt: skip
+
+
+def correction_overdue(c: Correction, today: dt.date | None = None) -> bool:
+    """§6: not answered by its due date (answered late counts as overdue too)."""
+    day = today or timezone.localdate()
+    if c.answer_due_on is None:
+        return False
+    if c.answered_on is not None:
+        return c.answered_on > c.answer_due_on
+    return day > c.answer_due_on

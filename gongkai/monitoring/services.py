@@ -25,7 +25,7 @@ from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
 from gongkai.applications.clock import work_calendar
 from gongkai.applications.codes import new_query_code, query_digest
-from gongkai.audit.services import record
+from gongkai.audit.services import changes, record
 from gongkai.documents.models import InfoCategory
 from gongkai.lib.errors import Conflict
 from gongkai.lib.workdays import UnknownYear
@@ -137,6 +137,22 @@ def create_column(*, by: Any, data: dict[str, Any], ip: str = "") -> Column:
     record("column.create", actor=by, obj=column, org_id=column.org_id, ip=ip,
            after=_column_view(column))  # fmt: skip
     return column
+
+
+@transaction.atomic
+def update_column(column: Column, *, by: Any, data: dict[str, Any], ip: str = "") -> Column:
+    locked = Column.objects.select_for_update().get(pk=column.pk)
+    permissions.require(by, Action.MANAGE, locked.org_id)
+    fields, cats = clean_column(data)
+    permissions.require(by, Action.MANAGE, fields["org"].pk)  # moving it needs both sides
+    before = _column_view(locked)
+    for k, v in fields.items():
+        setattr(locked, k, v)
+    locked.save()
+    locked.categories.set(cats)
+    b, a = changes(before, _column_view(locked))
+    record("column.update", actor=by, obj=locked, org_id=locked.org_id, ip=ip, before=b, after=a)
+    return locked
 
 
 @transaction.atomic
@@ -393,9 +409,11 @@ def save_site_report(*, by: Any, year: int, entered: dict[str, Any], ip: str = "
 
 
 @transaction.atomic
-def publish_site_report(report: SiteReport, *, by: Any, ip: str = "",
+def publish_site_report(report: SiteReport, *, by: Any, computed: dict[str, Any], ip: str = "",
                         today: dt.date | None = None) -> SiteReport:  # fmt: skip
-    """§7 (12号): published on the homepage by 31 January for the previous year."""
+    """§7 (12号): published on the homepage by 31 January for the previous year; the counted
+    figures (`selectors.computed_figures`) are fixed at publication so the public page never
+    drifts."""
     _system_only(by)
     locked = SiteReport.objects.select_for_update().get(pk=report.pk)
     day = _today(today)
@@ -403,7 +421,7 @@ def publish_site_report(report: SiteReport, *, by: Any, ip: str = "",
         raise Conflict(f"{locked.year} 年度报表已发布")
     if day.year <= locked.year:
         raise ValidationError({"year": f"{locked.year} 年度报表须在该年度结束后发布"})
-    locked.published_on = day
+    locked.published_on, locked.computed = day, computed
     locked.save()
     record("site_report.publish", actor=by, obj=locked, ip=ip, after={"published_on": day})
     return locked

@@ -1,0 +1,12 @@
+"""Pages of the website self-inspection (mounted at the site root by gongkai/urls.py)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("correction/", views.correction, name="correction"),
+    path("correction/progress/", views.correction_progress, name="correction-progress"),
+    path("site-report/<int:year>/", views.site_report, name="site-report"),
+    path("monitoring/staff/", views.staff_dashboard, name="monitoring-staff"),
+]

@@ -1,0 +1,124 @@
+"""Pages of the website self-inspection (issue 23). Thin: reads through selectors, writes through
+services.
+
+Public: /correction/ (我要纠错 form; per-address limit, honeypot), /correction/progress/ (tracking
+number AND query code by POST; a wrong code answers like a missing report; private, never
+cached), /site-report/<year>/ (only a published 报表).
+Staff (@permissions.staff_page): /monitoring/staff/ — the latest stored inspection for the
+platform administrator, the columns and corrections of the person's organisations for others.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from gongkai.accounts import permissions
+from gongkai.accounts.backends import client_ip
+from gongkai.accounts.throttle import rate_limited
+from gongkai.caching import private
+
+from . import conf, selectors, services
+from .models import Correction
+
+
+class CorrectionForm(forms.Form):
+    page_url = forms.CharField(label="出错页面地址", max_length=500,
+                               help_text="本站页面的网址，如 /documents/12/")  # fmt: skip
+    kind = forms.ChoiceField(label="错误类型", choices=Correction.Kind.choices,
+                             widget=forms.RadioSelect)  # fmt: skip
+    description = forms.CharField(label="问题描述", max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
+    contact = forms.CharField(label="联系方式（选填，不公开）", max_length=100, required=False)
+    website = forms.CharField(label="网址（请勿填写）", required=False)  # honeypot
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.error_messages["required"] = f"请填写“{f.label}”"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+
+class ProgressForm(forms.Form):
+    tracking_no = forms.CharField(label="纠错编号", max_length=32)
+    code = forms.CharField(label="查询码", max_length=32)
+
+
+def _message(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
+    return private(render(request, "monitoring/message.html", {"title": title, "text": text},
+                          status=status))  # fmt: skip
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def correction(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        initial = {"page_url": request.GET.get("page", "")[:500]}
+        return render(
+            request, "monitoring/correction.html", {"form": CorrectionForm(initial=initial)}
+        )
+    if rate_limited(request, "correction", conf.correction_limit(), 3600):
+        return _message(request, "操作过于频繁", "提交过于频繁，请稍后再试。", 429)
+    form = CorrectionForm(request.POST)
+    if form.data.get("website"):
+        return _message(request, "提交未成功", "提交未成功，请刷新页面后重新填写。", 400)
+    if form.is_valid():
+        data = {k: form.cleaned_data[k] for k in services.CORRECTION_FIELDS}
+        try:
+            c, code = services.submit_correction(data, ip=client_ip(request),
+                                                 request_host=request.get_host())  # fmt: skip
+        except ValidationError as e:
+            for field, msgs in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            return private(render(request, "monitoring/correction_submitted.html",
+                                  {"c": c, "code": code}))  # fmt: skip
+    return render(request, "monitoring/correction.html", {"form": form}, status=422)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def correction_progress(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return private(render(request, "monitoring/correction_progress.html",
+                              {"form": ProgressForm()}))  # fmt: skip
+    if rate_limited(request, "correction-query", 20, 600):
+        return _message(request, "操作过于频繁", "查询过于频繁，请稍后再试。", 429)
+    form = ProgressForm(request.POST)
+    c = None
+    if form.is_valid():
+        c = selectors.find_correction(form.cleaned_data["tracking_no"], form.cleaned_data["code"])
+    if c is None:
+        initial = {"tracking_no": request.POST.get("tracking_no", "")[:32]}
+        return private(render(request, "monitoring/correction_progress.html",
+                              {"form": ProgressForm(initial=initial), "not_found": True},
+                              status=404))  # fmt: skip
+    return private(render(request, "monitoring/correction_progress.html",
+                          {"form": ProgressForm(), "c": c}))  # fmt: skip
+
+
+def site_report(request: HttpRequest, year: int) -> HttpResponse:
+    report = selectors.public_site_report(year)
+    if report is None:
+        raise Http404("该年度报表尚未发布")
+    data = selectors.yearly(year, report, computed=report.computed)
+    return render(request, "monitoring/site_report.html", {"report": report, "data": data})
+
+
+@permissions.staff_page
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    whole = selectors.sees_whole_site(user)
+    columns = selectors.columns_report(today, selectors.staff_columns(user))
+    corrections = list(selectors.staff_corrections(user).exclude(
+        status=Correction.Status.ANSWERED)[:50])  # fmt: skip
+    rows = [(c, selectors.correction_overdue(c, today)) for c in corrections]
+    ctx = {"inspection": selectors.latest_inspection() if whole else None, "whole": whole,
+           "columns": columns, "corrections": rows}  # fmt: skip
+    return private(render(request, "monitoring/staff_dashboard.html", ctx))
