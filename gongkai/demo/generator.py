@@ -411,6 +411,9 @@ def build(out: Any = print) -> bool:
     from gongkai.opendata import demo as opendata_demo
 
     opendata_demo.build(orgs, out=out, year=today.year - 1)
+    from gongkai.demo import monitoring_demo
+
+    monitoring_demo.build(orgs, out=out, today=today)
     n_published = Document.objects.filter(status=Document.Status.PUBLISHED).count()
     out(
         f"演示数据：{len(orgs)} 个机构，{len(plan)} 条政府信息（已发布 {n_published}，到期失效 {lapsed}）"

@@ -8,7 +8,8 @@ Public (no token):
   GET  /site-reports/{year}      the 政府网站工作年度报表, only once published.
 Staff (token, scoped by accounts/permissions.py; a foreign organisation's rows are 404):
   GET|POST /staff/monitoring/columns, DELETE /staff/monitoring/columns/{id},
-  GET /staff/monitoring/corrections, POST /staff/monitoring/corrections/{id}/acknowledge|answer.
+  GET /staff/monitoring/corrections, POST /staff/monitoring/corrections/{id}/acknowledge|answer,
+  POST /staff/letters (a letter by post, phone or 12345, accepted at once).
 """
 
 import datetime as dt
@@ -260,3 +261,35 @@ def answer(request: HttpRequest, correction_id: int, payload: AnswerIn) -> dict[
     done = services.answer_correction(c, by=request.user, reply=payload.reply,
                                       ip=client_ip(request))  # fmt: skip
     return _staff_correction(done)
+
+
+class LetterIn(Schema):
+    mailbox: str
+    kind: str
+    subject: str
+    content: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    channel: str
+    submitted_on: dt.date
+
+
+class LetterRegistered(Schema):
+    id: int
+    tracking_no: str
+
+
+@router.post("/staff/letters", response={201: LetterRegistered, 403: ErrorOut}, auth=token_auth,
+             summary="登记信件、电话、12345 来信（即时受理）", tags=["公众参与"])  # fmt: skip
+def register_letter(request: HttpRequest, payload: LetterIn) -> Status[dict[str, Any]]:
+    from gongkai.participation.models import Mailbox
+
+    box = Mailbox.objects.filter(code=payload.mailbox).first()
+    if box is None or not permissions.can(request.user, Action.VIEW, box.org_id):
+        raise ValidationError({"mailbox": f"未知的信箱“{payload.mailbox}”"})
+    data = payload.dict(exclude={"mailbox", "channel", "submitted_on"})
+    letter = services.register_letter(by=request.user, mailbox=box, data=data,
+                                      channel=payload.channel, submitted_on=payload.submitted_on,
+                                      ip=client_ip(request))  # fmt: skip
+    return Status(201, {"id": letter.pk, "tracking_no": letter.tracking_no})

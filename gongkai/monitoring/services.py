@@ -193,6 +193,25 @@ def store_probe(fetched: Fetched, *, by: Any, at: dt.datetime | None = None,
 
 
 @transaction.atomic
+def store_probes(rows: list[tuple[dt.datetime, Fetched]], *, by: Any, note: str) -> int:
+    """Probes recorded elsewhere (an earlier monitor, the demo), judged by the same §5 rule; one
+    audit entry for the batch."""
+    from gongkai.lib.sitecheck import probe_failed
+
+    _system_only(by)
+    limit = conf.probe_timeout()
+    probes = [Probe(at=at, url=f.url[:500], status=f.status, elapsed_ms=int(f.elapsed_s * 1000),
+                    error=f.error[:300], ok=not probe_failed(
+                        ok_status=f.status is not None and f.status < 400,
+                        elapsed_s=f.elapsed_s, timeout_s=limit))
+              for at, f in rows]  # fmt: skip
+    Probe.objects.bulk_create(probes, batch_size=1000)
+    record("monitor.probes", actor=by, object_type="monitoring.probe", after={
+        "count": len(probes), "failed": sum(not p.ok for p in probes), "note": note})  # fmt: skip
+    return len(probes)
+
+
+@transaction.atomic
 def store_link_check(
     results: list[dict[str, Any]], *, by: Any, allow_private: bool,
     started_at: dt.datetime, finished_at: dt.datetime | None = None,
@@ -425,3 +444,50 @@ def publish_site_report(report: SiteReport, *, by: Any, computed: dict[str, Any]
     locked.save()
     record("site_report.publish", actor=by, obj=locked, ip=ip, after={"published_on": day})
     return locked
+
+
+# --- letters received off-line (issue 23, Participation) ------------------------------------
+
+LETTER_CHANNELS = {"post": "信件", "phone": "电话", "12345": "12345 热线", "visit": "来访"}
+
+
+@transaction.atomic
+def register_letter(*, by: Any, mailbox: Mailbox, data: dict[str, Any], channel: str,
+                    submitted_on: dt.date, ip: str = "",
+                    today: dt.date | None = None) -> Any:  # fmt: skip
+    """A letter received by post, phone or 12345, registered by staff and accepted at once (the
+    reply time limit runs from the day it was received). The interaction veto (§2) counts it
+    like any letter. Rules of the letter itself: participation.services.clean_letter."""
+    from gongkai.participation import services as participation
+    from gongkai.participation.models import Letter, LetterEvent
+
+    permissions.require(by, Action.EDIT, mailbox.org_id)
+    errors: dict[str, str] = {}
+    if channel not in LETTER_CHANNELS:
+        errors["channel"] = "来信渠道无效，应为 " + "、".join(LETTER_CHANNELS)
+    if submitted_on > _today(today):
+        errors["submitted_on"] = "来信日期不能晚于今天"
+    if not mailbox.is_active:
+        errors["mailbox"] = "该信箱暂停接收来信"
+    try:
+        fields = participation.clean_letter(data)
+    except ValidationError as e:
+        errors.update({k: "；".join(v) for k, v in e.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    letter = Letter(mailbox=mailbox, org_id=mailbox.org_id, submitted_on=submitted_on, **fields)
+    while True:
+        letter.tracking_no = f"XJ{submitted_on:%Y%m%d}{secrets.randbelow(10**6):06d}"
+        if not Letter.objects.filter(tracking_no=letter.tracking_no).exists():
+            break
+    # no query code is handed out off-line: the digest of a random code nobody holds
+    letter.query_digest = query_digest(letter.tracking_no, new_query_code())
+    letter.save()
+    LetterEvent.objects.create(letter=letter, action="来信", on=submitted_on,
+                               note=f"经{LETTER_CHANNELS[channel]}收到，工作人员登记",
+                               by=by if getattr(by, "pk", None) else None,
+                               by_label=getattr(by, "username", "") or "系统")  # fmt: skip
+    record("letter.register", actor=by, obj=letter, org_id=letter.org_id, ip=ip,
+           after={"tracking_no": letter.tracking_no, "mailbox": mailbox.code, "kind": letter.kind,
+                  "channel": channel, "submitted_on": submitted_on})  # fmt: skip
+    return participation.accept(letter, by=by, ip=ip, today=submitted_on)

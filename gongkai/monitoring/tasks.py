@@ -33,6 +33,8 @@ def probe(url: str = "", *, timeout: float | None = None, allow_private: bool = 
         raise ValueError("未设置首页网址（网站设置 site_url），无法监测")
     limit = timeout if timeout is not None else conf.probe_timeout()
     got = checker.fetch(target, timeout=limit, allow_private=allow_private)
+    if got.skipped_private:  # not a failure of the site: the guard kept us from looking
+        raise ValueError(f"{got.error}（命令行加 --allow-private 可监测内网地址）")
     return services.store_probe(got, by=SYSTEM, timeout=limit)
 
 
