@@ -9,7 +9,9 @@ Public (no token):
 Staff (token, scoped by accounts/permissions.py; a foreign organisation's rows are 404):
   GET|POST /staff/monitoring/columns, DELETE /staff/monitoring/columns/{id},
   GET /staff/monitoring/corrections, POST /staff/monitoring/corrections/{id}/acknowledge|answer,
-  POST /staff/letters (a letter by post, phone or 12345, accepted at once).
+  POST /staff/letters (a letter by post, phone or 12345, accepted at once),
+  GET /staff/monitoring/assessment?year= and …/assessment/{kpi}/items?year= (whole-site figures:
+  the platform administrator and the top organisation's admins; others 404).
 """
 
 import datetime as dt
@@ -17,7 +19,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from gongkai.accounts import permissions
@@ -29,7 +32,7 @@ from gongkai.lib.apierrors import ErrorOut
 from gongkai.lib.bounds import PageNo
 from gongkai.organizations.models import Organization
 
-from . import conf, selectors, services
+from . import assessment, conf, selectors, services
 from .models import Column, Correction
 
 router = Router(tags=["网站监测"])
@@ -293,3 +296,61 @@ def register_letter(request: HttpRequest, payload: LetterIn) -> Status[dict[str,
                                       channel=payload.channel, submitted_on=payload.submitted_on,
                                       ip=client_ip(request))  # fmt: skip
     return Status(201, {"id": letter.pk, "tracking_no": letter.tracking_no})
+
+
+# --- assessment (考核) -------------------------------------------------------------------------
+
+
+class KpiOut(Schema):
+    code: str
+    name: str
+    value: float | None
+    unit: str
+    target: float | None
+    met: bool | None
+    rule: str
+    source: str
+    items_count: int
+    drilldown: str
+
+
+class FamilyOut(Schema):
+    code: str
+    name: str
+    kpis: list[KpiOut]
+
+
+class AssessmentOut(Schema):
+    year: int
+    families: list[FamilyOut]
+
+
+class YearIn(Schema):
+    year: int = Field(default_factory=lambda: timezone.localdate().year, ge=2000, le=2100)
+
+
+def _whole_site(request: HttpRequest) -> None:
+    if not selectors.sees_whole_site(request.user):
+        raise NotFound("未找到")  # the assessment covers every organisation
+
+
+@router.get("/staff/monitoring/assessment", response={200: AssessmentOut, 404: ErrorOut},
+            auth=token_auth, summary="考核指标（五个方面）")  # fmt: skip
+def assessment_families(request: HttpRequest, q: Query[YearIn]) -> dict[str, Any]:
+    _whole_site(request)
+    return assessment.families(q.year, timezone.localdate())
+
+
+class KpiItems(Schema):
+    count: int
+    items: list[dict[str, Any]]
+
+
+@router.get("/staff/monitoring/assessment/{kpi}/items", response=KpiItems, auth=token_auth,
+            summary="考核指标明细（佐证）")  # fmt: skip
+def assessment_items(request: HttpRequest, kpi: str, q: Query[YearIn]) -> dict[str, Any]:
+    _whole_site(request)
+    found = assessment.kpi(kpi, q.year, timezone.localdate())
+    if found is None:
+        raise NotFound(f"没有指标“{kpi}”")
+    return {"count": len(found.items), "items": found.items}

@@ -12,3 +12,10 @@ class MonitoringConfig(AppConfig):
         from . import tasks
 
         return tasks.schedule()
+
+    def assessment_kpis(self, *, year: int, today: Any) -> list[Any]:
+        """Hook read by `assessment.families`: the KPIs the platform counts itself (decision,
+        management, execution and on-request ones read the other apps' data; see assessment.py)."""
+        from . import assessment
+
+        return assessment.builtin_kpis(year, today)

@@ -73,8 +73,15 @@ def staff_correction(user: Any, pk: int) -> Correction:
 
 
 def sees_whole_site(user: Any) -> bool:
-    """The inspection covers the whole site: only the platform administrator sees it all."""
-    return permissions.is_platform_admin(user)
+    """The inspection and the assessment cover the whole site: the platform administrator and
+    those who may view the top organisation (its admins oversee every organisation below)."""
+    from gongkai.organizations.models import Organization
+
+    if permissions.is_platform_admin(user):
+        return True
+    root = Organization.objects.filter(parent__isnull=True).order_by("id").first()
+    return root is not None and permissions.can(user, Action.VIEW, root.pk) and (
+        permissions.can(user, Action.MANAGE, root.pk))  # fmt: skip
 
 
 # --- the figures ------------------------------------------------------------------------------

@@ -9,4 +9,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("correction/progress/", views.correction_progress, name="correction-progress"),
     path("site-report/<int:year>/", views.site_report, name="site-report"),
     path("monitoring/staff/", views.staff_dashboard, name="monitoring-staff"),
+    path("monitoring/staff/assessment/", views.staff_assessment, name="monitoring-assessment"),
+    path(
+        "monitoring/staff/assessment/<slug:code>/",
+        views.staff_assessment_kpi,
+        name="monitoring-assessment-kpi",
+    ),
 ]

@@ -23,7 +23,7 @@ from gongkai.accounts.backends import client_ip
 from gongkai.accounts.throttle import rate_limited
 from gongkai.caching import private
 
-from . import conf, selectors, services
+from . import assessment, conf, selectors, services
 from .models import Correction
 
 
@@ -122,3 +122,36 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     ctx = {"inspection": selectors.latest_inspection() if whole else None, "whole": whole,
            "columns": columns, "corrections": rows}  # fmt: skip
     return private(render(request, "monitoring/staff_dashboard.html", ctx))
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    today = timezone.localdate()
+    if not raw:
+        return today.year
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        raise Http404("年度无效")
+    return int(raw)
+
+
+@permissions.staff_page
+def staff_assessment(request: HttpRequest) -> HttpResponse:
+    if not selectors.sees_whole_site(request.user):
+        raise permissions.NotFound("未找到")
+    year = _year(request)
+    data = assessment.families(year, timezone.localdate())
+    return private(render(request, "monitoring/assessment.html", {"data": data, "year": year}))
+
+
+@permissions.staff_page
+def staff_assessment_kpi(request: HttpRequest, code: str) -> HttpResponse:
+    if not selectors.sees_whole_site(request.user):
+        raise permissions.NotFound("未找到")
+    year = _year(request)
+    found = assessment.kpi(code, year, timezone.localdate())
+    if found is None:
+        raise Http404("没有该指标")
+    keys = sorted({k for row in found.items for k in row})
+    rows = [[row.get(k) for k in keys] for row in found.items]
+    return private(render(request, "monitoring/assessment_kpi.html", {
+        "kpi": found.as_dict(year), "keys": keys, "rows": rows, "year": year}))  # fmt: skip
