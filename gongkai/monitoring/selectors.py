@@ -87,15 +87,19 @@ def sees_whole_site(user: Any) -> bool:
 # --- the figures ------------------------------------------------------------------------------
 
 
-def column_state(c: Column) -> sitecheck.ColumnState:
-    """§3: a column's newest dated item (undated items count, but never as an update)."""
+def column_state(c: Column, today: dt.date | None = None) -> sitecheck.ColumnState:
+    """§3: a column's newest dated item (undated items count, but never as an update); with
+    `today`, items dated after it are left out (an inspection as of an earlier day)."""
     items, last = 0, None
     if c.source == Column.Source.DOCUMENTS:
-        agg = public_documents().filter(org_id=c.org_id, category__in=c.categories.all()).aggregate(
+        docs = public_documents().filter(org_id=c.org_id, category__in=c.categories.all())
+        if today is not None:
+            docs = docs.exclude(published_on__gt=today)
+        agg = docs.aggregate(
             n=Count("id"), last=Max("published_on"))  # fmt: skip
         items, last = agg["n"], agg["last"]
     elif c.source == Column.Source.MAILBOX and c.mailbox_id:
-        agg = Letter.objects.filter(mailbox_id=c.mailbox_id).exclude(
+        agg = Letter.objects.filter(mailbox_id=c.mailbox_id, submitted_on__lte=today or dt.date.max).exclude(
             status=Letter.Status.REJECTED).aggregate(n=Count("id"), last=Max("submitted_on"))  # fmt: skip
         items, last = agg["n"], agg["last"]
     elif c.source == Column.Source.STATIC:
@@ -122,7 +126,7 @@ def column_url(c: Column) -> str:
 def columns_report(today: dt.date, qs: QuerySet[Column] | None = None) -> list[dict[str, Any]]:
     rows = []
     for c in qs if qs is not None else Column.objects.select_related("org", "mailbox"):
-        s = column_state(c)
+        s = column_state(c, today)
         rows.append({"id": c.pk, "name": c.name, "org": c.org.name, "kind": c.kind,
                      "first_level": c.first_level, "period_days": s.period_days,
                      "last_item_on": s.last_item_on.isoformat() if s.last_item_on else None,

@@ -15,4 +15,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.staff_assessment_kpi,
         name="monitoring-assessment-kpi",
     ),
+    path(
+        "monitoring/staff/reports/<str:period>.xlsx",
+        views.staff_report_xlsx,
+        name="monitoring-report-xlsx",
+    ),
+    path("monitoring/staff/reports/<str:period>/", views.staff_report, name="monitoring-report"),
+    path(
+        "monitoring/staff/evidence/<int:year>.zip", views.staff_evidence, name="monitoring-evidence"
+    ),
 ]

@@ -23,7 +23,7 @@ from gongkai.accounts.backends import client_ip
 from gongkai.accounts.throttle import rate_limited
 from gongkai.caching import private
 
-from . import assessment, conf, selectors, services
+from . import assessment, conf, reports, selectors, services
 from .models import Correction
 
 
@@ -155,3 +155,43 @@ def staff_assessment_kpi(request: HttpRequest, code: str) -> HttpResponse:
     rows = [[row.get(k) for k in keys] for row in found.items]
     return private(render(request, "monitoring/assessment_kpi.html", {
         "kpi": found.as_dict(year), "keys": keys, "rows": rows, "year": year}))  # fmt: skip
+
+
+def _whole_site(request: HttpRequest) -> None:
+    if not selectors.sees_whole_site(request.user):
+        raise permissions.NotFound("未找到")
+
+
+@permissions.staff_page
+def staff_report(request: HttpRequest, period: str) -> HttpResponse:
+    _whole_site(request)
+    try:
+        r = reports.period_report(period)
+    except reports.BadPeriod as e:
+        raise Http404(str(e)) from None
+    return private(render(request, "monitoring/report.html", {"r": r}))
+
+
+@permissions.staff_page
+def staff_report_xlsx(request: HttpRequest, period: str) -> HttpResponse:
+    _whole_site(request)
+    try:
+        r = reports.period_report(period)
+    except reports.BadPeriod as e:
+        raise Http404(str(e)) from None
+    resp = HttpResponse(reports.period_xlsx(r), content_type=XLSX)
+    resp["Content-Disposition"] = f'attachment; filename="monitoring-{period}.xlsx"'
+    return private(resp)
+
+
+@permissions.staff_page
+def staff_evidence(request: HttpRequest, year: int) -> HttpResponse:
+    _whole_site(request)
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404("年度无效")
+    resp = HttpResponse(reports.evidence_zip(year), content_type="application/zip")
+    resp["Content-Disposition"] = f'attachment; filename="evidence-{year}.zip"'
+    return private(resp)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

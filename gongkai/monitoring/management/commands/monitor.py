@@ -3,17 +3,21 @@
 - `run [--today YYYY-MM-DD] [--format json|text]`: computes and stores the self-inspection.
 - `probe [--url URL] [--timeout S] [--allow-private]`: one uptime probe, stored.
 - `links [--allow-private] [--rate N] [--max N]`: the link check, stored.
+- `report 2025-07|2025-Q3 [--format json|xlsx|html] [--out FILE]`: the monthly/quarterly report.
+- `yearly YEAR [--format json|xlsx] [--out FILE]`: the 政府网站工作年度报表 (§7).
+- `evidence YEAR --out FILE.zip`: the 佐证材料 pack (manifest.json, one CSV per KPI, reports).
 `--format json` prints one JSON object. Bad input exits 2 with a message. `--allow-private`
 exists only here: nothing a visitor or a page can set makes the checker reach a private address.
 """
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongkai.monitoring import selectors, tasks
+from gongkai.monitoring import reports, selectors, tasks
 
 
 def _positive(kind: type, label: str) -> Any:
@@ -48,6 +52,17 @@ class Command(BaseCommand):
         links.add_argument("--max", default=None)
         links.add_argument("--timeout", default=None)
         links.add_argument("--format", choices=["json", "text"], default="json")
+        report = sub.add_parser("report", help="月度/季度监测报告")
+        report.add_argument("period")
+        report.add_argument("--format", choices=["json", "xlsx", "html"], default="json")
+        report.add_argument("--out", default="")
+        yearly = sub.add_parser("yearly", help="政府网站工作年度报表")
+        yearly.add_argument("year")
+        yearly.add_argument("--format", choices=["json", "xlsx"], default="json")
+        yearly.add_argument("--out", default="")
+        evidence = sub.add_parser("evidence", help="考核佐证材料包")
+        evidence.add_argument("year")
+        evidence.add_argument("--out", required=True)
 
     def handle(self, *args: Any, **o: Any) -> None:
         getattr(self, f"_{o['action']}")(o)
@@ -94,3 +109,41 @@ class Command(BaseCommand):
         data = selectors.links_report(run)
         self._emit(o, data, f"检查 {data['checked']} 个链接，失效 {data['broken']} 个，"
                             f"跳过内网地址 {data['skipped_private']} 个")  # fmt: skip
+
+    def _year(self, raw: str) -> int:
+        from django.utils import timezone
+
+        if not raw.isdigit() or not 2000 <= int(raw) <= timezone.localdate().year:
+            raise CommandError(f"年度无效：{raw}", returncode=2)
+        return int(raw)
+
+    def _write(self, out: str, default: str, data: bytes) -> None:
+        path = Path(out or default)
+        path.write_bytes(data)
+        self.stdout.write(f"已写入 {path}")
+
+    def _report(self, o: dict[str, Any]) -> None:
+        try:
+            r = reports.period_report(o["period"])
+        except reports.BadPeriod as e:
+            raise CommandError(str(e), returncode=2) from None
+        if o["format"] == "xlsx":
+            self._write(o["out"], f"monitoring-{o['period']}.xlsx", reports.period_xlsx(r))
+        elif o["format"] == "html":
+            html = reports.period_html(r)
+            if o["out"]:
+                self._write(o["out"], "", html.encode())
+            else:
+                self.stdout.write(html)
+        else:
+            self.stdout.write(json.dumps(r, ensure_ascii=False, default=str))
+
+    def _yearly(self, o: dict[str, Any]) -> None:
+        data = reports.yearly_report(self._year(o["year"]))
+        if o["format"] == "xlsx":
+            self._write(o["out"], f"site-report-{o['year']}.xlsx", reports.yearly_xlsx(data))
+        else:
+            self.stdout.write(json.dumps(data, ensure_ascii=False, default=str))
+
+    def _evidence(self, o: dict[str, Any]) -> None:
+        self._write(o["out"], "", reports.evidence_zip(self._year(o["year"])))
