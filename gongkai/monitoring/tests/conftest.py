@@ -76,7 +76,7 @@ class Server:
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]  # a client that timed out hung up
+        self.httpd.handle_error = lambda request, address: None  # type: ignore[method-assign,assignment]  # a client that timed out hung up
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
