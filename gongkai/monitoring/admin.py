@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -43,6 +44,7 @@ class ColumnAdmin(ScopedAdmin):
     list_display = ["name", "org", "kind", "first_level", "on_homepage", "source", "period_days"]
     list_filter = ["kind", "source", "on_homepage"]
     filter_horizontal = ["categories"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6 default
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "org":
