@@ -292,7 +292,7 @@ def latest_inspection() -> Inspection | None:
 
 # --- what the link checker reads (public content and staff-made columns only) -----------------
 
-_HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'<>\s]+)["']""", re.IGNORECASE)
+HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'<>\s]+)["']""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -322,7 +322,7 @@ def links_to_check(limit: int | None = None) -> list[Link]:
             add(url, "/", c.on_homepage)
     for doc in public_documents().prefetch_related("attachments").order_by("-published_on", "-id"):
         page = f"/documents/{doc.pk}/"
-        for m in _HREF.finditer(sanitize_html(doc.public_body() or "")):
+        for m in HREF.finditer(sanitize_html(doc.public_body() or "")):
             add(m.group(1), page)
         for a in public_attachments(doc):
             add(f"/attachments/{a.pk}/{a.name}", page)

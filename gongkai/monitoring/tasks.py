@@ -43,14 +43,21 @@ def _own_host() -> str:
     return host
 
 
-def _internal_status(path: str) -> tuple[int | None, str, str]:
-    """GET an own-site path in-process, following ≤5 redirects; (status, error, final url)."""
-    from django.test import Client
-
+def _inprocess_host() -> str:
+    """The Host of in-process requests: the site's own host when allowed, else the first
+    allowed host."""
     hosts = [h for h in settings.ALLOWED_HOSTS if h not in ("*",) and not h.startswith(".")]
     host = _own_host()
     if not host or not validate_host(host, settings.ALLOWED_HOSTS):
         host = hosts[0] if hosts else "localhost"
+    return host
+
+
+def _internal_status(path: str) -> tuple[int | None, str, str]:
+    """GET an own-site path in-process, following ≤5 redirects; (status, error, final url)."""
+    from django.test import Client
+
+    host = _inprocess_host()
     client = Client(HTTP_HOST=host)
     current = path
     for _ in range(checker.MAX_REDIRECTS + 1):
@@ -66,6 +73,26 @@ def _internal_status(path: str) -> tuple[int | None, str, str]:
     return None, f"重定向超过 {checker.MAX_REDIRECTS} 次", current
 
 
+def _homepage_links() -> list[selectors.Link]:
+    """Every href/src of the homepage as a visitor gets it (rendered in-process, anonymous):
+    broken links there cost more (§4)."""
+    from django.test import Client
+
+    resp = Client(HTTP_HOST=_inprocess_host()).get("/")
+    if resp.status_code != 200:
+        return []
+    html = resp.content.decode("utf-8", "replace")
+    seen: set[str] = set()
+    out = []
+    for m in selectors.HREF.finditer(html):
+        url = m.group(1)
+        if url in seen or url.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+            continue
+        seen.add(url)
+        out.append(selectors.Link(url, "/", on_homepage=True))
+    return out
+
+
 def _classify_internal(status: int | None) -> str:
     return checker.Fetched("", status, "", 0).outcome
 
@@ -75,8 +102,11 @@ def check_links(*, allow_private: bool = False, rate: float | None = None,
                 timeout: float | None = None) -> Any:  # fmt: skip
     """Check every link of the public site; stores and returns the LinkCheck."""
     started = timezone.now()
-    links = selectors.links_to_check(limit)
-    own = _own_host()
+    links = _homepage_links() + selectors.links_to_check(limit)
+    if limit is not None:
+        links = links[:limit]
+    # own site: the 首页网址's host[:port], or the host the in-process requests use
+    own = {h for h in (urlsplit(selectors.site_origin()).netloc.lower(), _inprocess_host()) if h}
     pacer = checker.HostPacer(rate if rate is not None else conf.linkcheck_rate())
     limit_s = timeout if timeout is not None else conf.probe_timeout()
     results: list[dict[str, Any]] = []
@@ -85,7 +115,7 @@ def check_links(*, allow_private: bool = False, rate: float | None = None,
         parts = urlsplit(link.url)
         if parts.scheme and parts.scheme not in ("http", "https"):
             continue
-        internal = not parts.netloc or (parts.hostname or "").lower() == own
+        internal = not parts.netloc or parts.netloc.lower() in own
         if internal:
             path = urljoin(link.found_on, parts.path or "/") + (
                 f"?{parts.query}" if parts.query else ""
