@@ -127,16 +127,24 @@ def check_links(*, allow_private: bool = False, rate: float | None = None,
         else:
             outbound.append(link)
 
-    def one(link: selectors.Link) -> dict[str, Any]:
+    results.extend(check_outbound(outbound, allow_private=allow_private, pacer=pacer,
+                                  timeout=limit_s, workers=workers))  # fmt: skip
+    return services.store_link_check(results, by=SYSTEM, allow_private=allow_private,
+                                     started_at=started)  # fmt: skip
+
+
+def check_outbound(links: list[Any], *, allow_private: bool, pacer: checker.HostPacer,
+                   timeout: float, workers: int = 8) -> list[dict[str, Any]]:  # fmt: skip
+    """Outbound links over HTTP, `workers` at a time, each host paced by `pacer`."""
+
+    def one(link: Any) -> dict[str, Any]:
         pacer.wait((urlsplit(link.url).hostname or "").lower())
-        got = checker.fetch(link.url, timeout=limit_s, allow_private=allow_private)
+        got = checker.fetch(link.url, timeout=timeout, allow_private=allow_private)
         return {"url": link.url, "internal": False, "status": got.status, "error": got.error,
                 "outcome": got.outcome, "found_on": link.found_on, "on_homepage": link.on_homepage}  # fmt: skip
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        results.extend(pool.map(one, outbound))
-    return services.store_link_check(results, by=SYSTEM, allow_private=allow_private,
-                                     started_at=started)  # fmt: skip
+        return list(pool.map(one, links))
 
 
 def run_inspection(today: dt.date | None = None) -> dict[str, Any]:
