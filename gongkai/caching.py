@@ -1,8 +1,11 @@
 """Whole-response cache for anonymous public GETs (pages, feeds, sitemaps, the public API).
 
-Every state change in Gongkai writes an audit entry, so the audit chain's head hash is a
-version of everything public: a cached response is keyed by it (plus host, full path and the
-长者版/字号 cookies that change the markup) and is never stale. Clients get the key as ETag
+Every state change in Gongkai writes an audit entry; the hash of the newest entry that may have
+changed a public page (`AuditHead.public_hash`; which actions do not is the one rule in
+audit/publicity.py) is a version of everything public: a cached response is keyed by it (plus
+host, full path and the 长者版/字号 cookies that change the markup) and is never stale. A
+sign-in, a letter or an application arriving leaves every cached page valid; a publication,
+withdrawal or edit replaces them all at once. Clients get the key as ETag
 and a 304 when they already have it. Requests with a session or an Authorization header, and
 every non-GET, pass straight through; so does a response that sets a cookie (a form's CSRF
 token) or is marked private.
@@ -21,7 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django_http_compression.middleware import HttpCompressionMiddleware
 
-from gongkai.audit.selectors import head_hash
+from gongkai.audit.selectors import public_head_hash
 
 PREFIXES = (
     "/gk/",
@@ -41,9 +44,11 @@ PREFIXES = (
     "/api/3/action/",
 )
 # Rendered on every request, tagged by their own content so that a client still gets a 304:
-# search results change with the index (no audit entry), and every call of the data APIs goes
-# to their request log (接口可用率, uses of keys), which a stored answer would skip.
-CONTENT_TAGGED = ("/search/", "/api/v1/search", "/api/v1/data/", "/api/3/action/")
+# search results change with the index (no audit entry), every call of the data APIs goes
+# to their request log (接口可用率, uses of keys), which a stored answer would skip, and the
+# letter statistics and annual reports count letters and applications, whose arrival is quiet.
+CONTENT_TAGGED = ("/search/", "/api/v1/search", "/api/v1/data/", "/api/3/action/",
+                  "/mailbox/statistics/", "/annual-report/", "/api/v1/annual-reports/")  # fmt: skip
 # personal lookups and staff pages under the public prefixes
 EXCLUDED = ("/data/staff/", "/data/access/", "/mailbox/query/", "/participation/staff/",
             "/api/v1/staff/")  # fmt: skip
@@ -71,19 +76,22 @@ class PublicCacheMiddleware:
         if request.path.startswith(CONTENT_TAGGED):
             return self._content_tagged(request)
         variant = "|".join(request.COOKIES.get(c, "") for c in VARY_COOKIES)
-        raw = f"{head_hash()}|{request.get_host()}|{request.get_full_path()}|{variant}"
+        raw = f"{public_head_hash()}|{request.get_host()}|{request.get_full_path()}|{variant}"
         key = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
         etag = f'"{key}"'
         if etag in request.headers.get("If-None-Match", ""):
             response: HttpResponse = HttpResponseNotModified()
+            response["X-Cache"] = "hit"
         elif (hit := cache.get(f"page:{key}")) is not None:
             content, content_type = hit
             response = HttpResponse(content, content_type=content_type)
+            response["X-Cache"] = "hit"
         else:
             response = self.get_response(request)
             if response.status_code != 200 or response.streaming or not shareable(response):
                 return response
             cache.set(f"page:{key}", (response.content, response["Content-Type"]), TTL)
+            response["X-Cache"] = "miss"  # rendered now; the hit rate is read from this header
         response["ETag"] = etag
         response["Cache-Control"] = "public, max-age=60"
         patch_vary_headers(response, ["Cookie", "Authorization"])

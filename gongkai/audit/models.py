@@ -54,6 +54,8 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    # the newest entry that may have changed a public page (audit/publicity.py)
+    public_hash = models.CharField(max_length=64, default="")
 
     class Meta:
         verbose_name = "审计链头"

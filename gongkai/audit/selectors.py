@@ -86,3 +86,13 @@ def head_hash() -> str:
         cursor.execute(f"SELECT hash FROM {AuditHead._meta.db_table} WHERE id = 1")  # noqa: S608 — a constant table name
         row = cursor.fetchone()
     return row[0] if row else ""
+
+
+def public_head_hash() -> str:
+    """The hash of the newest audit entry that may have changed a public page
+    (audit/publicity.py): a sign-in or a citizen's letter leaves it, and so every cached
+    public page, as it was. The public page cache keys on it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT public_hash FROM {AuditHead._meta.db_table} WHERE id = 1")  # noqa: S608 — a constant table name
+        row = cursor.fetchone()
+    return row[0] if row else ""

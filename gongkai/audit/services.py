@@ -19,6 +19,7 @@ from gongkai.lib import hashchain
 
 from . import conf
 from .models import AuditEntry, AuditHead
+from .publicity import changes_public_pages
 
 SYSTEM = "系统"
 logger = logging.getLogger(__name__)
@@ -67,7 +68,9 @@ def record(
         entry.hash = hashchain.entry_hash(entry.prev_hash, entry.payload())
         entry.save(force_insert=True)
         head.seq, head.hash = entry.seq, entry.hash
-        head.save(update_fields=["seq", "hash"])
+        if changes_public_pages(action) or not head.public_hash:
+            head.public_hash = entry.hash
+        head.save(update_fields=["seq", "hash", "public_hash"])
     return entry
 
 

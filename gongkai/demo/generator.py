@@ -414,8 +414,15 @@ def build(out: Any = print) -> bool:
     from gongkai.demo import monitoring_demo
 
     monitoring_demo.build(orgs, out=out, today=today)
+    # what a visitor will see first, then how the rest of the rows stand
+    from gongkai.documents.selectors import public_documents
+
+    n_all = Document.objects.count()
     n_published = Document.objects.filter(status=Document.Status.PUBLISHED).count()
+    n_public = public_documents().count()
     out(
-        f"演示数据：{len(orgs)} 个机构，{len(plan)} 条政府信息（已发布 {n_published}，到期失效 {lapsed}）"
+        f"演示数据：{len(orgs)} 个机构，政府信息 {n_all} 条，公众可见 {n_public} 条"
+        f"（已发布 {n_published} 条，其中依申请公开或不予公开 {n_published - n_public} 条不在网站显示；"
+        f"未发布 {n_all - n_published} 条；已到期失效 {lapsed} 条）"
     )
     return True

@@ -103,8 +103,21 @@ for _alias in layout.IGNORED_LABELS:
     _LABELS.setdefault(_alias, (None, 0))
 _LABEL_ALT = "|".join(_label_regex(x) for x in sorted(_LABELS, key=len, reverse=True))
 # A label starts the line or follows a separator (so 项目名称 is not 名称) and ends in a colon.
-_LABEL = re.compile(rf"(?<![^\s|｜;；,，])(?P<label>{_LABEL_ALT})\s*[:：]")
+_LONG_ALT = "|".join(_label_regex(x) for x in sorted(_LABELS, key=len, reverse=True) if len(x) >= 3)
+# A label starts the line or follows a separator (so 项目名称 is not 名称) and ends in a colon;
+# a label of three or more characters may also follow a value directly (`…管理局浏览量：`).
+_LABEL = re.compile(
+    rf"(?:(?<![^\s|｜;；,，])(?P<label>{_LABEL_ALT})|(?P<long>{_LONG_ALT}))\s*[:：]"
+)
 _BARE_LABEL = re.compile(rf"^(?:{_LABEL_ALT})\s*[:：]?$")
+# `[ 索引号 ] 1150…` and `【发布机构】…`: a label in brackets instead of before a colon.
+_BRACKET_LABEL = re.compile(rf"[\[【［]\s*(?P<label>{_LABEL_ALT})\s*[\]】］]\s*")
+# A table saved as text without colons: `索 引 号 0031…/2015-00216 信息分类 信息公开制度`.
+_SPACED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\s|$)")
+_LEAD_LABEL = re.compile(rf"^(?P<label>{_LABEL_ALT})")
+_GLUED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\S)")
+# Labels too common as words to be trusted without a colon.
+_LOOSE = frozenset({"时间", "日期", "名称", "栏目", "分类", "类别", "索引", "来源", "编辑", "作者"})
 _BULLET = re.compile(r"^[\s•·●■◆▪◇○*]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[，。；,;！？!?]")
@@ -112,8 +125,14 @@ _DOCNO = (
     r"[\u4e00-\u9fffA-Za-z0-9]{1,20}\s*[〔\[【(（［{]\s*\d{4}\s*[〕\]】)）］}]\s*第?\s*\d{1,5}\s*号"
 )
 _DOCNO_LINE = re.compile(rf"^{_DOCNO}$")
+_DOCNO_START = re.compile(rf"^{_DOCNO}")
+_INDEX_TOKEN = re.compile(r"[^\s\u4e00-\u9fff，,；;|｜]*")
 _DOCNO_QUOTED = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]")
 _DOCNO_IN_TITLE = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]\s*$")
+# `凌政办发[2020]35号凌海市推进…的通知`, `(已废止)微政办字[2019]24号关于印发…`: a 文号 leading the title.
+_DOCNO_LEADS_TITLE = re.compile(
+    rf"^(?:[(（【\[]已?(?:废止|失效)[)）】\]])?\s*(?P<no>{_DOCNO})(?=\s*[\u4e00-\u9fff])"
+)
 _ATTACHMENT_HEAD = re.compile(r"^(?:相关)?附\s*件(?:下载)?\s*[:：]?\s*(?P<rest>.*)$")
 _FILE_NAME = re.compile(
     r"(?P<name>[^\s:：,，;；]+?(?:"
@@ -126,6 +145,11 @@ _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|tabl
 _LEAD_DATE = re.compile(
     r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日|\d{6,8}|\d{4}-\d{1,2}-\d{1,2})(?=[,，\s])"
 )
+# `深圳市应急管理局信息提供日期:2019-05-05`: an unknown date label run into the value
+_GLUED_DATE_LABEL = re.compile(
+    r"[\u4e00-\u9fff]{0,6}(?:日期|时间)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+)
+_TRAILING_DATE = re.compile(r"\s(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s|$)")
 _LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
 
 
@@ -134,6 +158,7 @@ class _Line:
     text: str
     kind: str = "text"
     cell: bool = False  # came from an HTML table cell
+    bulleted: bool = False  # saved from a list item (`• 发布机构：`)
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
     lead: str = ""  # a date before the first label: `2016-09-27 13:15 来源：…`
 
@@ -142,13 +167,69 @@ def _canonical(label_text: str) -> str:
     return re.sub(r"\s+", "", label_text)
 
 
-def _parse_meta(line: str) -> tuple[str, list[tuple[str, str]]] | None:
+def _spaced_pairs(text: str, bulleted: bool) -> str | None:
+    """The line with colons put after its labels, if it is a colon-less table row."""
+    if len(text) > 160 or re.search(r"[。！？]", text):
+        return None
+    # A loose label counts when padded like a table cell (`名        称`).
+    hits = [
+        m
+        for m in _SPACED_LABEL.finditer(text)
+        if _canonical(m["label"]) not in _LOOSE or re.search(r"\s", m["label"])
+    ]
+    # `索 引 号000014349/2025-13087`, `主题分类公安 发布日期2025-05-25`: a label glued to its
+    # value counts when it is long or spaced out like a table cell, and where both readings
+    # start at the same place the longer label wins (索 引 号 over 索 引).
+    glued = [
+        m
+        for m in _GLUED_LABEL.finditer(text)
+        if len(_canonical(m["label"])) >= 3 or re.search(r"\s", m["label"])
+    ]
+    if glued and glued[0].start() == 0:
+        # one reading per position, the longest label; glued hits need company or spacing
+        merged: dict[int, re.Match[str]] = {}
+        for m in [*hits, *glued]:
+            best = merged.get(m.start())
+            if best is None or len(_canonical(m["label"])) > len(_canonical(best["label"])):
+                merged[m.start()] = m
+        both = [merged[k] for k in sorted(merged)]
+        if both[0] in glued and (len(both) >= 2 or re.search(r"\s", both[0]["label"])):
+            hits = both
+    if hits and hits[0].start() == 0 and (len(hits) >= 2 or len(text) <= 80):
+        out, last = [], 0
+        for m in hits:
+            out += [text[last : m.end()], "："]
+            last = m.end()
+        return "".join(out) + text[last:]
+    # `• 发文机关示范区管委会`: a bulleted list of label+value with nothing between them.
+    if bulleted and (lead := _LEAD_LABEL.match(text)) and len(text) > lead.end():
+        return text[: lead.end()] + "：" + text[lead.end() :]
+    return None
+
+
+def _bare_label_line(line: _Line) -> bool:
+    """A line that is one label and nothing else, written as a label: `索 引 号：`, `[ 索引号 ]`."""
+    return (
+        len(line.pairs) == 1
+        and not line.pairs[0][1]
+        and len(line.text) <= 16
+        and (line.text.rstrip().endswith((":", "：", "]", "】", "］")) or line.bulleted)
+    )
+
+
+def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str, str]]] | None:
     """`(leading date, [(label, value), …])` if the line is made of labelled values."""
-    segments = [s.strip() for s in line.split("\t")]
+    # cells: tab-separated (HTML tables), or `索引号 | /2025-0000 | 公开目录: |` saved as text
+    cells = line.split("\t") if "\t" in line or line.count("|") < 2 else line.split("|")
+    segments = [s.strip() for s in cells]
     text = " ".join(
         s + "：" if _BARE_LABEL.match(s) and s[-1] not in ":：" else s for s in segments
     )
+    text = _BRACKET_LABEL.sub(lambda m: f" {m['label']}：", text).strip()
     matches = list(_LABEL.finditer(text))
+    if not matches and (spaced := _spaced_pairs(text, bulleted)) is not None:
+        text = spaced
+        matches = list(_LABEL.finditer(text))
     if not matches:
         return None
     lead = text[: matches[0].start()].strip()
@@ -157,17 +238,30 @@ def _parse_meta(line: str) -> tuple[str, list[tuple[str, str]]] | None:
     pairs = []
     for m, nxt in zip(matches, [*matches[1:], None], strict=True):
         value = text[m.end() : nxt.start() if nxt else len(text)].strip()
-        pairs.append((_canonical(m["label"]), value))
+        pairs.append((_canonical(m["label"] or m["long"]), value))
     return lead, pairs
 
 
 def _is_chrome(text: str) -> bool:
-    if len(text) > 60:
+    if len(text) > 200:
         return False
     if any(p.search(text) for p in layout.CHROME_LINES):
-        return True
+        return True  # copyright, ICP and 主办 lines can be long
+    if len(text) > 60:
+        return False
+    if _chrome_run(re.sub(r"\s+", "", text)):
+        return True  # `下 载`, `加大字体缩小字体收藏打印`: buttons saved without separators
     tokens = [t for t in layout.CHROME_SPLIT.split(text) if t]
     return bool(tokens) and all(t in layout.CHROME_WORDS for t in tokens)
+
+
+def _chrome_run(text: str) -> bool:
+    """Is the text nothing but chrome words run together?"""
+    ends = {0}
+    for i in range(1, len(text) + 1):
+        if any(j in ends and text[j:i] in layout.CHROME_WORDS for j in range(max(0, i - 8), i)):
+            ends.add(i)
+    return bool(text) and len(text) in ends
 
 
 def _crumbs(text: str) -> list[str] | None:
@@ -184,22 +278,29 @@ def _classify(raw_lines: list[str]) -> list[_Line]:
     lines: list[_Line] = []
     for raw in raw_lines:
         cell = raw.startswith("\t")
+        bulleted = bool(_BULLET.match(raw.strip("\t ")))
         text = _BULLET.sub("", raw.strip("\t ")).strip()
         if not text:
             continue
-        line = _Line(text, cell=cell)
+        line = _Line(text, cell=cell, bulleted=bulleted)
         if _crumbs(text) is not None and len(text) <= 120:
             line.kind = "crumb"
         elif len(text) <= 40 and layout.FOOTER_MARKERS.match(text):
             line.kind = "footer"
         elif _is_chrome(text):
             line.kind = "chrome"
-        elif (meta := _parse_meta(text)) is not None:
+        elif (meta := _parse_meta(text, bulleted)) is not None:
             line.kind, (line.lead, line.pairs) = "meta", meta
         elif _DOCNO_LINE.match(text):
             line.kind = "docno"
-        elif cell and lines and lines[-1].kind == "meta" and lines[-1].cell and len(text) <= 80:
-            # <td><p>索引号：</p></td><td><p>…</p></td>: the value is the next cell's line.
+        elif (
+            lines
+            and lines[-1].kind == "meta"
+            and len(text) <= 80
+            and not text.endswith((":", "："))
+            and ((lines[-1].cell and cell) or _bare_label_line(lines[-1]))
+        ):
+            # <td>索引号：</td><td>…</td>, `索 引 号：` or `• [ 发布机构 ]` with the value below.
             label, value = lines[-1].pairs[-1]
             if not value:
                 lines[-1].pairs[-1] = (label, text)
@@ -234,6 +335,10 @@ def _title_block(
     """First run of lines in [start, stop) that together spell the title: (first, last)."""
     key = match_key(title)
     for i in range(start, start + 1 if anchored else stop):
+        if i >= len(lines):
+            break
+        if match_key(_TITLE_TAIL.sub("", lines[i].text)) == key and lines[i].kind == "text":
+            return i, i  # the title line with the site's `|` or `-站名` still on it
         joined = ""
         for j in range(i, min(i + 5, len(lines))):
             if lines[j].kind not in ("text", "docno"):
@@ -244,6 +349,57 @@ def _title_block(
             if not key.startswith(joined):
                 break
     return None
+
+
+# What a document or news title is made of, and what only looks like a heading.
+_TITLE_WORDS = re.compile(
+    r"关于|通知|意见|办法|规定|规则|方案|预案|决定|公告|通告|公示|报告|规划|细则|批复|复函|条例"
+    r"|纲要|要点|计划|总结|会议|召开|举行|开展|启动|推进|部署|调研|检查|视察|座谈|活动|印发|工作"
+)
+_TITLE_END = re.compile(r"(?:通知|意见|办法|规定|规则|方案|预案|决定|公告|通告|报告|细则|批复|函)$")
+_ORG_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,24}"
+    r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协|中心|机关)$"
+)
+_SITE_NAME = re.compile(r"(?:网|网站|门户|门户网|平台|之窗)$|^(?:中国政府网|首页)")
+# (a colon is fine in a news title, 长安街道：三月春“锋”暖…, but not before a number or at the end)
+_NOT_TITLE = re.compile(
+    r"今天是|星期[一二三四五六日天]|欢迎|\d{1,2}:\d{2}|[:：]\s*(?:\d|$)|^\d{4}[-/.年]\d{1,2}|^[>»›]|>.*>"
+)
+# A navigation bar saved with its items spaced out: `首     页 政 务 公 开 网 上 办 事`.
+_SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}")
+# What a site appends to a title: `…应急预案-湘西高新技术产业开发区`, `…的通知|`.
+_TITLE_TAIL = re.compile(
+    r"\s*(?:[|｜]\s*|[-_—|｜]\s*[\u4e00-\u9fff]{2,30}(?:网|网站|政府|开发区|门户))$"
+)
+
+
+def _title_score(text: str, keys: dict[str, int], columns: set[str]) -> int:
+    """How much a heading line looks like the page's own title (higher is better).
+
+    The page title names a document or an event (关于…的通知, …召开); it is often repeated
+    above the text; a column name repeats the breadcrumb, and a site or organisation name
+    stands alone. The scores are coarse on purpose: they order candidates, nothing more.
+    """
+    key = match_key(text)
+    score = 0
+    if _SPACED_OUT.search(text):
+        return -10
+    if _TITLE_WORDS.search(text):
+        score += 3
+    if keys.get(key, 0) >= 2:
+        score += 2
+    if len(text) >= 10:
+        score += 1
+    elif len(text) < 6:
+        score -= 2
+    if key in columns:
+        score -= 6
+    if _SITE_NAME.search(text):
+        score -= 4
+    elif _ORG_LINE.match(text):
+        score -= 3
+    return score
 
 
 # -- the extractor ---------------------------------------------------------------------------
@@ -258,6 +414,10 @@ class _Builder:
         self.empty_labels: dict[str, str] = {}
         self.lead_dates: list[str] = []
         self.own_docno_lines: list[str] = []
+        self.crumbs: list[str] = []
+        self.keys: dict[str, int] = {}  # how often each line occurs (a title is repeated)
+        for ln in lines:
+            self.keys[match_key(ln.text)] = self.keys.get(match_key(ln.text), 0) + 1
 
     def take_meta(self, line: _Line, labels: frozenset[str] | None = None) -> None:
         if line.lead:
@@ -266,6 +426,13 @@ class _Builder:
             field_name, rank = _LABELS.get(label, (None, 0))
             if field_name is None or (labels is not None and label not in labels):
                 continue
+            if field_name not in ("written_on", "published_on") and (
+                m := _TRAILING_DATE.search(value) or _GLUED_DATE_LABEL.search(value)
+            ):
+                # `来源:某市人民政府  2017-09-06 00:00:00 【字体:`: the date is the page's own.
+                self.lead_dates.append(m["date"])
+                value = value[: m.start()].strip()
+            value = re.sub(r"\s*[【\[].*$", "", value) if field_name == "org_name" else value
             if value.strip() in layout.EMPTY_VALUES:
                 self.empty_labels.setdefault(field_name, label)
                 continue
@@ -284,7 +451,10 @@ class _Builder:
 
     def build(self) -> PageRecord:
         lines, rec = self.lines, self.record
-        first_paragraph = next((i for i, ln in enumerate(lines) if _paragraph_like(ln)), len(lines))
+        first_paragraph = next(
+            (i for i, ln in enumerate(lines) if _paragraph_like(ln) and not self.slogan(i)),
+            len(lines),
+        )
         header_end = max(
             (i for i in range(first_paragraph) if lines[i].kind in ("meta", "crumb", "docno")),
             default=-1,
@@ -298,6 +468,7 @@ class _Builder:
             elif ln.kind == "docno":
                 self.own_docno_lines.append(ln.text)
 
+        self.crumbs = [c for ln in lines if ln.kind == "crumb" for c in _crumbs(ln.text) or []]
         title, title_line = self.find_title(header_end, first_paragraph)
         rec.title = title
         body_start = header_end + 1
@@ -348,15 +519,24 @@ class _Builder:
         for key in ("articletitle", "og:title"):
             if meta.get(key):
                 return normalize_value(meta[key]), None
-        if self.html and self.html.h1:
+        columns = {match_key(c) for c in self.crumbs}
+        if self.html and self.html.h1 and match_key(normalize_value(self.html.h1)) not in columns:
             return normalize_value(self.html.h1), None
-        # Text pages: the first heading line above the metadata, or above the first paragraph.
-        stop = header_end if header_end >= 0 else first_paragraph
-        for i in range(stop):
-            ln = self.lines[i]
-            if ln.kind == "text" and _heading_like(ln.text):
-                self.warnings.append("页面没有“名称/标题”栏，标题取自页首的标题行")
-                return ln.text, (i if header_end < 0 else None)
+        # Otherwise the best-scored heading line above the first paragraph (title_score).
+        scored = [
+            (score, -i, last, text)
+            for i in range(min(first_paragraph, len(self.lines)))
+            for text, score, last in self.title_candidates(i, columns)
+        ]
+        if scored and max(scored)[0] > 0:
+            _, _, i, text = max(scored)
+            self.warnings.append("页面没有“名称/标题”栏，标题取自页首的标题行")
+            return _TITLE_TAIL.sub("", text), (i if header_end < 0 else None)
+        tail = [c for c in self.crumbs if c not in layout.CRUMB_NOISE][-1:]
+        if tail and len(tail[0]) >= 10 and _heading_like(tail[0]):
+            # a location line that ends in the article itself, not in a column name
+            self.warnings.append("标题取自导航路径的最后一级，请核对")
+            return tail[0], None
         if self.html and self.html.title_tag:
             title = normalize_value(
                 re.split(r"\s*(?:_|\||｜| - | — |--)\s*", self.html.title_tag)[0]
@@ -367,10 +547,43 @@ class _Builder:
         self.missing("title")
         return "", None
 
+    def slogan(self, i: int) -> bool:
+        """A sentence in the first lines of the page with the location or metadata below it:
+        the site's motto, not the first paragraph of the text."""
+        above = self.lines[:i]
+        return (
+            i < 3
+            and not any(_title_score(ln.text, self.keys, set()) > 0 for ln in above)
+            and any(ln.kind in ("crumb", "meta") for ln in self.lines[i + 1 : i + 13])
+        )
+
+    def title_candidates(self, i: int, columns: set[str]) -> list[tuple[str, int, int]]:
+        """The heading that line i starts (alone, or with the next line) and its score."""
+        ln = self.lines[i]
+        if ln.kind != "text" or not _heading_like(ln.text) or _NOT_TITLE.search(ln.text):
+            return []
+        text = ln.text.strip("|｜ ")
+        found = [(text, _title_score(text, self.keys, columns), i)]
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        # 镇赉县人民政府办公室 / 关于印发…的通知, or …应急预案的 / 通知: one title on two lines.
+        if (
+            nxt is not None
+            and nxt.kind == "text"
+            and _heading_like(ln.text + nxt.text)
+            and (
+                (_ORG_LINE.match(ln.text) and _TITLE_WORDS.search(nxt.text))
+                or (len(nxt.text) <= 6 and _TITLE_END.search(nxt.text))
+            )
+        ):
+            joined = ln.text + nxt.text
+            found.append((joined, _title_score(joined, self.keys, columns), i + 1))
+        return found
+
     def fill_simple_fields(self) -> None:
         rec, meta = self.record, (self.html.meta if self.html else {})
         if value := self.value("index_no"):
-            rec.index_no = re.sub(r"\s+", "", fold_ascii(value))
+            # The number is one token; what follows it is an unknown label run into it.
+            rec.index_no = _INDEX_TOKEN.match(fold_ascii(value).strip())[0]  # type: ignore[index]
             try:
                 validate_index_no(rec.index_no)
             except IndexFormatError as e:
@@ -398,6 +611,11 @@ class _Builder:
     def fill_doc_number(self, paragraphs: list[str], title: str) -> None:
         rec = self.record
         raw, note = self.value("doc_number"), ""
+        if raw and (m := _DOCNO_START.match(raw.strip())):
+            raw = m[0]  # `怀政办〔2022〕15号 性: 有效`: a cut label after the number
+        elif raw and not re.search(r"[\d〇一二三四五六七八九十]|号", raw):
+            self.warnings.append(f"文号一栏的“{raw}”不是文号，未采用")
+            raw = ""
         if not raw and self.own_docno_lines:
             raw = self.own_docno_lines[0]
         if not raw:
@@ -410,6 +628,8 @@ class _Builder:
                     break
         if not raw and (m := _DOCNO_IN_TITLE.search(title)):
             raw, note = m["no"], "文号取自标题末尾的括号"
+        if not raw and (m := _DOCNO_LEADS_TITLE.match(title)):
+            raw, note = m["no"], "文号取自标题开头"
         if raw:
             try:
                 rec.doc_number = normalize_doc_number(raw)

@@ -453,3 +453,126 @@ def test_full_width_labels_and_values_match() -> None:
     )
     assert record.index_no == "640100-141/2019-00064"
     assert record.published_on == date(2019, 7, 19)
+
+
+# -- issue 17 §2: shapes of unseen templates, each checked against the labelled set ---------------
+def test_column_name_repeated_as_a_heading_is_not_the_title() -> None:
+    # The breadcrumb's last column (试点信息) stands as a heading above the real title.
+    text = (
+        "某市人民政府\n当前位置：首页 > 政务公开 > 试点信息\n试点信息\n"
+        "关于开展基层政务公开标准化规范化试点工作的通知\n"
+        "来源:某市人民政府  2017-09-06 00:00:00 【字体:大 中 小】\n"
+        "各县（市、区）人民政府，市政府各部门：\n"
+        "为贯彻落实国务院办公厅有关要求，现就开展试点工作通知如下，请认真组织实施。\n"
+        "主办单位：某市人民政府办公室 网站标识码：1234000001 京ICP备12345678号\n"
+        "网站地图 | 联系我们\n"
+    )
+    record = extract(text)
+    assert record.title == "关于开展基层政务公开标准化规范化试点工作的通知"
+    assert record.published_on == date(2017, 9, 6)
+    assert record.body_text.startswith("各县（市、区）人民政府")
+    assert "主办单位" not in record.body_text and "网站地图" not in record.body_text
+    assert "ICP" not in record.body_text
+
+
+def test_metadata_table_saved_without_colons() -> None:
+    text = (
+        "索 引 号 003110926/201510-00216 信息分类 信息公开制度\n"
+        "发布机构 市交通运输局 发布日期 2015-10-15 10:06:36\n"
+        "文 号 信息格式/语种\n"
+        "信息名称 关于印发某市政务公开工作规则的通知\n"
+        "关于印发某市政务公开工作规则的通知\n"
+        "各县（市）、区人民政府，市政府各部门：\n"
+        "现将《某市政务公开工作规则》印发给你们，请认真贯彻执行。\n"
+    )
+    record = extract(text)
+    assert record.index_no == "003110926/201510-00216"
+    assert record.org_name == "市交通运输局"
+    assert record.published_on == date(2015, 10, 15)
+    assert record.title == "关于印发某市政务公开工作规则的通知"
+    assert record.doc_number == ""  # 信息格式/语种 is the next label, not a 文号
+    assert any("不是文号" in w for w in record.warnings)
+    assert record.body_text.startswith("各县（市）、区人民政府")
+
+
+def test_bracketed_and_bulleted_labels() -> None:
+    text = (
+        "[ 索引号 ] 1150022873659872X5/2023-00005 [ 发文字号 ] 曲水府发〔2023〕21号\n"
+        "[ 发布机构 ] 某镇政府\n"
+        "  • 成文日期:\n\n    2023-06-03\n"
+        "关于印发某镇自然灾害救助应急预案的通知\n"
+        "各村（社区），镇属单位：\n"
+        "为进一步建立健全应对突发自然灾害紧急救助体系，现印发给你们，请认真执行。\n"
+    )
+    record = extract(text)
+    assert record.index_no == "1150022873659872X5/2023-00005"
+    assert record.doc_number == "曲水府发〔2023〕21号"
+    assert record.org_name == "某镇政府"
+    assert record.written_on == date(2023, 6, 3)
+    assert record.title == "关于印发某镇自然灾害救助应急预案的通知"
+
+
+def test_title_on_two_lines_and_site_slogan_above_it() -> None:
+    text = (
+        "宣传人大制度 交流人大经验；推进民主法制建设，构建和谐文明。\n"
+        "首     页 政 务 公 开 网 上 办 事\n"
+        "某县人民政府机关\n2020年政府信息公开工作年度报告\n"
+        "来源:某县政府办\n"
+        "本报告根据《中华人民共和国政府信息公开条例》要求编制，全文包括总体情况等部分。\n"
+    )
+    record = extract(text)
+    assert record.title == "某县人民政府机关2020年政府信息公开工作年度报告"
+    assert record.body_text.startswith("本报告根据")
+    assert "宣传人大制度" not in record.body_text
+
+
+def test_doc_number_leading_the_title_and_site_suffix() -> None:
+    record = extract(
+        "(已废止)微政办字[2019]24号关于印发某县重污染天气应急预案的通知|\n"
+        "各乡镇人民政府，县政府各部门：\n现将预案印发给你们，请认真贯彻执行。\n"
+    )
+    assert record.title == "(已废止)微政办字[2019]24号关于印发某县重污染天气应急预案的通知"
+    assert record.doc_number == "微政办字〔2019〕24号"
+    assert not record.body_text.startswith("(已废止)")
+
+
+def test_label_above_its_value_pipe_tables_and_glued_labels() -> None:
+    record = extract(
+        "索 引 号：\n014742224A/2023-0043406\n生成日期：\n2023-05-11\n责任部门：\n某县统计局\n"
+        "某县2022年国民经济和社会发展统计公报\n访问量：1632\n"
+        "2022年，全县上下坚持稳中求进工作总基调，经济运行总体平稳，发展质量稳步提升。\n"
+    )
+    assert record.index_no == "014742224A/2023-0043406"
+    assert record.written_on == date(2023, 5, 11)
+    assert record.department == "某县统计局"
+    assert record.title == "某县2022年国民经济和社会发展统计公报"
+    piped = extract(
+        "索引号 | /2025-0000 | 公开目录: | 工作报告 |\n有效性 | 有效 | 公开日期: | 2025-04-15 14:43 |\n"
+        "|某区2025年政府工作报告|||\n各位代表：现在，我代表区人民政府，向大会报告工作，请予审议。\n"
+    )
+    assert piped.index_no == "/2025-0000" and piped.published_on == date(2025, 4, 15)
+    assert piped.title == "某区2025年政府工作报告"
+    glued = extract(
+        "索 引 号000014349/2025-13087\n发文机关某县公安局 主 题 词\n"
+        "标 题某县公安局禁毒大队开展禁毒宣传活动\n主题分类公安 发布日期2025-05-25\n"
+        "某县公安局禁毒大队开展禁毒宣传活动\n"
+        "为进一步提升广大群众的禁毒意识，加大禁毒宣传力度，民警走进社区开展宣传活动。\n"
+    )
+    assert glued.index_no == "000014349/2025-13087" and glued.org_name == "某县公安局"
+    assert glued.title == "某县公安局禁毒大队开展禁毒宣传活动"
+    assert glued.published_on == date(2025, 5, 25)
+
+
+def test_news_title_with_a_colon_and_toolbar_runs() -> None:
+    record = extract(
+        "加大字体缩小字体收藏取消收藏打印\n现在的位置:首页 > 新闻中心 > 乡镇动态\n"
+        "长安街道:三月春“锋”暖共谱文明曲\n发布时间:2025-03-06\n"
+        "3月5日，长安街道组织志愿者走进社区，开展学雷锋志愿服务活动，为群众办实事。\n"
+        "微信图片_20250305.jpg\n"
+        "Copyright 2010 www.example.gov.cn, All Rights Reserved 某市农业农村局版权所有 主办：某市农业农村局"
+        " 地址：某市龙城大道1280号 联系电话：(0519)85682220\n"
+    )
+    assert record.title == "长安街道:三月春“锋”暖共谱文明曲"
+    assert record.body_text == (
+        "3月5日，长安街道组织志愿者走进社区，开展学雷锋志愿服务活动，为群众办实事。"
+    )

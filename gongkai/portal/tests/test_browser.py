@@ -160,3 +160,39 @@ def test_no_serious_accessibility_violations(
                 (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found
             ]
     assert problems == {}
+
+
+PHONE_PAGES = ["/", "/list/", "/gk/", "/sitemap/", "/search/?q=数据开放", "/participation/",
+               "/consultations/", "/mailbox/", "/mailbox/statistics/", "/decisions/", "/apply/",
+               "/data/"]  # fmt: skip
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_no_horizontal_scroll_on_a_phone(
+    browser: Any, live_server: Any, content: dict[str, Any], elder: bool
+) -> None:
+    """At 360 px, in both modes, no page type is wider than the screen and the search button is
+    wholly on it (issue 19 §1: 长者版 was 7 px too wide and clipped the button)."""
+    from gongkai.participation import services as participation
+
+    decision = participation.save_decision(by=SYSTEM, org=content["org"], data={
+        "year": 2024, "title": "测试市城市停车设施专项规划", "sponsor": "测试市发展和改革委员会",
+        "listed": True})  # fmt: skip
+    participation.record_step(decision, by=SYSTEM, kind="risk_assessment", on=dt.date(2024, 4, 3),
+                              performed_by="测试市发展和改革委员会",
+                              document="社会稳定风险评估报告（含交通影响、环境影响和公众意见的专项分析）",
+                              today=dt.date(2024, 5, 1))  # fmt: skip
+    page = _page(browser, width=360)
+    if elder:
+        page.context.add_cookies([{"name": "mode", "value": "elder", "url": live_server.url}])
+    paths = [*PHONE_PAGES, f"/documents/{content['policy'].pk}/", f"/gk/{content['org'].code}/",
+             f"/decisions/{decision.pk}/"]  # fmt: skip
+    too_wide = {}
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        button = page.locator(".search button").bounding_box()
+        if width > 360 or button is None or button["x"] + button["width"] > 360:
+            too_wide[path] = (width, button)
+    assert too_wide == {}

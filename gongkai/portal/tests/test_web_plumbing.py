@@ -11,6 +11,7 @@ import brotli
 import pytest
 from django.test import Client
 
+from gongkai.accounts.permissions import SYSTEM
 from gongkai.conftest import make_document
 from gongkai.opendata.tests.conftest import make_dataset
 from gongkai.participation.tests.conftest import consultation
@@ -176,3 +177,78 @@ def test_data_api_calls_are_logged_even_when_the_client_has_the_answer(db: Any) 
         == 304
     )
     assert ApiRequest.objects.filter(endpoint="ckan:package_list").count() == 3
+
+
+# -- issue 19 §2: the page cache is invalidated by what changed, not by every audited action -----
+def test_a_letter_or_a_sign_in_leaves_cached_pages_valid(org: Any, db: Any) -> None:
+    from gongkai.audit.services import record
+    from gongkai.participation import services as participation
+    from gongkai.participation.tests.conftest import letter
+
+    make_document(org, title="已发布的通知")
+    box = participation.save_mailbox(by=SYSTEM, org=org, data={"code": "mayor", "name": "市长信箱"})
+    client = Client()
+    home, listing = client.get("/")["ETag"], client.get("/list/")["ETag"]
+    letter(box, dt.date(2024, 3, 4))  # a citizen's letter: private until answered and published
+    record("login.success", org_id=org.pk)
+    record("application.submit", org_id=org.pk)
+    assert client.get("/", HTTP_IF_NONE_MATCH=home).status_code == 304
+    assert client.get("/list/")["ETag"] == listing
+
+
+def test_a_publication_or_withdrawal_invalidates_the_pages_once(org: Any, db: Any) -> None:
+    from gongkai.documents import services as documents
+
+    client = Client()
+    home, listing = client.get("/")["ETag"], client.get("/list/")["ETag"]
+    doc = make_document(org, title="新发布的通知")
+    after_home, after_list = client.get("/"), client.get("/list/")
+    assert after_home["ETag"] != home and after_list["ETag"] != listing
+    assert "新发布的通知" in after_list.content.decode()
+    # the next reader gets the stored page again (one miss per change)
+    assert client.get("/list/", HTTP_IF_NONE_MATCH=after_list["ETag"]).status_code == 304
+    documents.withdraw(doc, by=SYSTEM, reason="测试撤回")
+    assert "新发布的通知" not in client.get("/list/").content.decode()  # never stale
+
+
+def test_an_action_nobody_listed_counts_as_public(org: Any, db: Any) -> None:
+    from gongkai.audit.publicity import changes_public_pages
+    from gongkai.audit.services import record
+
+    client = Client()
+    home = client.get("/")["ETag"]
+    record("something.new", org_id=org.pk)
+    assert client.get("/")["ETag"] != home
+    assert changes_public_pages("letter.publish") and changes_public_pages("comment.submit")
+    assert not changes_public_pages("letter.submit")
+
+
+def test_live_counts_of_quiet_records_are_rendered_every_time(org: Any, db: Any) -> None:
+    from gongkai.participation import services as participation
+    from gongkai.participation.tests.conftest import letter
+
+    box = participation.save_mailbox(by=SYSTEM, org=org, data={"code": "mayor", "name": "市长信箱"})
+    client = Client()
+    before = client.get("/mailbox/statistics/?year=2024")
+    letter(box, dt.date(2024, 3, 4))
+    after = client.get("/mailbox/statistics/?year=2024")
+    assert before.status_code == after.status_code == 200
+    assert before["ETag"] != after["ETag"]  # the count moved though no public action ran
+
+
+# Queries per uncached page: a fixed bound that does not grow with the number of documents.
+PAGE_QUERY_BOUNDS = {"/": 8, "/list/": 9, "/list/?category=notice": 11, "/gk/": 4,
+                     "/feeds/latest/": 5, "/sitemap.xml": 14, "/participation/": 7,
+                     "/mailbox/": 5, "/consultations/": 4, "/data/": 7}  # fmt: skip
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_uncached_pages_run_a_bounded_number_of_queries(
+    org: Any, settings: Any, django_assert_max_num_queries: Any, count: int
+) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    docs = [make_document(org, title=f"关于第{i}项工作的通知") for i in range(count)]
+    client = Client()
+    for path, bound in {**PAGE_QUERY_BOUNDS, f"/documents/{docs[0].pk}/": 8}.items():
+        with django_assert_max_num_queries(bound):
+            assert client.get(path).status_code == 200, path
