@@ -25,6 +25,7 @@ from gongkai.gazette.api import router as gazette_router
 from gongkai.lib.apierrors import ErrorOut, error_statuses, has_nul
 from gongkai.lib.errors import Conflict
 from gongkai.lists.api import router as lists_router
+from gongkai.monitoring.api import router as monitoring_router
 from gongkai.opendata.api import router as opendata_router
 from gongkai.organizations.api import router as organizations_router
 from gongkai.participation.api import router as participation_router
@@ -55,6 +56,7 @@ api.add_router("/", lists_router)
 api.add_router("/", execution_router)
 api.add_router("/", gazette_router)
 api.add_router("/", catalog_router)
+api.add_router("/", monitoring_router)
 
 
 def declare_errors(routers: list[Router]) -> None:
@@ -74,7 +76,7 @@ def declare_errors(routers: list[Router]) -> None:
 
 declare_errors(
     [organizations_router, documents_router, search_router, applications_router,
-     opendata_router, participation_router, enforcement_router, lists_router, execution_router, gazette_router, catalog_router]
+     opendata_router, participation_router, enforcement_router, lists_router, execution_router, gazette_router, catalog_router, monitoring_router]
 )  # fmt: skip
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

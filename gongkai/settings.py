@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gongkai.gazette",
     "gongkai.catalog",
     "gongkai.portal",
+    "gongkai.monitoring",
     "gongkai.demo",
 ]
 

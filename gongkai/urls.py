@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("gongkai.execution.urls")),
     path("", include("gongkai.gazette.urls")),
     path("", include("gongkai.catalog.urls")),
+    path("", include("gongkai.monitoring.urls")),
     path("", include("gongkai.review.urls")),
     path("", include("gongkai.enforcement.urls")),
     path("", include("gongkai.portal.urls")),

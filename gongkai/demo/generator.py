@@ -420,6 +420,9 @@ def build(out: Any = print) -> bool:
     from gongkai.opendata import demo as opendata_demo
 
     opendata_demo.build(orgs, out=out, year=today.year - 1)
+    from gongkai.demo import monitoring_demo
+
+    monitoring_demo.build(orgs, out=out, today=today)
     # what a visitor will see first, then how the rest of the rows stand
     from gongkai.documents.selectors import public_documents
 

@@ -23,6 +23,10 @@ class SiteSettings(models.Model):
         help_text="如国办政府网站“我要纠错”平台地址或本站纠错邮箱 mailto: 链接",
     )
     hotline = models.CharField("政务服务便民热线", max_length=20, default="12345")
+    site_url = models.URLField(
+        "首页网址", max_length=200, blank=True,
+        help_text="如 https://www.example.gov.cn/；网站监测以此判断本站链接并监测首页可用性",
+    )  # fmt: skip
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
