@@ -39,7 +39,7 @@ TODAY = dt.date(2026, 11, 24)
 BJ = ZoneInfo("Asia/Shanghai")
 
 
-def best(fn, n: int = 3) -> float:  # type: ignore[no-untyped-def]
+def best(fn, n: int = 3) -> float:
     times = []
     for _ in range(n):
         t = time.perf_counter()
@@ -48,7 +48,7 @@ def best(fn, n: int = 3) -> float:  # type: ignore[no-untyped-def]
     return round(min(times), 4)
 
 
-def load(rng: random.Random, orgs: list) -> dict:  # type: ignore[type-arg]
+def load(rng: random.Random, orgs: list) -> dict:
     from gongkai.execution.models import (
         OpinionEvent,
         Plan,
@@ -119,7 +119,7 @@ def load(rng: random.Random, orgs: list) -> dict:  # type: ignore[type-arg]
     return {"load_s": round(time.perf_counter() - t0, 2), "responses": len(responses)}
 
 
-def main() -> dict:  # type: ignore[type-arg]
+def main() -> dict:
     rng = random.Random(SEED)
     old = setup_databases(verbosity=0, interactive=False)
     try:
@@ -137,7 +137,7 @@ def main() -> dict:  # type: ignore[type-arg]
         load_reference(apps)
         orgs = [create_organization(by=SYSTEM, level="department", code=f"bench{i}", name=f"基准测试局{i}",
                                     region_code="640100", org_code=f"{200 + i}") for i in range(20)]  # fmt: skip
-        result: dict = {"database": connection.vendor, "tasks": TASKS, "reports": REPORTS,  # type: ignore[type-arg]
+        result: dict = {"database": connection.vendor, "tasks": TASKS, "reports": REPORTS,
                         "proposals": PROPOSALS, "events": EVENTS}  # fmt: skip
         result.update(load(rng, orgs))
         with time_machine.travel(dt.datetime(2026, 11, 24, 10, tzinfo=BJ), tick=False):

@@ -70,7 +70,8 @@ def main() -> None:
     for n in range(LINKS):
         s = servers[n % HOSTS]
         kind = "missing" if n % 10 == 3 else "slow" if n % 100 == 7 else "ok"
-        url = f"http://{s.server_address[0]}:{s.server_address[1]}/{kind}/{n}"
+        host, port = str(s.server_address[0]), s.server_address[1]
+        url = f"http://{host}:{port}/{kind}/{n}"
         links.append(Link(url, f"/documents/{n // 50}/"))
         if kind != "ok":
             expected_broken.add(url)

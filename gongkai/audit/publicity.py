@@ -21,6 +21,7 @@ QUIET_PREFIXES = (
     "application.",
     "calendar.",
     "letter.submit",
+    "letter.register",
     "letter.recompute",
     "opendata.access.",
     "import.batch_",
@@ -29,6 +30,10 @@ QUIET_PREFIXES = (
     "review.finding.",
     "reply_template.",
     "audit.",
+    "monitor.",  # probes, link checks, inspections: staff-only figures
+    "column.",
+    "correction.",  # a 我要纠错 report and its answer go to the reporter only
+    "execution.overdue",  # the daily overdue flags
 )
 
 

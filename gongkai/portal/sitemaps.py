@@ -16,8 +16,8 @@ from django.utils import timezone
 from gongkai.catalog.sitemaps import CatalogSitemap
 from gongkai.documents import selectors as documents
 from gongkai.documents.models import InfoCategory
-from gongkai.lists.sitemaps import ListsSitemap
 from gongkai.gazette.sitemaps import GazetteSitemap
+from gongkai.lists.sitemaps import ListsSitemap
 from gongkai.opendata import selectors as opendata
 from gongkai.organizations.selectors import public_organizations
 from gongkai.participation import selectors as participation
