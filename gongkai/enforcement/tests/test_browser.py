@@ -96,6 +96,7 @@ def test_filter_by_year_and_open_a_persons_decision(
     assert "year=2025" in page.url
     assert page.get_by_role("link", name="测市监罚〔2024〕8号").count() == 0
     page.get_by_role("link", name="测市监罚〔2025〕71号").click()
+    page.wait_for_load_state()
     text = page.locator("main").inner_text()
     assert "测市监罚〔2025〕71号" in text and selectors.masked_id("01", NUMBER) in text
     assert NUMBER not in page.content() and "13912345678" not in page.content()

@@ -40,7 +40,7 @@ def content(reference_data: None) -> dict[str, Any]:
     edu: Any = OrganizationFactory(code="jyj", name="测试市教育局")
     demo.build({"city": city, "fgw": city, "jyj": edu}, out=lambda _: None)
     return {"open": Consultation.objects.filter(feedback_published_on=None, status="published").first(),
-            "closed": Consultation.objects.exclude(feedback_published_on=None).first(),
+            "closed": Consultation.objects.filter(title__contains="招生入学").first(),
             "letter": Letter.objects.filter(is_published=True).first()}  # fmt: skip
 
 
