@@ -166,18 +166,40 @@ _EXPANSIONS_MAX = 500_000
 _expansions = _Expansions()
 
 
+def _symbol_blocks(text: str) -> list[str]:
+    """`text` cut around its space-separated blocks holding a symbol: [text before, block, text
+    between, block, …, text after] (found from the few symbols: a regex over blocks is slower)."""
+    pieces, start = [], 0
+    for m in _HAS_SYMBOL.finditer(text):
+        if (at := m.start()) < start:
+            continue  # inside the block just taken
+        begin, end = text.rfind(" ", 0, at) + 1, text.find(" ", at)
+        end = len(text) if end < 0 else end
+        pieces += [text[start:begin], text[begin:end]]
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
 def _search_cut(text: str) -> tuple[str, str]:
     """The search-mode tokens and the plain words of cleaned, normalised text, both joined by
     spaces, symbol-only tokens removed: one jieba pass, the parts of each word remembered."""
     jieba = _jieba()
-    cut = jieba.cut(text)
-    plain = " ".join(cut)
-    if not _HAS_SYMBOL.search(plain):
-        return " ".join(map(_expansions.__getitem__, cut)), plain
+    if not _HAS_SYMBOL.search(text):
+        cut = jieba.cut(text)
+        return " ".join(map(_expansions.__getitem__, cut)), " ".join(cut)
     # jieba's search mode also splits some words mixing Latin/digits with + # . % _ - (1.3c →
-    # 3c), which the dictionary parts do not give: such text takes jieba's own second pass
-    tokens = " ".join(jieba.cut_for_search(text))
-    return _SYMBOLS_ONLY.sub(" ", tokens), _SYMBOLS_ONLY.sub(" ", plain)
+    # 3c), which the dictionary parts do not give: the space-separated blocks holding a symbol
+    # take jieba's own second pass (jieba cuts each block on its own, so the rest stays one cut)
+    tokens, plain = [], []
+    for i, piece in enumerate(_symbol_blocks(text)):
+        cut = jieba.cut(piece)
+        plain.append(" ".join(cut))
+        if i % 2:
+            tokens.append(" ".join(jieba.cut_for_search(piece)))
+        else:
+            tokens.append(" ".join(map(_expansions.__getitem__, cut)))
+    return _SYMBOLS_ONLY.sub(" ", " ".join(tokens)), _SYMBOLS_ONLY.sub(" ", " ".join(plain))
 
 
 def index_pairs(text: str) -> str:
