@@ -74,3 +74,27 @@ def test_pairs_are_the_neighbouring_words_of_the_plain_cut() -> None:
     assert "保障/交通运输" in pairs.split() and "交通运输/落实" in pairs.split()
     assert segment.phrase_pairs(segment.words("保障交通运输")) == ["保障/交通运输"]
     assert segment.index_pairs("政务") == "" and segment.phrase_pairs(["政务"]) == []
+
+
+def test_one_cut_with_remembered_parts_is_jiebas_search_mode() -> None:
+    # the index tokens come from one plain cut and each word's remembered parts: they must be
+    # exactly jieba's own search mode, for text with and without symbols inside words
+    texts = [
+        "各区县人民政府要落实放管服改革，推进一网通办和政府信息公开条例，专项资金管理办法。",
+        "宁政办发〔2024〕12号 640100-141/2024-000123 中华人民共和国国务院办公厅",
+        "1.3c x_yb ay.c z-yz1cz 5g covid-19 a+b 50% 臺灣資訊 政務公開 ＡＢ１２３",
+    ]
+    jieba = segment._jieba()
+    for text in texts:
+        clean = segment.normalize(segment._NOT_WORD.sub(" ", text))
+        expected = [t for t in jieba.cut_for_search(clean) if segment._keep(t)]
+        assert segment.index_tokens(text) == expected, text
+        assert segment.index_text(text) == segment.index_text_and_pairs(text)[0]
+
+
+def test_new_words_reach_text_indexed_before() -> None:
+    segment.add_words(["靛蓿犸觚"])
+    assert segment.index_tokens("靛蓿犸觚") == ["靛蓿犸觚"]  # cut whole, its parts remembered
+    segment.add_words(["蓿犸"])  # now a part of that word: the remembered parts are stale
+    assert segment.index_tokens("靛蓿犸觚") == ["蓿犸", "靛蓿犸觚"]
+    assert segment.index_tokens("靛蓿犸觚") == segment._jieba().cut_for_search("靛蓿犸觚")
