@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
-from gongkai.documents.models import Document
+from gongkai.documents.models import Document, InfoCategory
 from gongkai.documents.selectors import DocumentFilters, public_documents
 from gongkai.enforcement.selectors import section2_figures
 from gongkai.lib.pii.masking import DEFAULT_POLICY, MaskRule, mask_value
@@ -41,7 +41,7 @@ from .models import (
 )
 
 K = ApplicationEvent.Kind
-REGULATION_CATEGORY = "regulation"  # 规章: no such InfoCategory in the reference data yet
+REGULATION_CATEGORY = InfoCategory.RULE  # 规章: the 政府规章 category
 
 # Events the applicant is told of, and shown on the progress page; the rest stay internal.
 APPLICANT_VISIBLE = {
@@ -380,8 +380,8 @@ def document_facts(org: Organization, year: int) -> list[report.DocFacts]:
     """规章 and 行政规范性文件 of `org` for section 二 (第二十条第（一）项), from the platform's own
     public documents only (`public_documents()`: a draft, withdrawn or non-public item never counts).
 
-    Kinds: 规章 = documents whose InfoCategory code is "regulation" — the reference data has no such
-    category yet, so this is 0 until one is added; 行政规范性文件 = categories flagged `is_normative`.
+    Kinds: 规章 = documents of the 政府规章 category (`InfoCategory.RULE`); 行政规范性文件 =
+    categories flagged `is_normative`.
     End of force, by 效力状态 (validity): 废止 (repealed) or 失效 (expired) end on `expires_on`, or,
     without one, on the local date the document was last changed (`updated_at`, when the status was
     set); any other document with an `expires_on` ends on that day. Only 废止 counts as 本年废止;

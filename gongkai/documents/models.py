@@ -39,6 +39,8 @@ class TopicCategory(models.Model):
 class InfoCategory(models.Model):
     """体裁分类 / 信息类别 — 通知、公告、规范性文件、政策解读 …"""
 
+    RULE = "rule"  # 政府规章 (reference data, data/categories.txt); 令号 as its 文号
+
     code = models.SlugField("代码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=30, unique=True)
     order = models.PositiveIntegerField("排序", default=100)

@@ -63,13 +63,14 @@ from .models import (
     Document,
     DocumentVersion,
     IndexSerial,
+    InfoCategory,
     NormativeReminder,
     RegSerial,
 )
 
 S = Document.Status
 A = Document.Attribute
-RULE_CATEGORY = "rule"  # 政府规章 (reference data, data/categories.txt)
+RULE_CATEGORY = InfoCategory.RULE
 
 EDITABLE_FIELDS = [
     "title", "body_html", "public_body_html", "department", "doc_number", "written_on",

@@ -20,7 +20,6 @@ from gongkai.applications import report, selectors, services
 from gongkai.applications.models import AnnualReportEntry
 from gongkai.audit.models import AuditEntry
 from gongkai.conftest import PASSWORD, make_document, staff
-from gongkai.documents.models import InfoCategory
 
 D = dt.date
 DF = report.DocFacts
@@ -72,11 +71,12 @@ def test_section2_from_the_platforms_public_documents_only(org: Any, other_org: 
     make_document(org, category="notice", published_on=D(2025, 4, 1))  # not normative
     got = selectors.annual_report(org, 2025)["section2"]["tables"][0]["rows"]
     assert got == [
-        {"label": "规章", "values": [0, 0, 0]},  # no "regulation" category in the reference data
+        {"label": "规章", "values": [0, 0, 0]},  # no 政府规章 published yet
         {"label": "行政规范性文件", "values": [2, 1, 1]},
     ]
-    InfoCategory.objects.create(code="regulation", name="规章", order=999)
-    make_document(org, category="regulation", published_on=D(2025, 5, 1))
+    make_document(
+        org, category="rule", published_on=D(2025, 5, 1), doc_number="示范市人民政府令第1号"
+    )
     got = selectors.annual_report(org, 2025)["section2"]["tables"][0]["rows"]
     assert got[0] == {"label": "规章", "values": [1, 0, 1]}
 
