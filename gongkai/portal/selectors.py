@@ -30,18 +30,29 @@ def forget_site_settings() -> None:
     cache.delete(_SITE_KEY)
 
 
+# What a title-and-date list shows: loading no body, basis or joined rows keeps an uncached
+# home page cheap (issue 19 §2: the SQL compile and row fetch of full documents dominated).
+BRIEF_FIELDS = ("id", "title", "published_on")
+
+
+def _brief(qs: QuerySet[Document]) -> QuerySet[Document]:
+    return qs.select_related(None).only(*BRIEF_FIELDS)
+
+
 def latest(category_codes: list[str] | None = None, limit: int = 8) -> list[Document]:
     qs = documents.public_documents()
     if category_codes:
         qs = qs.filter(category__code__in=category_codes)
-    return list(qs[:limit])
+    return list(_brief(qs)[:limit])
 
 
 def policies_with_interpretations(limit: int = 6) -> list[Document]:
-    """Recent policy documents, each with its public interpretations prefetched."""
-    public_interpretations = documents.public_documents().filter(category__is_interpretation=True)
+    """Recent policy documents (title and date), each with its public interpretations prefetched."""
+    public_interpretations = _brief(
+        documents.public_documents().filter(category__is_interpretation=True)
+    ).only(*BRIEF_FIELDS, "interprets")
     qs = (
-        documents.public_documents()
+        _brief(documents.public_documents())
         .filter(category__code__in=["normative", "policy"])
         .prefetch_related(
             Prefetch(
