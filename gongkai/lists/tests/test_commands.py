@@ -181,3 +181,51 @@ def test_guide_import_in_the_api_shape(org: Any, tmp_path: Path) -> None:
     assert [(e["row"], e["column"]) for e in report["errors"]] == [
         (1, "conditions"), (2, "consult_phone"), (3, "")]  # fmt: skip
     assert Guide.objects.count() == 1
+
+
+def test_import_writes_in_bulk_with_one_audit_entry(org: Any, tmp_path: Path) -> None:
+    from gongkai.audit.models import AuditEntry
+    from gongkai.lists import selectors, services
+    from gongkai.search.models import Entry
+
+    from .conftest import TODAY
+
+    rows = [ROW, _row(2, c15="是"), _row(3, c12="联系人手机13912345678")]
+    before = AuditEntry.objects.count()
+    code, report = run("import", str(write_csv(tmp_path, rows)), "--kind", "power", "--org", "scj")
+    assert code == 0 and report["imported"] == 3 and report["held"] == 1, report
+    entries = list(AuditEntry.objects.order_by("seq")[before:])
+    assert [e.action for e in entries] == ["power.import"]
+    assert entries[0].after["published"] == [ROW[0], _row(2)[0]]
+    assert entries[0].after["drafts"] == [_row(3)[0]]
+    public, secret, held = (PowerItem.objects.get(code=r[0]) for r in rows)
+    assert public.status == secret.status == "published" and held.status == "draft"
+    assert public.versions.get().valid_from == TODAY and held.versions.get().valid_from is None
+    assert selectors.public_item(public.code) is not None
+    assert selectors.public_item(secret.code) is None and selectors.public_item(held.code) is None
+    keys = set(Entry.objects.values_list("key", flat=True))
+    assert services.power_search_key(public) in keys
+    assert not {services.power_search_key(secret), services.power_search_key(held)} & keys
+    url = Entry.objects.get(key=services.power_search_key(public)).url
+    assert url == f"/lists/powers/{public.code}/"
+    code, again = run("import", str(write_csv(tmp_path, rows)), "--kind", "power", "--org", "scj")
+    assert code == 0 and again["unchanged"] == 3 and AuditEntry.objects.count() == before + 1
+
+
+def test_import_queries_do_not_grow_with_rows(org: Any, tmp_path: Path) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(rows: list[list[str]]) -> tuple[int, int]:
+        path = write_csv(tmp_path, rows)
+        with CaptureQueriesContext(connection) as first:
+            code, report = run("import", str(path), "--kind", "power", "--org", "scj")
+        assert code == 0 and report["imported"] == len(rows), report
+        with CaptureQueriesContext(connection) as again:
+            code, report = run("import", str(path), "--kind", "power", "--org", "scj")
+        assert code == 0 and report["unchanged"] == len(rows), report
+        return len(first.captured_queries), len(again.captured_queries)
+
+    few = queries([_row(n) for n in range(1, 4)])
+    many = queries([_row(n) for n in range(10, 40)])
+    assert few == many, (few, many)
