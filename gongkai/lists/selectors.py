@@ -277,6 +277,18 @@ def guide_check(guides: QuerySet[Guide], licences: QuerySet[PowerItem]) -> dict[
     }
 
 
+def guides_of_public_powers(guides: QuerySet[Guide]) -> list[tuple[Guide, PowerVersion]]:
+    """The guides whose item implements a published, non-secret 权责事项, each with that
+    item's newest version (for the name and type check): two queries for any number."""
+    qs = guides.filter(item__power__status=Status.PUBLISHED, item__power__secret=False)
+    rows = list(qs.select_related("item", "item__power", "item__power__type").order_by("item"))
+    newest: dict[int, PowerVersion] = {}
+    versions = PowerVersion.objects.filter(item__in=qs.values("item__power_id"))
+    for v in versions.order_by("item_id", "-version"):
+        newest.setdefault(v.item_id, v)
+    return [(g, newest[g.item.power_id]) for g in rows if g.item.power_id in newest]
+
+
 def staff_licences(user: Any) -> QuerySet[PowerItem]:
     return permissions.scope(
         PowerItem.objects.filter(type__code="01", status=Status.PUBLISHED), user, Action.VIEW

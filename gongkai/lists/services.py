@@ -804,6 +804,19 @@ def save_guide(item: ServiceItem, *, by: Any, data: dict[str, Any], ip: str = ""
     return guide
 
 
+def power_mismatch(item: ServiceItem, v: PowerVersion) -> dict[str, str]:
+    """Name or type of a service item differing from its 权责事项 (`v`: that item's newest
+    version; `item.power` with its type loaded)."""
+    errors: dict[str, str] = {}
+    assert item.power is not None
+    letters = item.power.type.letters
+    if item.name not in (v.name, v.sub_name):
+        errors["name"] = f"事项名称“{item.name}”与权责清单的名称“{v.name}”不一致"
+    if item.type_code != letters:
+        errors["type_code"] = f"事项类型“{item.type_code}”与权责清单的职权类型“{letters}”不一致"
+    return errors
+
+
 def guide_problems(guide: Guide) -> dict[str, str]:
     """Why this guide may not be published (§2.2, Bad input); {} when it may."""
     errors: dict[str, str] = {}
@@ -836,13 +849,7 @@ def guide_problems(guide: Guide) -> dict[str, str]:
         elif power.status != Status.PUBLISHED:
             errors["power_code"] = "对应的权责事项未发布或已取消"
         else:
-            v = _current(power)
-            if item.name not in (v.name, v.sub_name):
-                errors["name"] = f"事项名称“{item.name}”与权责清单的名称“{v.name}”不一致"
-            if item.type_code != power.type.letters:
-                errors["type_code"] = (
-                    f"事项类型“{item.type_code}”与权责清单的职权类型“{power.type.letters}”不一致"
-                )
+            errors.update(power_mismatch(item, _current(power)))
     if not guide.pii_kept_reason:
         texts = [("conditions", " ".join(guide.conditions)),
                  ("materials", " ".join(m.get("name", "") + " " + m.get("requirements", "") for m in guide.materials)),
