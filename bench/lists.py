@@ -146,17 +146,22 @@ def main() -> None:
         buf = io.BytesIO()
         wb.save(buf)
         target = orgs[0]
-        t = time.perf_counter()
+        # CPU seconds of this process beside the wall clock: on a shared machine the wall clock
+        # also counts the time other processes held the cores (SQLite works in this process)
+        t, cpu = time.perf_counter(), time.process_time()
         report = services.import_table("power", org=target, data=buf.getvalue(), by=SYSTEM)
         out["import_s"] = round(time.perf_counter() - t, 1)
+        out["import_cpu_s"] = round(time.process_time() - cpu, 1)
         out["import_errors"] = len(report["errors"])
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         again = services.import_table("power", org=target, data=buf.getvalue(), by=SYSTEM)
         out["reimport_s"] = round(time.perf_counter() - t, 1)
+        out["reimport_cpu_s"] = round(time.process_time() - cpu, 1)
         out["reimport_unchanged"] = again["unchanged"]
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         call_command("lists", "check", stdout=io.StringIO())
         out["check_s"] = round(time.perf_counter() - t, 2)
+        out["check_cpu_s"] = round(time.process_time() - cpu, 2)
     finally:
         teardown_databases(old, verbosity=0)
     print(json.dumps(out, ensure_ascii=False))

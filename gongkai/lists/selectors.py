@@ -277,6 +277,18 @@ def guide_check(guides: QuerySet[Guide], licences: QuerySet[PowerItem]) -> dict[
     }
 
 
+def guides_of_public_powers(guides: QuerySet[Guide]) -> list[tuple[Guide, PowerVersion]]:
+    """The guides whose item implements a published, non-secret 权责事项, each with that
+    item's newest version (for the name and type check): two queries for any number."""
+    qs = guides.filter(item__power__status=Status.PUBLISHED, item__power__secret=False)
+    rows = list(qs.select_related("item", "item__power", "item__power__type").order_by("item"))
+    newest: dict[int, PowerVersion] = {}
+    versions = PowerVersion.objects.filter(item__in=qs.values("item__power_id"))
+    for v in versions.order_by("item_id", "-version"):
+        newest.setdefault(v.item_id, v)
+    return [(g, newest[g.item.power_id]) for g in rows if g.item.power_id in newest]
+
+
 def staff_licences(user: Any) -> QuerySet[PowerItem]:
     return permissions.scope(
         PowerItem.objects.filter(type__code="01", status=Status.PUBLISHED), user, Action.VIEW
@@ -289,3 +301,97 @@ def counts_by_type(versions: QuerySet[PowerVersion]) -> list[Any]:
         .annotate(n=Count("id"))
         .order_by("item__type__code")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# assessment (monitoring.assessment, family 管理服务公开): the fields of its `Kpi`, as dicts
+# (this app sits below monitoring and does not import it). No data → value None: 未接入.
+
+FAMILY = "management_service"
+
+
+def _share(good: int, total: int) -> float | None:
+    return round(100 * good / total, 1) if total else None
+
+
+def adjustments_on_time(year: int, today: dt.date) -> dict[str, Any]:
+    """Adjustments of non-secret items approved in `year` whose publication is due: published
+    within `publish_due_on` (approval + GONGKAI_LISTS_PUBLISH_DAYS working days) or not. One
+    approved and still unpublished past its due date counts as late; one not yet due is left
+    out."""
+    qs = (
+        Adjustment.objects.filter(approved_on__year=year, item__secret=False)
+        .exclude(publish_due_on__isnull=True)
+        .select_related("item", "org")
+        .order_by("approved_on", "id")
+    )
+    items: list[dict[str, Any]] = []
+    good = 0
+    for a in qs:
+        assert a.publish_due_on is not None
+        if a.published_on is None and today <= a.publish_due_on:
+            continue  # still within its time limit
+        items.append({
+            "id": a.pk, "item_code": a.item.code, "org": a.org.name, "change": a.get_change_display(),
+            "approved_on": a.approved_on.isoformat() if a.approved_on else None,
+            "publish_due_on": a.publish_due_on.isoformat(),
+            "published_on": a.published_on.isoformat() if a.published_on else None,
+            "ok": a.published_on is not None and a.published_on <= a.publish_due_on,
+        })  # fmt: skip
+        good += items[-1]["ok"]
+    return {
+        "code": "power_adjustments_on_time", "name": "权责清单动态调整按时公布", "unit": "%",
+        "rule": "调整经批准后在规定工作日内公布调整后的清单；已批准、逾期仍未公布的计为未按时",
+        "source": "lists.Adjustment", "items": items, "value": _share(good, len(items)),
+    }  # fmt: skip
+
+
+def last_adjustment(year: int, today: dt.date) -> dict[str, Any]:
+    """Days from the newest published 调整公告 (non-secret items) to the end of `year` (or today
+    in the current year); per organisation its newest one."""
+    as_of = min(today, dt.date(year, 12, 31))
+    qs = (
+        public_adjustments()
+        .filter(published_on__lte=as_of)
+        .order_by("org_id", "-published_on", "-id")
+    )
+    newest: dict[int, Adjustment] = {}
+    for a in qs:
+        newest.setdefault(a.org_id, a)
+    rows = sorted(newest.values(), key=lambda a: (a.published_on, a.pk), reverse=True)
+    items: list[dict[str, Any]] = []
+    for a in rows:
+        assert a.published_on is not None
+        items.append({
+            "org": a.org.name, "id": a.pk, "item_code": a.item.code,
+            "change": a.get_change_display(), "published_on": a.published_on.isoformat(),
+            "days": (as_of - a.published_on).days, "ok": True,
+        })  # fmt: skip
+    return {
+        "code": "power_list_last_adjustment", "name": "距最近一次权责清单调整公告", "unit": "天",
+        "rule": "截至当年年底（当年截至今天）距最近一次公布的权责清单调整公告的天数；明细为各部门最近一次",
+        "source": "lists.Adjustment", "items": items,
+        "value": float((as_of - rows[0].published_on).days) if rows and rows[0].published_on else None,
+    }  # fmt: skip
+
+
+def guides_complete() -> dict[str, Any]:
+    """Public guides with all 8 element classes of the 2015 普查 (§2.3), as they stand now."""
+    items: list[dict[str, Any]] = []
+    good = 0
+    for g in public_guides().order_by("item__org__path", "item__impl_code"):
+        missing = missing_classes(g)
+        items.append({"impl_code": g.item.impl_code, "name": g.item.name, "org": g.item.org.name,
+                      "missing": "、".join(CLASSES[k] for k in missing), "ok": not missing})  # fmt: skip
+        good += not missing
+    return {
+        "code": "service_guides", "name": "办事指南要素齐全", "unit": "%",
+        "rule": "公开的办事指南中事项名称、设定依据、申请条件、办理材料、办理地点、办理时间、"
+        "联系电话、办理流程 8 类要素齐全的占比（按当前公开的指南计）",
+        "source": "lists.Guide", "items": items, "value": _share(good, len(items)),
+    }  # fmt: skip
+
+
+def assessment_kpis(year: int, today: dt.date) -> list[tuple[str, dict[str, Any]]]:
+    return [(FAMILY, k) for k in (last_adjustment(year, today), adjustments_on_time(year, today),
+                                  guides_complete())]  # fmt: skip

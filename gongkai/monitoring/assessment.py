@@ -2,7 +2,9 @@
 computed from the platform's own data for one year. Reads only.
 
 Each app may offer KPIs through an `assessment_kpis(year, today)` AppConfig hook returning
-`(family_code, Kpi)` pairs; `families()` gathers every hook. A KPI without data says 未接入
+`(family_code, Kpi)` pairs — or `(family_code, dict of Kpi fields)` from an app below this one in
+the layers, which cannot import `Kpi` (gongkai.lists: 权责清单 and 办事指南); `families()`
+gathers every hook. A KPI without data says 未接入
 (value None, met None) — never 0 and never met. Targets are tenant settings
 (`GONGKAI_ASSESSMENT_TARGETS`, kpi code → number) because the weights and targets of the
 evaluations change yearly and are not public in a stable form (§8, unverified).
@@ -24,11 +26,13 @@ NOT_CONNECTED = "未接入"
 DEFAULT_TARGETS: dict[str, float] = {
     "consultation_period": 100, "consultation_feedback": 100, "legality_review": 100,
     "interpretation_on_time": 100, "directory_currency": 90, "service_guides": 100,
+    "power_adjustments_on_time": 100,
     "plan_budget_columns": 100, "decision_results": 100, "uptime": 99, "broken_links": 0,
     "corrections_on_time": 100, "columns_current": 100, "on_request_on_time": 100,
     "on_request_extensions": 20, "on_request_reversals": 0,
 }  # fmt: skip
-AT_MOST = {"broken_links", "on_request_extensions", "on_request_reversals"}  # lower is better
+AT_MOST = {"broken_links", "on_request_extensions", "on_request_reversals",
+           "power_list_last_adjustment"}  # lower is better  # fmt: skip
 
 
 @dataclass
@@ -129,10 +133,7 @@ def _management(year: int, today: dt.date) -> list[Kpi]:
                     items=[{"id": i.pk, "name": i.name, "org": i.org.name, "ok": i.pk in fed}
                            for i in items])  # fmt: skip
     directory.value = _share(sum(i["ok"] for i in directory.items), len(directory.items))
-    guides = Kpi("service_guides", "办事指南要素齐全", "%",
-                 "事项名称、设定依据、申请条件、办理材料、办理地点、办理时间、联系电话、办理流程",
-                 "办事指南（平台尚无该数据）")  # fmt: skip
-    return [directory, guides]
+    return [directory]  # 权责清单 and 办事指南 KPIs: the lists app's hook
 
 
 def _execution(year: int, today: dt.date) -> list[Kpi]:
@@ -240,7 +241,8 @@ def all_kpis(year: int, today: dt.date) -> list[tuple[str, Kpi]]:
     for config in apps.get_app_configs():
         hook = getattr(config, "assessment_kpis", None)
         if hook is not None:
-            out.extend(hook(year=year, today=today))
+            out.extend((family, k if isinstance(k, Kpi) else Kpi(**k))
+                       for family, k in hook(year=year, today=today))  # fmt: skip
     return out
 
 

@@ -184,3 +184,34 @@ def test_list_page_and_api_query_bounds(org: Any, django_assert_max_num_queries:
         assert c.get(f"/lists/powers/{lic.code}/?on=2025-06-01").status_code == 200
     with django_assert_max_num_queries(12):
         assert c.get("/api/v1/lists/services").status_code == 200
+
+
+def test_staff_api_bad_dates_save_nothing(org: Any, editor: Any, reviewer: Any) -> None:
+    # issue 20 "Bad input": future or out-of-order dates are a 422 naming the field, and the
+    # adjustment stays exactly as it was
+    c = Client()
+    item = power(org)
+    body = {"item_code": item.code, "change": "取消", "trigger": "法律法规规章立改废释",
+            "trigger_on": "2025-12-02", "basis_doc": "决定", "applied_on": "2025-12-02"}  # fmt: skip
+    r = c.post("/api/v1/staff/lists/adjustments", body, content_type="application/json",
+               **token(editor))  # fmt: skip
+    assert r.status_code == 422
+    assert set(r.json()["error"]["fields"]) >= {"trigger_on", "applied_on"}
+    assert not Adjustment.objects.exists()
+    a = adjust(item, "cancel", trigger_on=D(2025, 11, 3), applied_on=D(2025, 11, 10))
+    url = f"/api/v1/staff/lists/adjustments/{a.pk}"
+    for on in ("2025-11-07", "2025-12-02"):  # before the application; in the future
+        r = c.post(f"{url}/approve", {"approved_on": on}, content_type="application/json",
+                   **token(reviewer))  # fmt: skip
+        assert r.status_code == 422 and "approved_on" in r.json()["error"]["fields"], on
+    a.refresh_from_db()
+    assert a.state == "applied" and a.approved_on is None and a.publish_due_on is None
+    r = c.post(f"{url}/approve", {"approved_on": "2025-11-12"}, content_type="application/json",
+               **token(reviewer))  # fmt: skip
+    assert r.status_code == 200
+    r = c.post(f"{url}/publish", {"published_on": "2025-11-11"}, content_type="application/json",
+               **token(reviewer))  # fmt: skip
+    assert r.status_code == 422 and "published_on" in r.json()["error"]["fields"]
+    a.refresh_from_db()
+    assert a.state == "approved" and a.published_on is None
+    assert Client().get(f"/api/v1/lists/powers/{item.code}").status_code == 200  # not cancelled

@@ -181,3 +181,115 @@ def test_guide_import_in_the_api_shape(org: Any, tmp_path: Path) -> None:
     assert [(e["row"], e["column"]) for e in report["errors"]] == [
         (1, "conditions"), (2, "consult_phone"), (3, "")]  # fmt: skip
     assert Guide.objects.count() == 1
+
+
+def test_import_writes_in_bulk_with_one_audit_entry(org: Any, tmp_path: Path) -> None:
+    from gongkai.audit.models import AuditEntry
+    from gongkai.lists import selectors, services
+    from gongkai.search.models import Entry
+
+    from .conftest import TODAY
+
+    rows = [ROW, _row(2, c15="是"), _row(3, c12="联系人手机13912345678")]
+    before = AuditEntry.objects.count()
+    code, report = run("import", str(write_csv(tmp_path, rows)), "--kind", "power", "--org", "scj")
+    assert code == 0 and report["imported"] == 3 and report["held"] == 1, report
+    entries = list(AuditEntry.objects.order_by("seq")[before:])
+    assert [e.action for e in entries] == ["power.import"]
+    assert entries[0].after["published"] == [ROW[0], _row(2)[0]]
+    assert entries[0].after["drafts"] == [_row(3)[0]]
+    public, secret, held = (PowerItem.objects.get(code=r[0]) for r in rows)
+    assert public.status == secret.status == "published" and held.status == "draft"
+    assert public.versions.get().valid_from == TODAY and held.versions.get().valid_from is None
+    assert selectors.public_item(public.code) is not None
+    assert selectors.public_item(secret.code) is None and selectors.public_item(held.code) is None
+    keys = set(Entry.objects.values_list("key", flat=True))
+    assert services.power_search_key(public) in keys
+    assert not {services.power_search_key(secret), services.power_search_key(held)} & keys
+    url = Entry.objects.get(key=services.power_search_key(public)).url
+    assert url == f"/lists/powers/{public.code}/"
+    code, again = run("import", str(write_csv(tmp_path, rows)), "--kind", "power", "--org", "scj")
+    assert code == 0 and again["unchanged"] == 3 and AuditEntry.objects.count() == before + 1
+
+
+def test_import_queries_do_not_grow_with_rows(org: Any, tmp_path: Path) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(rows: list[list[str]]) -> tuple[int, int]:
+        path = write_csv(tmp_path, rows)
+        with CaptureQueriesContext(connection) as first:
+            code, report = run("import", str(path), "--kind", "power", "--org", "scj")
+        assert code == 0 and report["imported"] == len(rows), report
+        with CaptureQueriesContext(connection) as again:
+            code, report = run("import", str(path), "--kind", "power", "--org", "scj")
+        assert code == 0 and report["unchanged"] == len(rows), report
+        return len(first.captured_queries), len(again.captured_queries)
+
+    few = queries([_row(n) for n in range(1, 4)])
+    many = queries([_row(n) for n in range(10, 40)])
+    assert few == many, (few, many)
+
+
+def test_bad_rows_of_every_kind_import_nothing(org: Any, tmp_path: Path) -> None:
+    # issue 20 "Bad input" through the import: each a row error naming its column, nothing saved
+    from gongkai.audit.models import AuditEntry
+    from gongkai.lists.models import Guide, ServiceItem
+
+    from .conftest import guide_data
+
+    before = AuditEntry.objects.count()
+    code, report = run("import", str(write_csv(tmp_path, [ROW, _row(2, c4="")])), "--kind",
+                       "power", "--org", "scj")  # fmt: skip
+    assert code == 1 and [(e["row"], e["column"]) for e in report["errors"]] == [(3, "依据")]
+    assert "至少应有一项依据" in report["errors"][0]["message"]
+    assert not PowerItem.objects.exists()
+    lic, secret = licence(org), licence(org, 2, secret=True)
+    audited = AuditEntry.objects.count()
+    rows = [["ZJ-1", "检验检测", lic.code, "局", "条例", "", "否", "", "", ""],
+            ["ZJ-2", "测绘", "640100-001-01-999-00", "局", "条例", "", "否", "", "", ""]]  # fmt: skip
+    path = tmp_path / "x.csv"
+    path.write_bytes(tabular.csv_bytes(tabular.INTERMEDIARY_COLUMNS, rows))
+    code, report = run("import", str(path), "--kind", "intermediary", "--org", "scj")
+    assert code == 1 and [(e["row"], e["column"]) for e in report["errors"]] == [
+        (3, "涉及的审批事项")
+    ]
+    assert "未找到" in report["errors"][0]["message"] and not Intermediary.objects.exists()
+    lines = [
+        {"impl_code": "XK00001000-640100-01", "power_code": lic.code, "name": lic.name, "audience": "法人",
+         **guide_data()},
+        {"impl_code": "XK00002000-640100-01", "power_code": secret.code, "name": secret.name, "audience": "法人",
+         **guide_data()},
+        {"impl_code": "XK00003000-640100-01", "power_code": lic.code, "name": lic.name, "audience": "法人",
+         **guide_data(legal_days=10, promised_days=15)},
+    ]  # fmt: skip
+    path = tmp_path / "guides.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    code, report = run("import", str(path), "--kind", "guide", "--org", "scj")
+    assert code == 1
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [
+        (2, "power_code"),
+        (3, "promised_days"),
+    ]
+    assert "保密事项" in report["errors"][0]["message"]
+    assert not ServiceItem.objects.exists() and not Guide.objects.exists()
+    assert AuditEntry.objects.count() == audited  # the two licences were audited before
+    assert audited > before
+
+
+def test_check_reports_guides_whose_power_item_was_renamed(org: Any) -> None:
+    from .conftest import guide, service
+
+    renamed, kept = licence(org, 1), licence(org, 2)
+    guide(service(org, "XK00001000-640100-01", power_item=renamed))
+    guide(service(org, "XK00002000-640100-01", power_item=kept))
+    guide(service(org, "GG00003000-640100-01", type_code="GG", name="公共服务"))  # no power item
+    _, report = run("check", "--org", "scj")
+    assert report["mismatched"] == [] and report["guides"] == 3
+    adjust(renamed, "modify", trigger_on=D(2025, 11, 3), applied_on=D(2025, 11, 4),
+           approved_on=D(2025, 11, 5), published_on=D(2025, 11, 6),
+           changes={"name": "食品经营许可（新）"})  # fmt: skip
+    _, report = run("check", "--org", "scj")
+    assert report["mismatched"] == [
+        {"impl_code": "XK00001000-640100-01", "power_code": renamed.code}
+    ]

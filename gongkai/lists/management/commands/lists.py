@@ -124,8 +124,8 @@ class Command(BaseCommand):
             adjustments = adjustments.filter(org=org)
         report = selectors.guide_check(guides, licences.filter(secret=False))
         mismatched = []
-        for g in guides.select_related("item", "item__power", "item__power__type"):
-            problems = services.guide_problems(g)
+        for g, v in selectors.guides_of_public_powers(guides):
+            problems = services.power_mismatch(g.item, v)
             if "name" in problems or "type_code" in problems:
                 mismatched.append({"impl_code": g.item.impl_code,
                                    "power_code": g.item.power.code if g.item.power else None})  # fmt: skip
