@@ -13,8 +13,9 @@ Uses a throw-away test database and its own search index directory; seeding uses
 Targets (SQLite): publishing a 清理 of CLEANUP documents ≤ 20 s (`services.publish_cleanup`:
 versions, audit entries, search updates in one transaction, the index flush after commit
 included); `GET /api/v1/normative/current` p95 ≤ 150 ms on page 1 and on page 500; importing
-an IMPORT_ROWS-row catalogue XLSX (`gongkai catalog import`) ≤ 30 s. The last line printed is
-one JSON object.
+an IMPORT_ROWS-row catalogue XLSX (`gongkai catalog import`) ≤ 30 s. The targets are wall
+times; the `*_cpu_*` figures are this process's CPU time, which a shared, busy machine does not
+inflate. The last line printed is one JSON object.
 """
 
 import datetime as dt
@@ -156,16 +157,31 @@ def profiled(name: str, fn):
         pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
 
 
-def p95(fn, n: int = REQUESTS) -> tuple[float, int]:
-    times, queries = [], 0
+def p95(fn, n: int = REQUESTS) -> tuple[float, int, float]:
+    """(p95 wall ms, most queries, p95 CPU ms of this process: what a busy machine hides)."""
+    times, cpu, queries = [], [], 0
     fn()  # warm-up: the first request of the process loads URL patterns
     for _ in range(n):
         with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fn()
             times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
         queries = max(queries, len(ctx.captured_queries))
-    return round(statistics.quantiles(times, n=20)[-1], 1), queries
+    q = lambda xs: round(statistics.quantiles(xs, n=20)[-1], 1)  # noqa: E731
+    return q(times), queries, q(cpu)
+
+
+class Timer:
+    """Wall and CPU seconds of a block (the machine may be shared: CPU time shows the work)."""
+
+    def __enter__(self) -> "Timer":
+        self.t, self.c = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = round(time.perf_counter() - self.t, 1)
+        self.cpu = round(time.process_time() - self.c, 1)
 
 
 def catalog_xlsx(path: Path, domains: list, rows: int) -> None:
@@ -219,9 +235,11 @@ def main() -> None:
                     profiled(
                         "current", lambda p=p: c.get(f"/api/v1/normative/current?page={p}&b=x{p}")
                     )
-                out[f"current_page{page}_p95_ms"], out[f"current_page{page}_queries"] = p95(
-                    lambda p=p: c.get(f"/api/v1/normative/current?page={p}&b={next(bust)}")
-                )
+                (
+                    out[f"current_page{page}_p95_ms"],
+                    out[f"current_page{page}_queries"],
+                    out[f"current_page{page}_cpu_p95_ms"],
+                ) = p95(lambda p=p: c.get(f"/api/v1/normative/current?page={p}&b={next(bust)}"))
             assert c.get("/api/v1/normative/current?page=1").json()["count"] >= DOCS - 1
 
             city = seeded["city"]
@@ -236,9 +254,9 @@ def main() -> None:
                  for n, pk in enumerate(ids)],
                 batch_size=2000,
             )  # fmt: skip
-            t = time.perf_counter()
-            profiled("cleanup", lambda: services.publish_cleanup(ex, by=SYSTEM, today=TODAY))
-            out["cleanup_publish_s"] = round(time.perf_counter() - t, 1)
+            with Timer() as timer:
+                profiled("cleanup", lambda: services.publish_cleanup(ex, by=SYSTEM, today=TODAY))
+            out["cleanup_publish_s"], out["cleanup_publish_cpu_s"] = timer.wall, timer.cpu
             changed = Document.objects.filter(pk__in=ids).exclude(validity="valid").count()
             out["cleanup_lapsed_or_repealed"] = changed
             assert changed == sum(1 for n in range(len(ids)) if n % 4 in (1, 2))
@@ -248,21 +266,21 @@ def main() -> None:
             path = tmp / "catalog.xlsx"
             catalog_xlsx(path, seeded["domains"], IMPORT_ROWS)
             buf = io.StringIO()
-            t = time.perf_counter()
-            profiled(
-                "import",
-                lambda: call_command(
-                    "catalog",
+            with Timer() as timer:
+                profiled(
                     "import",
-                    str(path),
-                    "--org",
-                    town.code,
-                    "--format",
-                    "json",
-                    stdout=buf,
-                ),
-            )
-            out["catalog_import_s"] = round(time.perf_counter() - t, 1)
+                    lambda: call_command(
+                        "catalog",
+                        "import",
+                        str(path),
+                        "--org",
+                        town.code,
+                        "--format",
+                        "json",
+                        stdout=buf,
+                    ),
+                )
+            out["catalog_import_s"], out["catalog_import_cpu_s"] = timer.wall, timer.cpu
             report = json.loads(buf.getvalue())
             out["catalog_import_created"] = report["created"]
             out["catalog_import_errors"] = len(report["errors"])
