@@ -43,35 +43,56 @@ def record(
     ip: str = "",
 ) -> AuditEntry:
     """Append one entry. `actor` is a user, None for the system; `obj` a model instance."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
+    kwargs = {"actor": actor, "obj": obj, "object_type": object_type, "object_id": object_id,
+              "org_id": org_id, "before": before, "after": after, "ip": ip}  # fmt: skip
+    return record_many([(action, kwargs)])[0]
+
+
+def record_many(items: list[tuple[str, dict[str, Any]]]) -> list[AuditEntry]:
+    """Append several entries, each `(action, keyword arguments of record)`, in this order: the
+    head locked once, the chain hashed as by one `record` call each, one insert (a 清理 of
+    10,000 documents writes 10,000 entries, bench/gazette.py)."""
+    if not items:
+        return []
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": hashchain.GENESIS}
         )
-        entry = AuditEntry(
-            seq=head.seq + 1,
-            # microseconds dropped: some databases round them, which would change the hash
-            at=timezone.now().replace(microsecond=0).astimezone(dt.UTC),
-            actor_id=getattr(actor, "pk", None),
-            actor=getattr(actor, "username", None) or SYSTEM,
-            ip=ip,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            org_id=org_id,
-            before=_jsonable(before),
-            after=_jsonable(after),
-            prev_hash=head.hash,
-        )
-        entry.hash = hashchain.entry_hash(entry.prev_hash, entry.payload())
-        entry.save(force_insert=True)
-        head.seq, head.hash = entry.seq, entry.hash
-        if changes_public_pages(action) or not head.public_hash:
-            head.public_hash = entry.hash
+        # microseconds dropped: some databases round them, which would change the hash
+        at = timezone.now().replace(microsecond=0).astimezone(dt.UTC)
+        entries = []
+        for action, kw in items:
+            obj = kw.get("obj")
+            object_type, object_id = kw.get("object_type", ""), kw.get("object_id", "")
+            if obj is not None:
+                object_type = object_type or obj._meta.label_lower
+                object_id = object_id or str(obj.pk)
+            actor = kw.get("actor")
+            entry = AuditEntry(
+                seq=head.seq + 1,
+                at=at,
+                actor_id=getattr(actor, "pk", None),
+                actor=getattr(actor, "username", None) or SYSTEM,
+                ip=kw.get("ip", ""),
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                org_id=kw.get("org_id"),
+                before=_jsonable(kw.get("before")),
+                after=_jsonable(kw.get("after")),
+                prev_hash=head.hash,
+            )
+            entry.hash = hashchain.entry_hash(entry.prev_hash, entry.payload())
+            entries.append(entry)
+            head.seq, head.hash = entry.seq, entry.hash
+            if changes_public_pages(action) or not head.public_hash:
+                head.public_hash = entry.hash
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            AuditEntry.objects.bulk_create(entries, batch_size=500)
         head.save(update_fields=["seq", "hash", "public_hash"])
-    return entry
+    return entries
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:

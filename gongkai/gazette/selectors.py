@@ -3,6 +3,7 @@ issues, and behind an entry only a document that is public now (`documents.publi
 an entry whose document is no longer public keeps its printed title and 文号 (the 目录 as
 printed) but gives no link and no text. Draft issues, their PDFs and staff notes never leave."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,6 +120,19 @@ def printed_document_ids() -> QuerySet[Any]:
     return Entry.objects.filter(
         issue__status=Issue.Status.PUBLISHED, document__isnull=False
     ).values("document_id")
+
+
+def printed_among(ids: Sequence[int]) -> set[int]:
+    """Which of documents `ids` are printed in a published issue (their search tag)."""
+    found: set[int] = set()
+    ids = list(ids)
+    for i in range(0, len(ids), 900):  # SQLite's bound-parameter limit, with room to spare
+        found.update(
+            printed_document_ids()
+            .filter(document_id__in=ids[i : i + 900])
+            .values_list("document_id", flat=True)
+        )
+    return found
 
 
 def staff_issues(user: Any, action: Action = Action.VIEW) -> QuerySet[Issue]:

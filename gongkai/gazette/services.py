@@ -7,6 +7,8 @@ change state, each in one transaction with an audit entry.
 - The 目录 is edited while the issue is a draft; an entry that links a document must link a
   public one of the gazette's own government or its departments (no higher-level reprints);
   publishing checks every link again. The PDF is checked by content (`lib/uploads.py`).
+- Publishing reindexes the linked documents in the same transaction: their search entries get
+  the gazette tag (`GET /api/v1/search?gazette=1`) through the `search_tags` hook (`apps.py`).
 """
 
 import datetime as dt
@@ -23,6 +25,7 @@ from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
 from gongkai.audit.services import record
 from gongkai.documents import selectors as documents
+from gongkai.documents import services as document_services
 from gongkai.documents.models import Document
 from gongkai.lib.errors import Conflict
 from gongkai.lib.uploads import UploadRejected, check_upload, fit_name
@@ -215,6 +218,8 @@ def publish_issue(issue: Issue, *, by: Any, ip: str = "", today: dt.date | None 
     issue.published_on = issue.published_on or today or timezone.localdate()
     issue.status = Issue.Status.PUBLISHED
     issue.save(update_fields=["status", "published_on"])
+    # their search entries now carry the gazette tag (`?gazette=1`), in this transaction
+    document_services.reindex([e.document_id for e in entries if e.document_id])
     record(
         "gazette.issue_publish", actor=by, obj=issue, org_id=issue.gazette.org_id, ip=ip,
         after={"title": issue.title, "published_on": issue.published_on.isoformat(),

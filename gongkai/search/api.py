@@ -1,6 +1,7 @@
 """GET /api/v1/search — full-text search over public information (no authentication).
 
-Only what the public may see is searchable (see `selectors.search`). `snippet` and `title_html`
+Only what the public may see is searchable (see `selectors.search`). `gazette=1` keeps the
+documents printed in a published issue of a 政府公报 (gazette-catalog spec §1, §4). `snippet` and `title_html`
 are escaped HTML with <mark> around matched words; `title` is plain text.
 """
 
@@ -14,7 +15,7 @@ from ninja import Router, Schema
 from gongkai.lib.bounds import PageNo
 
 from . import selectors
-from .interface import Filters
+from .interface import GAZETTE_TAG, Filters
 
 router = Router(tags=["全文检索"])
 
@@ -63,11 +64,12 @@ def search(
     category: str | None = None,
     topic: str | None = None,
     validity: str | None = None,
+    gazette: bool = False,
     page: PageNo = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
     filters = Filters(org=org or None, year=year, category=category or None, topic=topic or None,
-                      validity=validity or None)  # fmt: skip
+                      validity=validity or None, tag=GAZETTE_TAG if gazette else None)  # fmt: skip
     try:
         results = selectors.search(q, filters, page, page_size)
     except selectors.SearchError as e:

@@ -3,10 +3,17 @@
 `gongkai.documents` builds a `SearchEntry` for each piece of *public* information and hands it
 to `gongkai.search.services.index`; results come back as `Results` of `Hit`s. Keys are strings
 owned by the caller ("doc:42"); the search app never imports the apps that feed it.
+
+`tags` are labels the caller attaches to filter on (`Filters.tag`), e.g. `GAZETTE_TAG`: the
+document is printed in a published issue of a 政府公报 (gazette-catalog spec §1, §4;
+`GET /api/v1/search?gazette=1`). The caller recomputes them whenever they change (a published
+issue reindexes its documents), like every other field of the entry.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
+
+GAZETTE_TAG = "gazette"  # printed in a published gazette issue (tagged by gongkai.gazette)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class SearchEntry:
     published_on: dt.date | None = None
     index_no: str = ""
     doc_number: str = ""
+    tags: tuple[str, ...] = ()  # labels to filter on, e.g. GAZETTE_TAG
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,12 @@ class Filters:
     category: str | None = None  # 信息类别 code
     topic: str | None = None  # 主题分类 code, includes its sub-topics
     validity: str | None = None  # valid / expired / repealed / amended
+    tag: str | None = None  # one of SearchEntry.tags, e.g. GAZETTE_TAG
 
     def active(self) -> bool:
         return any(
             v not in (None, "")
-            for v in (self.org, self.year, self.category, self.topic, self.validity)
+            for v in (self.org, self.year, self.category, self.topic, self.validity, self.tag)
         )
 
 

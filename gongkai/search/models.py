@@ -30,6 +30,7 @@ class Entry(models.Model):
     published_on = models.DateField("发布日期", null=True, blank=True)
     index_no = models.CharField("索引号", max_length=64, blank=True, db_index=True)
     doc_number = models.CharField("文号", max_length=60, blank=True, db_index=True)
+    tags = models.CharField("标签", max_length=200, blank=True)  # space-separated, e.g. gazette
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -45,13 +45,20 @@ def _filtered(qs: QuerySet[Entry], f: Filters) -> QuerySet[Entry]:
     if f.year:
         qs = qs.filter(published_on__year=f.year)
     if f.topic:
-        qs = qs.filter(
-            Q(topic_codes=f.topic)
-            | Q(topic_codes__startswith=f"{f.topic} ")
-            | Q(topic_codes__contains=f" {f.topic} ")
-            | Q(topic_codes__endswith=f" {f.topic}")
-        )
+        qs = qs.filter(_holds("topic_codes", f.topic))
+    if f.tag:
+        qs = qs.filter(_holds("tags", f.tag))
     return qs
+
+
+def _holds(field: str, word: str) -> Q:
+    """`field` (space-separated words) holds `word`."""
+    return (
+        Q(**{field: word})
+        | Q(**{f"{field}__startswith": f"{word} "})
+        | Q(**{f"{field}__contains": f" {word} "})
+        | Q(**{f"{field}__endswith": f" {word}"})
+    )
 
 
 def _unapplied_removals() -> list[str]:

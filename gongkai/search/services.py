@@ -40,12 +40,14 @@ _FIELDS = [f.name for f in Entry._meta.concrete_fields if f.name not in ("id", "
 def _row(e: SearchEntry) -> dict[str, Any]:
     data = asdict(e)
     data["topic_codes"] = " ".join(e.topic_codes)
+    data["tags"] = " ".join(e.tags)
     return {k: data[k] for k in _FIELDS}
 
 
 def to_entry(row: Entry) -> SearchEntry:
     data = {f: getattr(row, f) for f in _FIELDS}
     data["topic_codes"] = tuple(row.topic_codes.split())
+    data["tags"] = tuple(row.tags.split())
     return SearchEntry(key=row.key, **data)
 
 

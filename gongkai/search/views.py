@@ -1,4 +1,6 @@
-"""The public search page /search/ — a plain GET form, works without JavaScript."""
+"""The public search page /search/ — a plain GET form, works without JavaScript.
+`gazette=1` (仅看公报刊登) keeps documents printed in a published gazette issue (gazette-catalog
+spec §1, §4)."""
 
 from typing import Any
 
@@ -6,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import selectors
-from .interface import Filters
+from .interface import GAZETTE_TAG, Filters
 
 FILTER_NAMES = ("org", "year", "category", "topic", "validity")
 
@@ -31,10 +33,11 @@ def search(request: HttpRequest) -> HttpResponse:
     page = int(page_raw) if page_raw.isdigit() and len(page_raw) < 6 else 1
     if year_raw and year is None:
         error = "年份应为四位数字，例如 2024"
+    gazette = request.GET.get("gazette") == "1"
     filters = Filters(
         org=request.GET.get("org") or None, year=year,
         category=request.GET.get("category") or None, topic=request.GET.get("topic") or None,
-        validity=request.GET.get("validity") or None,
+        validity=request.GET.get("validity") or None, tag=GAZETTE_TAG if gazette else None,
     )  # fmt: skip
     if not error and (q.strip() or filters.active()):
         try:
@@ -60,6 +63,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "error": error,
         "facets": [f for f in facets if f["values"]],
         "filters": {n: request.GET.get(n, "") for n in FILTER_NAMES},
+        "gazette": gazette,
         "prev_link": _page_link(request, page=page - 1) if results and page > 1 else "",
         "next_link": _page_link(request, page=page + 1)
         if results and results.has_next and page * results.page_size < selectors.MAX_RESULTS

@@ -149,6 +149,30 @@ def test_import_gbk_csv_with_domain_column_and_dry_run(dcq: Any, tmp_path: Path)
     assert json.loads(out.getvalue())["unchanged"] == 2
 
 
+def test_import_changes_stored_rows_and_a_repeated_row_in_one_file(
+    dcq: Any, tmp_path: Path
+) -> None:
+    head = "领域,序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道和载体\n"
+    path = tmp_path / "c.csv"
+    path.write_text(head + "救灾,1,灾情信息,,受灾情况,,实时,区应急局,政府网站\n"
+                    "救灾,2,救助资金,,发放情况,,及时公开,区应急局,政府网站\n", encoding="utf-8")  # fmt: skip
+    call_command("catalog", "import", str(path), "--org", "dcq", stdout=io.StringIO())
+    # row 1 changed, row 2 unchanged, row 3 new and then repeated (the last one counts)
+    path.write_text(head + "救灾,1,灾情信息,,受灾人数,,实时,区应急局,政府网站\n"
+                    "救灾,2,救助资金,,发放情况,,及时公开,区应急局,政府网站\n"
+                    "救灾,3,物资,,调拨,,实时,区应急局,政府网站\n"
+                    "救灾,3,物资,,调拨与发放,,实时,区应急局,政府网站\n", encoding="utf-8")  # fmt: skip
+    out = io.StringIO()
+    call_command("catalog", "import", str(path), "--org", "dcq", "--format", "json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert (report["created"], report["updated"], report["unchanged"]) == (1, 2, 1)
+    assert dict(Entry.objects.values_list("seq", "content")) == {
+        1: "受灾人数",
+        2: "发放情况",
+        3: "调拨与发放",
+    }
+
+
 @pytest.mark.parametrize(("content", "name", "message"), [
     (b"\x89PNG\r\n\x1a\n", "x.png", "不是表格文件"),
     (b"PK\x03\x04broken", "x.xlsx", "不是有效的 XLSX 文件"),

@@ -179,6 +179,33 @@ def test_publish_cleanup_changes_every_document_and_the_notice(org: Any) -> None
     assert Document.objects.get(title="办法3").validity == "expired"
 
 
+def test_cleanup_writes_a_version_an_audit_entry_and_search_for_each_change(org: Any) -> None:
+    from gongkai.audit.selectors import verify_chain
+    from gongkai.search.models import Entry
+
+    docs = [norm(org, title=f"规定{n}") for n in range(3)]
+    versions = {d.pk: d.version for d in docs}
+    ex = _cleanup(org, docs, [{"result": "continue"}, {"result": "repeal"},
+                              {"result": "amend", "amend_by": D(2026, 9, 30)}])  # fmt: skip
+    before = AuditEntry.objects.count()
+    services.publish_cleanup(ex, by=SYSTEM, today=D(2026, 3, 1))
+    rows = {d.pk: d for d in Document.objects.filter(pk__in=versions)}
+    assert [rows[d.pk].version - versions[d.pk] for d in docs] == [0, 1, 1]
+    last = [rows[d.pk].versions.order_by("-number").first() for d in docs[1:]]
+    assert [(v.number, v.note, v.data["validity"]) for v in last] == [
+        (rows[docs[1].pk].version, "清理：废止", "repealed"),
+        (rows[docs[2].pk].version, "清理：需修改后重新发布", "valid"),
+    ]
+    cleanup = AuditEntry.objects.filter(action="document.cleanup").order_by("seq")
+    assert [(e.object_id, e.after["result"]) for e in cleanup] == [
+        (str(docs[1].pk), "repeal"), (str(docs[2].pk), "amend"),
+    ]  # fmt: skip
+    assert AuditEntry.objects.filter(action="cleanup.publish").count() == 1
+    assert AuditEntry.objects.count() > before
+    assert verify_chain()[1] == []
+    assert Entry.objects.get(key=f"doc:{docs[1].pk}").validity == "repealed"
+
+
 def test_cleanup_is_one_transaction_last_item_fails(org: Any) -> None:
     docs = [norm(org, title=f"办法{n}") for n in range(3)]
     ex = _cleanup(org, docs, [{"result": "expire"}, {"result": "repeal"}, {"result": "expire"}])

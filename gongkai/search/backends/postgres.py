@@ -167,6 +167,9 @@ class PostgresBackend:
         if filters.topic:
             where.append("(' ' || topic_codes || ' ') LIKE %s")
             params.append(f"% {filters.topic} %")
+        if filters.tag:
+            where.append("(' ' || tags || ' ') LIKE %s")
+            params.append(f"% {filters.tag} %")
         if filters.year:
             where.append(
                 "published_on >= make_date(%s, 1, 1) AND published_on < make_date(%s, 1, 1)"

@@ -46,7 +46,7 @@ from ..interface import Filters, SearchEntry
 from ..query import ParsedQuery, Word
 from .base import FACET_SIZE, FACETS, IndexBusy, Page
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: `tags`
 GENERATION_FILE = "generation"
 CHUNK = 200  # entries per segmenting task: few, large messages between the processes
 COMMIT_SECONDS = 60.0  # a rebuild commits (and checkpoints) about this often
@@ -85,6 +85,7 @@ def _schema() -> tantivy.Schema:
     for name in ("org", "category", "topic", "validity"):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
         sb.add_text_field(f"f_{name}", tokenizer_name="raw", index_option="basic", fast=True)
+    sb.add_text_field("tags", tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_integer_field("gen", indexed=True)
     sb.add_integer_field("bucket", indexed=True)
@@ -123,6 +124,7 @@ def fields_of(e: SearchEntry) -> dict[str, Any]:
         "category": e.category_code,
         "f_category": _facet_value(e.category_code, e.category_name),
         "topic": list(e.topic_codes),
+        "tags": list(e.tags),
         "validity": e.validity,
         "published": days,
     }
@@ -353,6 +355,8 @@ class TantivyBackend:
         for name in ("org", "category", "topic", "validity"):
             if value := getattr(filters, name):
                 clauses.append((Must, self._term(name, value)))
+        if filters.tag:
+            clauses.append((Must, self._term("tags", filters.tag)))
         if filters.year:
             clauses.append((Must, self._term("year", int(filters.year))))
         if not any(o == Must for o, _ in clauses):

@@ -32,7 +32,7 @@ def public_batches(after: int = 0) -> Iterator[tuple[int, list[SearchEntry]]]:
     base = selectors.public_documents().select_related("topic__parent").order_by("id")
     while docs := list(base.filter(id__gt=after)[:BATCH]):
         after = docs[-1].id
-        yield after, [services.search_entry(d) for d in docs]
+        yield after, services.search_entries(docs)
 
 
 class Command(BaseCommand):
