@@ -9,10 +9,14 @@
 The documents are never held together: each batch of BATCH (2,000) is made by its own
 generator seeded by (seed, batch number), so every backend streams the very same corpus batch by
 batch, a 文号 query can look up the one document it needs, and memory stays bounded at any N
-(`peak_rss_mb`: this process, and the largest segmenting worker). 1,000,000 documents build and
-query in about 10 minutes on two idle cores (tantivy: ~0.85 ms CPU per document at build, with
-its 2 segmenting workers; see `build_docs_per_s_cpu_bound_2_cores`); every figure is printed
-next to the load average it ran under, as other work on the machine slows the wall-clock ones.
+(`peak_rss_mb`: this process, and the largest segmenting worker). Every figure is printed next
+to the load average it ran under, as other work on the machine slows the wall-clock ones.
+Measured 2026-12-07, 1,000,000 documents, 2 cores shared with other work (load 8–13 all along):
+wall 51.7 min (build 3,098 s = 323 docs/s), but 0.95 ms CPU per document at build and 24 µs to
+make one, i.e. ~8.5 minutes on two idle cores (`build_docs_per_s_cpu_bound_2_cores` 2,114);
+index 1,798 MB in 14 segments; 130 queries p50 25 ms, p95 47 ms (CPU p95 46 ms); peak RSS
+1.9 GB in the bench process (the 400 MB writer heap, then the final commit and merges),
+115 MB per segmenting worker — the documents themselves are never held.
 
 Backends (`--backends`, default tantivy,fts5,like up to 200,000 documents and tantivy alone
 above; run in the order tantivy, like, fts5, postgres): `tantivy` (the default backend's own
