@@ -13,3 +13,12 @@ class ListsConfig(AppConfig):
         from . import selectors
 
         return selectors.assessment_kpis(year, today)
+
+    def search_sources(self) -> list[Any]:
+        """Hook read by `gongkai search_reindex`: the public power items and guides."""
+        from . import services
+
+        return [
+            (services.power_search_batches, services.power_search_keys),
+            (services.guide_search_batches, services.guide_search_keys),
+        ]

@@ -45,6 +45,7 @@ from gongkai.organizations.models import Organization
 from gongkai.search import services as search
 from gongkai.search.interface import SearchEntry
 
+from . import selectors
 from .models import (
     LEVELS,
     Adjustment,
@@ -900,13 +901,53 @@ def _sync_guide_search(guide: Guide) -> None:
     if not public:
         search.remove([guide_search_key(guide)])
         return
-    search.index([SearchEntry(
+    search.index([guide_search_entry(guide)])
+
+
+def guide_search_entry(guide: Guide) -> SearchEntry:
+    item = guide.item
+    return SearchEntry(
         key=guide_search_key(guide), title=f"{item.name} 办事指南",
         url=reverse("lists-guide", args=[item.impl_code]),
         body=" ".join([*guide.conditions, *(m.get("name", "") for m in guide.materials), guide.place]),
         org_code=item.org.code, org_name=item.org.name, category_code="lists-guide",
         category_name="办事指南", published_on=guide.updated_on, index_no=item.impl_code,
-    )])  # fmt: skip
+    )  # fmt: skip
+
+
+SEARCH_BATCH = 1000
+
+
+def power_search_batches(after: int = 0) -> Any:
+    """(last item id, entries) of the public power items after id `after`, each with its
+    current version: the rebuild source of `gongkai search_reindex` (`apps.search_sources`)."""
+    url = power_url_maker()
+    base = PowerItem.objects.filter(status=Status.PUBLISHED, secret=False).select_related("org")
+    while items := list(base.filter(id__gt=after).order_by("id")[:SEARCH_BATCH]):
+        after = items[-1].id
+        current: dict[int, PowerVersion] = {}
+        for v in PowerVersion.objects.filter(item__in=items).order_by("item_id", "version"):
+            current[v.item_id] = v  # the highest version wins
+        yield after, [power_search_entry(i, current[i.id], url) for i in items if i.id in current]
+
+
+def power_search_keys() -> list[str]:
+    codes = PowerItem.objects.filter(status=Status.PUBLISHED, secret=False).values_list(
+        "code", flat=True
+    )
+    return [f"lists:power:{code}" for code in codes]
+
+
+def guide_search_batches(after: int = 0) -> Any:
+    """(last guide id, entries) of the public guides after id `after`."""
+    base = selectors.public_guides().order_by("id")
+    while guides := list(base.filter(id__gt=after)[:SEARCH_BATCH]):
+        after = guides[-1].id
+        yield after, [guide_search_entry(g) for g in guides]
+
+
+def guide_search_keys() -> list[str]:
+    return [f"lists:guide:{i}" for i in selectors.public_guides().values_list("item_id", flat=True)]
 
 
 # =============================================================================================

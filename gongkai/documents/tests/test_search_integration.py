@@ -147,3 +147,26 @@ def test_lapse_updates_validity_in_search(
     assert [h.validity_label for h in search.search("有效期测试卯").hits] == ["失效"]
     assert search.search("有效期测试卯", Filters(validity="expired")).count == 1
     assert search.search("有效期测试卯", Filters(validity="valid")).count == 0
+
+
+def test_rebuild_sources_number_their_cursor_apart(
+    org: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A checkpoint inside a later source resumes there: the documents are not read again."""
+    from gongkai.documents.management.commands import search_reindex as cmd
+
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = make_document(org, title="游标测试", body_html="<p>游标</p>")
+    seen: list[tuple[str, int]] = []
+
+    def other(after: int) -> Any:
+        seen.append(("other", after))
+        yield 7, []
+
+    monkeypatch.setattr(cmd, "sources", lambda: [(cmd.public_batches, cmd.document_keys),
+                                                 (other, list)])  # fmt: skip
+    first = list(cmd.all_batches(0))
+    assert [c for c, _ in first] == [doc.pk, cmd.SPAN + 7]
+    assert [e.key for e in first[0][1]] == [services.search_key(doc.pk)]
+    assert [c for c, _ in cmd.all_batches(cmd.SPAN + 3)] == [cmd.SPAN + 7]
+    assert seen == [("other", 0), ("other", 3)]

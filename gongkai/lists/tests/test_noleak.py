@@ -166,3 +166,30 @@ def test_search_finds_public_items_and_guides(world: dict[str, Any]) -> None:
     page = Client().get("/search/?q=食品经营许可").content.decode()
     assert f"/lists/powers/{world['pub'].code}/" in page
     assert "/lists/guides/XK00001000-640100-01/" in page
+
+
+def test_a_rebuild_restores_exactly_the_public_entries(world: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from gongkai.search import services as search
+
+    search.flush()
+    before = {
+        k: t for k, t in Entry.objects.filter(key__startswith="lists:").values_list("key", "title")
+    }
+    assert before[services.power_search_key(world["mod"])] == "变更后名称"
+    call_command("search_reindex", "--check", stdout=StringIO())  # no drift: no SystemExit
+    Entry.objects.all().delete()
+    with pytest.raises(SystemExit):
+        call_command("search_reindex", "--check", stdout=StringIO())
+    call_command("search_reindex", "--restart", stdout=StringIO())
+    after = {
+        k: t for k, t in Entry.objects.filter(key__startswith="lists:").values_list("key", "title")
+    }
+    assert after == before
+    call_command("search_reindex", "--check", stdout=StringIO())
+    client = Client()
+    for word in SECRETS:
+        assert word not in text_of(client.get(f"/api/v1/search?q={word[:4]}")), word

@@ -7,6 +7,10 @@
 
 Only public information is indexed (已发布 + 主动公开, and 删减后公开 in its public version),
 read through `selectors.public_documents` — the same visibility rule as every public page.
+Other apps add their public records (权责清单, 执法公示, …) through an AppConfig hook, so that
+this command never imports them: `search_sources()` returns (batches, keys) pairs, one per kind
+of record, where `batches(after)` yields (last id, entries) in id order after id `after` and
+`keys()` returns every key of that kind that should be searchable now.
 
 Resumable: documents are read in id order and the search app keeps a checkpoint (the last
 document id stored, then the last entry id the index committed, `search.models.Checkpoint`);
@@ -15,9 +19,10 @@ again, without duplicates, unless `--restart` is given.
 """
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 
 from gongkai.documents import selectors, services
@@ -25,6 +30,9 @@ from gongkai.search import services as search
 from gongkai.search.interface import SearchEntry
 
 BATCH = 1000
+SPAN = 10**12  # the checkpoint holds one number: source i at its own id c is i * SPAN + c
+
+Batches = Callable[[int], Iterable[tuple[int, list[SearchEntry]]]]
 
 
 def public_batches(after: int = 0) -> Iterator[tuple[int, list[SearchEntry]]]:
@@ -33,6 +41,35 @@ def public_batches(after: int = 0) -> Iterator[tuple[int, list[SearchEntry]]]:
     while docs := list(base.filter(id__gt=after)[:BATCH]):
         after = docs[-1].id
         yield after, services.search_entries(docs)
+
+
+def document_keys() -> list[str]:
+    return [
+        services.search_key(pk) for pk in selectors.public_documents().values_list("id", flat=True)
+    ]
+
+
+def sources() -> list[tuple[Batches, Callable[[], Iterable[str]]]]:
+    """Documents first, then each app's `search_sources()`, in INSTALLED_APPS order."""
+    found: list[tuple[Batches, Callable[[], Iterable[str]]]] = [(public_batches, document_keys)]
+    for config in apps.get_app_configs():
+        if hook := getattr(config, "search_sources", None):
+            found.extend(hook())
+    return found
+
+
+def all_batches(after: int = 0) -> Iterator[tuple[int, list[SearchEntry]]]:
+    """Every source's batches one after another, the cursor numbered across sources (SPAN)."""
+    for i, (batches, _) in enumerate(sources()):
+        if after >= (i + 1) * SPAN:
+            continue
+        local = after - i * SPAN if after >= i * SPAN else 0
+        for cursor, entries in batches(local):
+            yield i * SPAN + cursor, entries
+
+
+def expected_keys() -> set[str]:
+    return {key for _, keys in sources() for key in keys()}
 
 
 class Command(BaseCommand):
@@ -52,7 +89,7 @@ class Command(BaseCommand):
         if options["check"]:
             self._check()
             return
-        total = selectors.public_documents().count()
+        total = len(expected_keys())
         if not options["restart"] and (point := search.checkpoint()):
             self.stdout.write(f"从上次中断处继续重建（{point}）")
         shown = {"entries": -1, "index": -1}
@@ -66,15 +103,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"\r{label} [{bar:<20}] {done}/{total}", ending="")
                 self.stdout.flush()
 
-        done = search.rebuild(public_batches, progress, resume=not options["restart"])
+        done = search.rebuild(all_batches, progress, resume=not options["restart"])
         self.stdout.write(f"\n已重建全文检索索引：{done} 条公开信息")
 
     def _check(self) -> None:
-        expected = {
-            services.search_key(pk)
-            for pk in selectors.public_documents().values_list("id", flat=True)
-        }
-        drift = search.check(expected)
+        drift = search.check(expected_keys())
         labels = {
             "missing_entries": "应可检索但缺少检索条目",
             "extra_entries": "已不公开但仍有检索条目",
