@@ -164,6 +164,7 @@ class AdjustmentOut(Schema):
     review_due_on: dt.date
     publish_due_on: dt.date | None
     late: list[str]
+    merged_into: str | None = Field(None, description="合并：并入的事项编码")
 
 
 class AdjustmentList(Schema):
@@ -180,6 +181,7 @@ def _adjustment(a: Adjustment, today: dt.date) -> dict[str, Any]:
         "approved_on": a.approved_on, "published_on": a.published_on,
         "apply_due_on": a.apply_due_on, "review_due_on": a.review_due_on,
         "publish_due_on": a.publish_due_on, "late": selectors.late(a, today),
+        "merged_into": a.changes.get("into") if a.change == Adjustment.Change.MERGE else None,
     }  # fmt: skip
 
 

@@ -125,6 +125,9 @@ class Adjustment(models.Model):
         CANCEL = "cancel", "取消"
         DELEGATE = "delegate", "下放"
         MODIFY = "modify", "变更"
+        # local kinds (§1.4), switched on per tenant by GONGKAI_LISTS_LOCAL_CHANGES
+        ACCEPT = "accept", "承接"
+        MERGE = "merge", "合并"
 
     class Trigger(models.TextChoices):
         LAW = "law", "法律法规规章立改废释"

@@ -12,7 +12,10 @@ change state (spec shared/spec/lists.md). Editors draft, reviewers publish (acco
   after the application, publish ≤ `GONGKAI_LISTS_PUBLISH_DAYS` (3) after approval. Publishing
   applies the change: 新增 publishes the drafted item, 下放/变更 start a new version on the
   publication day and close the previous one the day before, 取消 closes the item and removes it
-  from every public place (the 调整公告 stays).
+  from every public place (the 调整公告 stays). Local kinds (`GONGKAI_LISTS_LOCAL_CHANGES`,
+  default both): 承接 publishes a drafted item taken over on a higher level's 下放 decision
+  (trigger 上级取消或下放决定); 合并 closes the item like 取消 and names the public item of the
+  same organisation it is merged into (`changes.into`).
 - 办事指南 (§2.2): publishing refuses a 兜底 clause (`GONGKAI_LISTS_FALLBACK_PHRASES`), a phone not
   in `区号-号码` form, a name or type differing from its 权责事项, 承诺 > 法定 days, and any guide of
   a secret item. Missing classes of the 2015 普查 (§2.3) are allowed and reported by selectors.
@@ -77,6 +80,11 @@ def review_days() -> int:
 
 def publish_days() -> int:
     return int(getattr(settings, "GONGKAI_LISTS_PUBLISH_DAYS", 3))
+
+
+def local_changes() -> set[str]:
+    """The local adjustment kinds this tenant uses (§1.4: 承接 accept, 合并 merge)."""
+    return set(getattr(settings, "GONGKAI_LISTS_LOCAL_CHANGES", ("accept", "merge")))
 
 
 def fallback_phrases() -> list[str]:
@@ -514,11 +522,29 @@ def create_adjustment(
     if trigger_on and applied_on and applied_on < trigger_on and "applied_on" not in errors:
         errors["applied_on"] = "申请日期不能早于触发日期"
     changes: dict[str, Any] = {}
+    C = Adjustment.Change
+    if change in (C.ACCEPT, C.MERGE) and change not in local_changes():
+        errors["change"] = f"本地未启用“{C(change).label}”调整类型"
+    elif change == C.ACCEPT and "trigger" not in errors and trigger != Adjustment.Trigger.HIGHER:
+        errors["trigger"] = "承接须由上级取消或下放决定触发"
     if item is not None and "item_code" not in errors and "change" not in errors:
-        if change == Adjustment.Change.ADD and item.status != Status.DRAFT:
-            errors["item_code"] = "新增调整针对尚未发布的事项（请先起草该事项）"
-        elif change != Adjustment.Change.ADD and item.status != Status.PUBLISHED:
-            errors["item_code"] = "该事项未发布或已取消，不能取消、下放或变更"
+        if change in (C.ADD, C.ACCEPT) and item.status != Status.DRAFT:
+            label = "新增" if change == C.ADD else "承接"
+            errors["item_code"] = f"{label}调整针对尚未发布的事项（请先起草该事项）"
+        elif change not in (C.ADD, C.ACCEPT) and item.status != Status.PUBLISHED:
+            errors["item_code"] = "该事项未发布或已取消，不能取消、下放、变更或合并"
+        elif change == C.MERGE:
+            raw = data.get("changes") or {}
+            into = _text(raw.get("into")) if isinstance(raw, dict) else ""
+            target = PowerItem.objects.filter(
+                code=into, org_id=item.org_id, status=Status.PUBLISHED, secret=False
+            ).first()
+            if not into:
+                errors["changes"] = "合并须给出并入的事项编码 into"
+            elif into == item.code or target is None:
+                errors["changes.into"] = f"并入事项“{into}”应为本部门另一已公布的公开事项"
+            else:
+                changes = {"into": into}
         elif change in (Adjustment.Change.DELEGATE, Adjustment.Change.MODIFY):
             raw = data.get("changes") or {}
             if not isinstance(raw, dict) or not raw:
@@ -614,12 +640,12 @@ def publish_adjustment(
             {"published_on": f"公布日期不能早于现行版本的生效日期（{current.valid_from}）"}
         )
     C = Adjustment.Change
-    if a.change == C.ADD:
+    if a.change in (C.ADD, C.ACCEPT):
         _check_publishable(current)
         current.valid_from = on
         current.save()
         item.status = Status.PUBLISHED
-    elif a.change == C.CANCEL:
+    elif a.change in (C.CANCEL, C.MERGE):
         current.valid_to = on - dt.timedelta(days=1)
         current.save()
         item.status = Status.CANCELLED

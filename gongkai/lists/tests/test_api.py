@@ -145,7 +145,7 @@ def test_staff_adjustment_flow(org: Any, editor: Any, reviewer: Any) -> None:
 def test_staff_api_bad_input_and_scope(org: Any, other_org: Any, editor: Any) -> None:
     c = Client()
     item = power(org)
-    bad = {"item_code": item.code, "change": "合并", "trigger": "x", "trigger_on": "2025-11-05",
+    bad = {"item_code": item.code, "change": "撤销", "trigger": "x", "trigger_on": "2025-11-05",
            "basis_doc": "", "applied_on": "2025-11-04"}  # fmt: skip
     r = c.post(
         "/api/v1/staff/lists/adjustments", bad, content_type="application/json", **token(editor)

@@ -169,7 +169,7 @@ def test_adjustment_bad_kinds(org: Any) -> None:
     item = power(org)
     base = {"item_code": item.code, "trigger": "law", "basis_doc": "决定",
             "trigger_on": D(2025, 11, 3), "applied_on": D(2025, 11, 4)}  # fmt: skip
-    refused(services.create_adjustment, "change", by=SYSTEM, data={**base, "change": "合并"})
+    refused(services.create_adjustment, "change", by=SYSTEM, data={**base, "change": "撤销"})
     refused(services.create_adjustment, "item_code", by=SYSTEM, data={**base, "change": "add"})
     refused(services.create_adjustment, "changes", by=SYSTEM, data={**base, "change": "下放"})
     refused(services.create_adjustment, "changes.levels", by=SYSTEM,
@@ -246,3 +246,53 @@ def test_every_change_is_audited(org: Any) -> None:
     actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)[before:])
     assert actions == ["power.draft", "power.publish", "adjustment.apply", "adjustment.approve",
                        "adjustment.publish"]  # fmt: skip
+
+
+DATES = {"trigger_on": D(2025, 11, 3), "applied_on": D(2025, 11, 4)}
+
+
+def test_accept_publishes_an_item_taken_over_from_a_higher_level(org: Any) -> None:
+    """承接 (local kind, §1.4): a drafted item goes public on a higher level's 下放 decision."""
+    item = power(org, publish=False)
+    assert "上级" in refused(adjust, "trigger", item, "accept", **DATES)
+    a = adjust(item, "accept", trigger="higher", approved_on=D(2025, 11, 5),
+               published_on=D(2025, 11, 6), **DATES)  # fmt: skip
+    item.refresh_from_db()
+    assert item.status == "published" and a.get_change_display() == "承接"
+    assert selectors.public_power(item.code, TODAY) is not None
+    assert Entry.objects.filter(key=services.power_search_key(item)).exists()
+    assert "承接" in refused(adjust, "item_code", item, "accept", trigger="higher", **DATES)
+
+
+def test_merge_closes_the_item_and_names_the_one_it_joins(org: Any, other_org: Any) -> None:
+    """合并 (local kind, §1.4): like 取消 the item leaves every public place; the notice says
+    which public item of the same department it was merged into."""
+    from django.test import Client
+
+    kept, merged = power(org, 1), power(org, 2)
+    foreign = power(other_org, 3, code="640100-001-02-003-00")
+    secret = power(org, 4, secret=True)
+    assert "into" in refused(adjust, "changes", merged, "merge", **DATES)
+    for into in (merged.code, foreign.code, secret.code, "640100-001-02-999-00"):
+        assert "已公布的公开事项" in refused(adjust, "changes.into", merged, "merge",
+                                             changes={"into": into}, **DATES)  # fmt: skip
+    assert not Adjustment.objects.filter(item=merged).exists()
+    adjust(merged, "merge", changes={"into": kept.code}, approved_on=D(2025, 11, 5),
+           published_on=D(2025, 11, 6), **DATES)  # fmt: skip
+    merged.refresh_from_db()
+    assert merged.status == "cancelled"
+    assert selectors.public_item(merged.code) is None
+    assert not Entry.objects.filter(key=services.power_search_key(merged)).exists()
+    assert selectors.public_item(kept.code) is not None
+    page = Client().get("/lists/adjustments/").content.decode()
+    assert "合并" in page and f"并入 {kept.code}" in page
+    item = Client().get("/api/v1/lists/adjustments").json()["items"][0]
+    assert (item["change"], item["merged_into"]) == ("合并", kept.code)
+
+
+def test_local_kinds_are_a_tenant_setting(org: Any, settings: Any) -> None:
+    settings.GONGKAI_LISTS_LOCAL_CHANGES = []
+    item = power(org, publish=False)
+    assert "本地未启用" in refused(adjust, "change", item, "accept", trigger="higher", **DATES)
+    assert "本地未启用" in refused(adjust, "change", power(org, 2), "merge",
+                                  changes={"into": "x"}, **DATES)  # fmt: skip
