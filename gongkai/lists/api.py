@@ -292,6 +292,14 @@ class GuideOut(Schema):
     online_url: str
     query_url: str
     faq: list[FaqOut]
+    office_address: str
+    postcode: str
+    window: str
+    apply_methods: list[str]
+    flowchart_url: str
+    result: str
+    result_sample_url: str
+    promise: str
     intermediaries: list[str]
     updated_on: dt.date | None
 
@@ -313,7 +321,10 @@ def guide_out(g: Guide) -> dict[str, Any]:
         "fee_basis": g.fee_basis, "fee_standard": g.fee_standard, "place": g.place,
         "hours": g.hours, "visits": g.visits, "consult_phone": g.consult_phone,
         "complaint_phone": g.complaint_phone, "online_url": g.online_url,
-        "query_url": g.query_url, "faq": g.faq, "intermediaries": inter,
+        "query_url": g.query_url, "faq": g.faq, "office_address": g.office_address,
+        "postcode": g.postcode, "window": g.window, "apply_methods": g.apply_methods,
+        "flowchart_url": g.flowchart_url, "result": g.result,
+        "result_sample_url": g.result_sample_url, "promise": g.promise, "intermediaries": inter,
         "updated_on": g.updated_on,
     }  # fmt: skip
 

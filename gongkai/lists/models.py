@@ -239,6 +239,15 @@ class Guide(models.Model):
     online_url = models.URLField("网上办理地址", blank=True)
     query_url = models.URLField("结果查询地址", blank=True)
     faq = models.JSONField("常见问题", default=list)  # [{q, a}]
+    # §2.2 elements beyond the 2015 普查 classes
+    office_address = models.CharField("办理机构地址", max_length=300, blank=True)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    window = models.CharField("窗口", max_length=100, blank=True)
+    apply_methods = models.JSONField("申请方式", default=list)  # ⊆ APPLY_METHODS
+    flowchart_url = models.URLField("流程图地址", blank=True)
+    result = models.CharField("办理结果（证照名称）", max_length=200, blank=True)
+    result_sample_url = models.URLField("办理结果样本地址", blank=True)
+    promise = models.TextField("服务承诺", blank=True)
     pii_kept_reason = models.TextField("保留个人信息的理由", blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False

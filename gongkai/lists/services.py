@@ -749,8 +749,13 @@ def publish_service_item(item: ServiceItem, *, by: Any, ip: str = "") -> Service
 GUIDE_FIELDS = [
     "basis", "conditions", "materials", "steps", "process", "legal_days", "promised_days",
     "instant", "charged", "fee_basis", "fee_standard", "place", "hours", "visits",
-    "consult_phone", "complaint_phone", "online_url", "query_url", "faq", "pii_kept_reason",
+    "consult_phone", "complaint_phone", "online_url", "query_url", "faq", "office_address",
+    "postcode", "window", "apply_methods", "flowchart_url", "result", "result_sample_url",
+    "promise", "pii_kept_reason",
 ]  # fmt: skip
+APPLY_METHODS = ("窗口", "网上", "自助终端", "邮寄")  # 申请方式 (§2.2)
+GUIDE_URLS = {"online_url": "网上办理地址", "query_url": "结果查询地址",
+              "flowchart_url": "流程图地址", "result_sample_url": "办理结果样本地址"}  # fmt: skip
 MATERIAL_KEYS = ("name", "form", "count", "basis", "requirements", "source", "template_url")
 STEP_KEYS = ("name", "days", "basis", "fee", "counted_in_legal_limit")
 
@@ -798,16 +803,25 @@ def clean_guide(data: dict[str, Any]) -> dict[str, Any]:
         for f in (faq if isinstance(faq, list) else []) if isinstance(f, dict) and _text(f.get("q"))
     ]  # fmt: skip
     for key in ("process", "place", "hours", "consult_phone", "complaint_phone", "online_url",
-                "query_url", "pii_kept_reason"):  # fmt: skip
+                "query_url", "office_address", "postcode", "window", "flowchart_url", "result",
+                "result_sample_url", "promise", "pii_kept_reason"):  # fmt: skip
         out[key] = _text(data.get(key))
+    out["apply_methods"] = _str_list(data.get("apply_methods"))
+    if unknown := [m for m in out["apply_methods"] if m not in APPLY_METHODS]:
+        errors["apply_methods"] = f"申请方式“{unknown[0]}”无效，应为：{'、'.join(APPLY_METHODS)}"
+    if out["postcode"] and not re.match(r"^\d{6}$", out["postcode"]):
+        errors["postcode"] = "邮政编码应为 6 位数字"
+    for key, limit in (("office_address", 300), ("window", 100), ("result", 200)):
+        if len(out[key]) > limit:
+            errors[key] = f"不能超过 {limit} 个字"
     out["legal_days"] = _int(data.get("legal_days"), "legal_days", "法定办结时限", errors)
     out["promised_days"] = _int(data.get("promised_days"), "promised_days", "承诺办结时限", errors)
     out["visits"] = _int(data.get("visits"), "visits", "到现场次数", errors)
     out["instant"] = bool(data.get("instant"))
     out["charged"] = bool(data.get("charged"))
-    for key in ("online_url", "query_url"):
+    for key, label in GUIDE_URLS.items():
         if out[key] and not re.match(r"^https?://[^\s]+$", out[key]):
-            errors[key] = "网址应以 http:// 或 https:// 开头"
+            errors[key] = f"{label}应以 http:// 或 https:// 开头"
     if errors:
         raise ValidationError(errors)
     return out
@@ -881,6 +895,8 @@ def guide_problems(guide: Guide) -> dict[str, str]:
         texts = [("conditions", " ".join(guide.conditions)),
                  ("materials", " ".join(m.get("name", "") + " " + m.get("requirements", "") for m in guide.materials)),
                  ("place", guide.place), ("process", guide.process),
+                 ("office_address", guide.office_address), ("window", guide.window),
+                 ("result", guide.result), ("promise", guide.promise),
                  ("faq", " ".join(f.get("q", "") + " " + f.get("a", "") for f in guide.faq))]  # fmt: skip
         for key, msg in pii_problems(texts).items():
             errors.setdefault(key, msg)

@@ -157,3 +157,46 @@ def test_intermediary_serves_public_licences_only(org: Any) -> None:
     free = services.save_intermediary(by=SYSTEM, org=org, data=inter_data(
         code="ZJ-002", approval_codes=[lic.code], charged=False, fee_nature="市场调节价"))  # fmt: skip
     assert free.fee_nature == "" and free.status == "draft"
+
+
+MORE = {"office_address": "测试市人民路1号政务服务中心", "postcode": "750001", "window": "B区12号窗口",
+        "apply_methods": ["窗口", "网上"], "flowchart_url": "https://zwfw.example.gov.cn/lc/1.png",
+        "result": "食品经营许可证", "result_sample_url": "https://zwfw.example.gov.cn/yb/1.pdf",
+        "promise": "材料齐全的，当场受理"}  # fmt: skip
+
+
+def test_further_guide_elements_on_the_page_api_and_print(org: Any) -> None:
+    """§2.2: address and postcode, window, 申请方式, 流程图, 办理结果 with sample, 服务承诺."""
+    from django.test import Client
+
+    g = guide(service(org, power_item=licence(org)), **MORE)
+    c = Client()
+    api = c.get(f"/api/v1/lists/guides/{g.item.impl_code}").json()
+    assert {k: api[k] for k in MORE} == MORE
+    for url in (f"/lists/guides/{g.item.impl_code}/", f"/lists/guides/{g.item.impl_code}/print/"):
+        page = c.get(url).content.decode()
+        for text in ("测试市人民路1号政务服务中心", "750001", "B区12号窗口", "窗口、网上", "流程图",
+                     "食品经营许可证", "材料齐全的，当场受理"):  # fmt: skip
+            assert text in page, (url, text)
+
+
+@pytest.mark.parametrize(("over", "field", "words"), [
+    ({"apply_methods": ["传真"]}, "apply_methods", "申请方式"),
+    ({"postcode": "75000"}, "postcode", "6 位数字"),
+    ({"flowchart_url": "javascript:alert(1)"}, "flowchart_url", "http"),
+    ({"result_sample_url": "ftp://x/y.pdf"}, "result_sample_url", "http"),
+    ({"window": "窗" * 101}, "window", "100"),
+])  # fmt: skip
+def test_further_elements_bad_input_saves_nothing(
+    org: Any, over: dict, field: str, words: str
+) -> None:
+    item = service(org, power_item=licence(org))
+    with pytest.raises(ValidationError) as e:
+        services.save_guide(item, by=SYSTEM, data={**MORE, **over})
+    assert words in e.value.message_dict[field][0]
+    assert not Guide.objects.filter(item=item).exists()
+
+
+def test_identifiers_in_the_promise_block_publishing(org: Any) -> None:
+    g = guide(service(org, power_item=licence(org)), publish=False, promise="联系人手机13912345678")
+    refused_publish(g, "promise")
