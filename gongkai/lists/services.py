@@ -19,6 +19,8 @@ change state (spec shared/spec/lists.md). Editors draft, reviewers publish (acco
 - 办事指南 (§2.2): publishing refuses a 兜底 clause (`GONGKAI_LISTS_FALLBACK_PHRASES`), a phone not
   in `区号-号码` form, a name or type differing from its 权责事项, 承诺 > 法定 days, and any guide of
   a secret item. Missing classes of the 2015 普查 (§2.3) are allowed and reported by selectors.
+- 2号 (§1.4): a 行政许可 item is published only under a name of the list one government level
+  up, when that level keeps its list here (`upper_licence_names`, `GONGKAI_LISTS_UPPER_LICENCE_RULE`).
 - 中介服务 (§3): serves only existing, public 行政许可 items.
 - Personal identifiers in free text (先审查、后公开) block publishing until they are removed
   (masked) or kept with a recorded reason.
@@ -34,6 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -388,9 +391,49 @@ def update_power_draft(
     return locked
 
 
+GOVERNMENT_LEVELS = ("province", "city", "district", "township")
+
+
+def _government(org: Organization | None) -> Organization | None:
+    while org is not None and org.level not in GOVERNMENT_LEVELS:
+        org = org.parent
+    return org
+
+
+def upper_licence_names(org: Organization) -> set[str] | None:
+    """国办发〔2022〕2号: the 行政许可 names of the list one government level up (that
+    government and its departments); None when that level keeps no list here or the rule is
+    off (`GONGKAI_LISTS_UPPER_LICENCE_RULE`), so that nothing can be checked."""
+    if not getattr(settings, "GONGKAI_LISTS_UPPER_LICENCE_RULE", True):
+        return None
+    own = _government(org)
+    upper = _government(own.parent) if own is not None else None
+    if upper is None:
+        return None
+    names = set(
+        PowerItem.objects.filter(
+            Q(org=upper) | Q(org__parent=upper, org__level="department"),
+            type__code="01", status=Status.PUBLISHED, secret=False,
+        ).values_list("name", flat=True)
+    )  # fmt: skip
+    return names or None
+
+
+def upper_licence_error(name: str, names: set[str] | None) -> str:
+    if names is None or name in names:
+        return ""
+    return (
+        f"行政许可事项名称须与上级行政许可事项清单一致（国办发〔2022〕2号），上级清单中没有“{name}”"
+    )
+
+
 def _check_publishable(v: PowerVersion) -> None:
     fields = {k: getattr(v, k) for k in VERSION_FIELDS}
     problems = _version_pii(fields)
+    if v.item.type.code == "01" and (
+        message := upper_licence_error(v.name, upper_licence_names(v.item.org))
+    ):
+        problems.setdefault("name", message)
     if problems:
         raise ValidationError(problems)
 
@@ -1218,6 +1261,7 @@ def _import_powers(
         parsed.append((n, code, values))
     existing, current = _existing_powers([code for _, code, _ in parsed])
     types = PowerTypes()
+    upper = upper_licence_names(org)  # read once for the file
     pii_cache: dict[str, str] = {}
     new: list[tuple[PowerItem, PowerVersion]] = []
     allowed = False
@@ -1242,6 +1286,9 @@ def _import_powers(
             for field, messages in e.message_dict.items():
                 base = field.split(".")[0]
                 fail(n, tabular.POWER_FIELD_COLUMNS.get(base, base), messages[0])
+            continue
+        if ptype.code == "01" and (message := upper_licence_error(fields["name"], upper)):
+            fail(n, "事项名称", message)
             continue
         held = bool(_version_pii(fields, pii_cache))  # identifiers: held for review as a draft
         item = PowerItem(org=org, code=code, type=ptype, secret=secret,

@@ -296,3 +296,66 @@ def test_local_kinds_are_a_tenant_setting(org: Any, settings: Any) -> None:
     assert "本地未启用" in refused(adjust, "change", item, "accept", trigger="higher", **DATES)
     assert "本地未启用" in refused(adjust, "change", power(org, 2), "merge",
                                   changes={"into": "x"}, **DATES)  # fmt: skip
+
+
+def test_a_county_licence_takes_its_name_from_the_city_list(settings: Any) -> None:
+    """2号 (§1.4): a 行政许可 of a district is published only under a name of the city's list
+    (the city government and its departments), in the service and in an import; with no city
+    list here, or the rule off, nothing is checked."""
+    from gongkai.conftest import OrganizationFactory
+
+    from .conftest import licence
+
+    city = OrganizationFactory(
+        code="city", name="测试市人民政府", level="city", region_code="640100"
+    )
+    dept = OrganizationFactory(
+        code="scj", name="测试市市场监督管理局", parent=city, region_code="640100"
+    )
+    district = OrganizationFactory(code="xq", name="测试市西区人民政府", level="district", parent=city,
+                                   region_code="640102")  # fmt: skip
+    own = licence(
+        district, 1, name="临时占用绿地许可", code="640102-001-01-001-00"
+    )  # no city list yet
+    assert own.status == "published"
+    licence(dept, 1, name="食品经营许可", code="640100-001-01-001-00")
+    same = licence(district, 2, name="食品经营许可", code="640102-001-01-002-00")
+    assert same.status == "published"
+    draft = power(district, 3, type_code="01", name="户外广告设施设置许可", publish=False,
+                  code="640102-001-01-003-00")  # fmt: skip
+    message = refused(services.publish_power, "name", draft, by=SYSTEM)
+    assert "2号" in message and "户外广告设施设置许可" in message
+    assert PowerItem.objects.get(pk=draft.pk).status == "draft"
+    settings.GONGKAI_LISTS_UPPER_LICENCE_RULE = False
+    services.publish_power(draft, by=SYSTEM)
+    assert PowerItem.objects.get(pk=draft.pk).status == "published"
+
+
+def test_an_import_row_outside_the_city_list_is_a_row_error() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from gongkai.conftest import OrganizationFactory
+    from gongkai.lists import tabular
+
+    from .conftest import licence
+
+    city = OrganizationFactory(
+        code="city", name="测试市人民政府", level="city", region_code="640100"
+    )
+    licence(city, 1, name="食品经营许可", code="640100-001-01-001-00")
+    district = OrganizationFactory(code="xq", name="测试市西区人民政府", level="district", parent=city,
+                                   region_code="640102")  # fmt: skip
+    wb = Workbook()
+    ws = wb.active
+    ws.append(tabular.STAFF_POWER_COLUMNS)
+    for n, name in ((1, "食品经营许可"), (2, "户外广告设施设置许可")):
+        ws.append([f"640102-001-01-00{n}-00", name, "", "行政许可", "【法律】《中华人民共和国食品安全法》第三十五条：条文",
+                   "测试市西区人民政府", "法定行政机关", "", "", "县", "受理：依法受理", "", "", "0951-12345678", "",
+                   "否"])  # fmt: skip
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = services.import_table("power", org=district, data=buf.getvalue(), by=SYSTEM)
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [(3, "事项名称")]
+    assert not PowerItem.objects.filter(org=district).exists()
