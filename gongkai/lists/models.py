@@ -263,6 +263,14 @@ class Guide(models.Model):
         return f"{self.item.name} 办事指南"
 
 
+# the one rule of a public guide (selectors and the search rebuild): published, its item
+# published, and its power item (if any) published and not secret
+PUBLIC_GUIDE = models.Q(status="published", item__status="published") & (
+    models.Q(item__power__isnull=True)
+    | models.Q(item__power__status="published", item__power__secret=False)
+)
+
+
 class Intermediary(models.Model):
     class FeeNature(models.TextChoices):
         NONE = "", "不收费"

@@ -17,6 +17,7 @@ from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
 
 from .models import (
+    PUBLIC_GUIDE,
     Adjustment,
     Guide,
     Intermediary,
@@ -187,14 +188,7 @@ def public_guide_of(item: ServiceItem) -> Guide | None:
 
 
 def public_guides() -> QuerySet[Guide]:
-    return (
-        Guide.objects.filter(status=Status.PUBLISHED, item__status=Status.PUBLISHED)
-        .filter(
-            Q(item__power__isnull=True)
-            | Q(item__power__status=Status.PUBLISHED, item__power__secret=False)
-        )
-        .select_related("item", "item__org", "item__power")
-    )
+    return Guide.objects.filter(PUBLIC_GUIDE).select_related("item", "item__org", "item__power")
 
 
 def public_guide(impl_code: str) -> Guide | None:

@@ -51,9 +51,9 @@ from gongkai.organizations.models import Organization
 from gongkai.search import services as search
 from gongkai.search.interface import SearchEntry
 
-from . import selectors
 from .models import (
     LEVELS,
+    PUBLIC_GUIDE,
     Adjustment,
     Guide,
     Intermediary,
@@ -1025,14 +1025,17 @@ def power_search_keys() -> list[str]:
 
 def guide_search_batches(after: int = 0) -> Any:
     """(last guide id, entries) of the public guides after id `after`."""
-    base = selectors.public_guides().order_by("id")
+    base = Guide.objects.filter(PUBLIC_GUIDE).select_related("item__org").order_by("id")
     while guides := list(base.filter(id__gt=after)[:SEARCH_BATCH]):
         after = guides[-1].id
         yield after, [guide_search_entry(g) for g in guides]
 
 
 def guide_search_keys() -> list[str]:
-    return [f"lists:guide:{i}" for i in selectors.public_guides().values_list("item_id", flat=True)]
+    return [
+        f"lists:guide:{i}"
+        for i in Guide.objects.filter(PUBLIC_GUIDE).values_list("item_id", flat=True)
+    ]
 
 
 # =============================================================================================

@@ -26,6 +26,7 @@ from gongkai.accounts import permissions
 from gongkai.accounts.admin_scoping import ScopedAdmin
 from gongkai.accounts.backends import client_ip
 from gongkai.accounts.permissions import Action
+from gongkai.applications.clock import work_calendar
 from gongkai.applications.models import Application
 from gongkai.lib.errors import Conflict
 from gongkai.organizations.models import Organization
@@ -389,8 +390,9 @@ class FlagFilter(admin.SimpleListFilter):
             return queryset
         today = timezone.localdate()
         ids = []
+        cal = work_calendar()
         for x in queryset.filter(status__in=Letter.OPEN_STATES):
-            f = selectors.letter_flags(x, today)
+            f = selectors.letter_flags(x, today, cal)
             if (self.value() == "overdue" and f.overdue) or (
                 self.value() == "threshold" and f.threshold_level != "ok"
             ):

@@ -195,8 +195,9 @@ class LetterFlags:
     basis: str = ""  # 暂定 note of a provisional due date
 
 
-def letter_flags(letter: Letter, today: dt.date) -> LetterFlags:
-    """Time-limit flags of an open letter (国办秘函〔2019〕19号: >3 months unanswered fails a site)."""
+def letter_flags(letter: Letter, today: dt.date, cal: Any = None) -> LetterFlags:
+    """Time-limit flags of an open letter (国办秘函〔2019〕19号: >3 months unanswered fails a site).
+    `cal`: the calendar, passed by callers flagging many letters (one lookup, not one each)."""
     threshold = add_months(letter.submitted_on, 3)
     left = (threshold - today).days
     level = "breached" if left < 0 else "warn" if left <= threshold_warn_days() else "ok"
@@ -204,7 +205,7 @@ def letter_flags(letter: Letter, today: dt.date) -> LetterFlags:
         level = "ok"
     remaining, error, basis, warn = None, letter.due_error, "", letter.due_on
     if letter.due_on is not None:
-        cal = work_calendar()
+        cal = cal or work_calendar()
         try:
             if letter.accepted_on is not None:
                 due = cal.qualify(letter.accepted_on, letter.due_on)
@@ -456,8 +457,9 @@ def step_status(d: MajorDecision) -> list[tuple[str, str, bool]]:
 def dashboard(user: Any, today: dt.date) -> dict[str, Any]:
     ids = permissions.org_ids(user, Action.VIEW)
     rows = interpretation_status(today, ids, since=today - dt.timedelta(days=366))
+    cal = work_calendar()
     open_letters = [
-        (x, letter_flags(x, today))
+        (x, letter_flags(x, today, cal))
         for x in staff_letters(user).filter(status__in=Letter.OPEN_STATES).order_by("submitted_on")
     ]
     consultations = staff_consultations(user).annotate(
