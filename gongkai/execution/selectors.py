@@ -60,17 +60,21 @@ def is_late(task: Task) -> bool:
     return bool(task.completed_on and task.due_on and task.completed_on > task.due_on)
 
 
-def public_tasks(*, year: int | None = None, org: str = "", status: str = "",
-                 overdue: bool | None = None, today: dt.date) -> QuerySet[Task]:  # fmt: skip
-    qs = (
+def public_task_rows() -> QuerySet[Task]:
+    """Every public task (its plan published) with what its page shows, in no order."""
+    return (
         Task.objects.filter(plan__status=Plan.Status.PUBLISHED)
         .select_related("plan", "plan__org", "category", "lead_org")
         .prefetch_related(
             "co_orgs",
             Prefetch("reports", TaskReport.objects.select_related("org").order_by("on", "id")),
         )
-        .order_by("-plan__year", "plan_id", "number")
     )
+
+
+def public_tasks(*, year: int | None = None, org: str = "", status: str = "",
+                 overdue: bool | None = None, today: dt.date) -> QuerySet[Task]:  # fmt: skip
+    qs = public_task_rows().order_by("-plan__year", "plan_id", "number")
     if year:
         qs = qs.filter(plan__year=year)
     if org:
