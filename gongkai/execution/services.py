@@ -43,7 +43,7 @@ from gongkai.review.services import TYPE_LABELS
 from gongkai.search import services as search
 from gongkai.search.interface import SearchEntry
 
-from . import conf, selectors
+from . import conf, visibility
 from .clocks import add_months
 from .models import (
     Accountability,
@@ -784,11 +784,11 @@ def response_search_entry(e: OpinionEvent) -> SearchEntry:
 
 # kind → (public rows, entry, key)
 _KINDS: dict[str, tuple[Any, Any, Any]] = {
-    "task": (selectors.public_task_rows, task_search_entry, task_search_key),
-    "inspection": (selectors.public_inspections, inspection_search_entry, inspection_search_key),
-    "press": (selectors.public_press, press_search_entry, press_search_key),
-    "interview": (selectors.public_interviews, interview_search_entry, interview_search_key),
-    "response": (selectors.public_events, response_search_entry, response_search_key),
+    "task": (visibility.public_task_rows, task_search_entry, task_search_key),
+    "inspection": (visibility.public_inspections, inspection_search_entry, inspection_search_key),
+    "press": (visibility.public_press, press_search_entry, press_search_key),
+    "interview": (visibility.public_interviews, interview_search_entry, interview_search_key),
+    "response": (visibility.public_events, response_search_entry, response_search_key),
 }
 
 
