@@ -38,6 +38,7 @@ from gongkai.documents import services as documents
 from gongkai.documents.models import Document, InfoCategory
 from gongkai.lib.errors import Conflict
 from gongkai.lib.pii import detect
+from gongkai.lib.richtext import html_to_lines
 from gongkai.organizations.models import Organization
 from gongkai.review.services import TYPE_LABELS
 from gongkai.search import services as search
@@ -561,18 +562,54 @@ def publish_interview(iv: Interview, *, by: Any, transcript: str | None = None) 
     return iv
 
 
+MAX_QUESTION = 2000
+MAX_ASKER = Question._meta.get_field("asker").max_length or 50
+MAX_CONTACT = Question._meta.get_field("asker_contact").max_length or 100
+
+
+def accepts_questions(iv: Interview, now: dt.datetime) -> bool:
+    """The public may ask from the announcement until the interview ends (spec §6)."""
+    return iv.status == Interview.Status.PUBLISHED and iv.announced_at <= now <= iv.ends_at
+
+
+def _plain(value: Any) -> str:
+    """Plain text: whatever HTML a visitor typed is dropped (nh3), entities read as text."""
+    return html_to_lines(str(value or "")).strip()
+
+
 @transaction.atomic
-def ask(iv: Interview, *, question: str, asker: str = "", contact: str = "") -> Question:
+def ask(iv: Interview, *, question: str, asker: str = "", contact: str = "",
+        ip: str = "") -> Question:  # fmt: skip
     """A question from the public: held for moderation; the asker stays staff-only."""
     errors: dict[str, str] = {}
-    question = _require_text(errors, {"question": question}, "question", "问题")
-    if len(question) > 2000:
-        errors["question"] = "问题过长，请控制在 2000 字以内"
+    question = _require_text(errors, {"question": _plain(question)}, "question", "问题")
+    asker, contact = _plain(asker), _plain(contact)
+    if len(question) > MAX_QUESTION:
+        errors["question"] = f"问题过长，请控制在 {MAX_QUESTION} 字以内"
+    if len(asker) > MAX_ASKER:
+        errors["name"] = f"姓名过长，请控制在 {MAX_ASKER} 字以内"
+    if len(contact) > MAX_CONTACT:
+        errors["contact"] = f"联系方式过长，请控制在 {MAX_CONTACT} 字以内"
     _raise(errors)
-    q = Question.objects.create(interview=iv, question=question, asker=asker.strip(),
-                                asker_contact=contact.strip())  # fmt: skip
-    record("execution.question.ask", obj=q, org_id=iv.org_id)  # no personal data in the trail
+    q = Question.objects.create(interview=iv, question=question, asker=asker,
+                                asker_contact=contact)  # fmt: skip
+    # no personal data in the trail: neither the asker nor the contact
+    record("execution.question.ask", obj=q, org_id=iv.org_id, ip=ip,
+           after={"interview": iv.pk, "length": len(question)})  # fmt: skip
     return q
+
+
+def submit_question(iv: Interview, *, data: dict[str, Any], now: dt.datetime,
+                    ip: str = "") -> Question:  # fmt: skip
+    """/interviews/<id>/ask/: a visitor's question while the interview is announced or running;
+    stored unmoderated (never public until moderated), the name and contact staff-only."""
+    fresh = Interview.objects.get(pk=iv.pk)
+    if not accepts_questions(fresh, now):
+        if now > fresh.ends_at:
+            raise Conflict("本次访谈已结束，不再接受提问")
+        raise Conflict("本次访谈尚未开放提问")
+    return ask(fresh, question=data.get("question", ""), asker=data.get("name", ""),
+               contact=data.get("contact", ""), ip=ip)  # fmt: skip
 
 
 @transaction.atomic
