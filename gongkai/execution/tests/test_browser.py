@@ -2,11 +2,14 @@
 gongkai/portal/tests/test_browser.py): filter by kind, open a reply, see its grade and text and
 no contact data; axe-core reports no serious or critical violation on the public pages."""
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from gongkai.execution.models import Proposal, Proposer
 from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
@@ -14,9 +17,18 @@ from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+DAY = dt.date(2026, 6, 15)  # the demo, the pages and the live server all live on this day
+
+
 @pytest.fixture(autouse=True)
-def frozen() -> None:
-    """The browser drives a live server: the demo is dated from today, no frozen clock here."""
+def frozen() -> Iterator[Any]:
+    """A fixed day for the demo data and the clock alike, so that the test passes on any date
+    (and in any year, shipped holiday schedule or not). The clock ticks from 10:00 Beijing: the
+    live server and the browser's event loop need time to move."""
+    with time_machine.travel(
+        dt.datetime.combine(DAY, dt.time(10), ZoneInfo("Asia/Shanghai")), tick=True
+    ) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +53,7 @@ def content(reference_data: None) -> None:
     orgs = {code: OrganizationFactory(code=code, name=f"示范市{name}", org_code=f"{500 + i}")
             for i, (code, name) in enumerate([("city", "人民政府"), ("bgs", "人民政府办公室"),
                                               ("fgw", "发展和改革委员会"), ("jyj", "教育局")])}  # fmt: skip
-    execution_demo.build(orgs, out=lambda _: None)
+    execution_demo.build(orgs, out=lambda _: None, today=DAY)
 
 
 def _axe(browser: Any, url: str) -> list[Any]:
@@ -82,11 +94,9 @@ def test_filter_open_a_reply_and_see_no_contact_data(
 def test_public_pages_have_no_serious_accessibility_violations(
     browser: Any, live_server: Any, content: None
 ) -> None:
-    from django.utils import timezone
-
     item = Proposal.objects.filter(disclosure="full").first()
     assert item is not None
-    year = timezone.localdate().year
+    year = DAY.year
     for path in ("/proposals/", f"/proposals/{item.pk}/", "/execution/", "/execution/tasks/",
                  "/response/", f"/proposals/overview/{year}/", "/press/", "/interviews/"):  # fmt: skip
         assert _axe(browser, live_server.url + path) == [], path
