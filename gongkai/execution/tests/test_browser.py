@@ -70,6 +70,8 @@ def _axe(browser: Any, url: str) -> list[Any]:
 def test_filter_open_a_reply_and_see_no_contact_data(
     browser: Any, live_server: Any, content: None
 ) -> None:
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
                                   java_script_enabled=False)  # fmt: skip
     page = context.new_page()
@@ -77,11 +79,14 @@ def test_filter_open_a_reply_and_see_no_contact_data(
     page.get_by_label("类别").select_option("proposal")
     page.get_by_role("button", name="筛选").click()
     assert "kind=proposal" in page.url
+    page.wait_for_load_state("load")
     rows = page.locator("tbody tr")
-    assert rows.count() == 6 and page.get_by_role("cell", name="建议", exact=True).count() == 0
+    expect(rows).to_have_count(6)  # waits until the filtered page is fully parsed
+    assert page.get_by_role("cell", name="建议", exact=True).count() == 0
     item = Proposal.objects.filter(kind="proposal", disclosure="full").order_by("number").first()
     assert item is not None
     page.get_by_role("link", name=item.title).first.click()
+    page.wait_for_load_state("load")
     assert page.get_by_role("heading", name=item.title).is_visible()
     assert page.get_by_text(f"{item.grade}类").is_visible()
     assert page.get_by_text("一、已将该事项列入年度工作计划。").is_visible()
