@@ -9,6 +9,11 @@ for measuring reads, not the services' path).
 Targets on SQLite: overdue task list with counts < 0.3 s; proposals overview < 1 s; all event
 clocks < 0.5 s; any public list page ≤ 12 queries. Each timing is the best of 3.
 The last line printed is one JSON object.
+
+Measured 2026-12-07 on SQLite, full scale, load average 1.6 → 3.1 (two cores shared): overdue
+task list with counts 0.086 s (5,559 overdue), proposals overview 0.028 s, all event clocks
+0.326 s, at most 9 queries a page (/execution/tasks/, /proposals/); 52.6 s wall, 28.2 s CPU
+(load of 130,000 rows 24.3 s), peak RSS 249 MB.
 """
 
 import datetime as dt

@@ -148,6 +148,8 @@ GONGKAI_LOCKOUT_WINDOW_MINUTES = env_int("GONGKAI_LOCKOUT_WINDOW_MINUTES", 15)
 GONGKAI_LOGIN_ADDRESS_FAILURES = env_int("GONGKAI_LOGIN_ADDRESS_FAILURES", 10)
 GONGKAI_TOKEN_ADDRESS_FAILURES = env_int("GONGKAI_TOKEN_ADDRESS_FAILURES", 10)
 GONGKAI_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("GONGKAI_LOGIN_ADDRESS_WINDOW_MINUTES", 10)
+# public questions to an online interview (/interviews/<id>/ask/) per client address and hour
+GONGKAI_INTERVIEW_QUESTIONS_PER_HOUR = env_int("GONGKAI_INTERVIEW_QUESTIONS_PER_HOUR", 5)
 # reverse proxies (IPs/CIDRs, comma separated) whose X-Forwarded-For is believed; empty: none
 GONGKAI_TRUSTED_PROXIES = [
     str(ipaddress.ip_network(p.strip(), strict=False))  # a typo fails at start, not per request

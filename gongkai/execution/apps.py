@@ -12,3 +12,10 @@ class ExecutionConfig(AppConfig):
         from . import tasks
 
         return tasks.schedule()
+
+    def search_sources(self) -> list[Any]:
+        """Hook read by `gongkai search_reindex`: public tasks, concluded 督查, published press
+        conferences and interviews (moderated questions only), events with a response."""
+        from . import services
+
+        return services.search_sources()

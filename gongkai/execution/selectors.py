@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
@@ -38,10 +38,15 @@ from .models import (
     Plan,
     PressConference,
     Proposal,
-    Question,
     Response,
     Task,
-    TaskReport,
+)
+from .visibility import (
+    public_events,
+    public_inspections,
+    public_interviews,
+    public_press,
+    public_task_rows,
 )
 
 # =============================================================================================
@@ -62,15 +67,7 @@ def is_late(task: Task) -> bool:
 
 def public_tasks(*, year: int | None = None, org: str = "", status: str = "",
                  overdue: bool | None = None, today: dt.date) -> QuerySet[Task]:  # fmt: skip
-    qs = (
-        Task.objects.filter(plan__status=Plan.Status.PUBLISHED)
-        .select_related("plan", "plan__org", "category", "lead_org")
-        .prefetch_related(
-            "co_orgs",
-            Prefetch("reports", TaskReport.objects.select_related("org").order_by("on", "id")),
-        )
-        .order_by("-plan__year", "plan_id", "number")
-    )
+    qs = public_task_rows().order_by("-plan__year", "plan_id", "number")
     if year:
         qs = qs.filter(plan__year=year)
     if org:
@@ -125,15 +122,6 @@ def finding_status(f: Finding, today: dt.date) -> str:
 
 def finding_overdue(f: Finding, today: dt.date) -> bool:
     return finding_status(f, today) == "逾期未整改"
-
-
-def public_inspections() -> QuerySet[Inspection]:
-    return (
-        Inspection.objects.filter(concluded_on__isnull=False)
-        .select_related("org")
-        .prefetch_related("findings", "accountability")
-        .order_by("-concluded_on", "-id")
-    )
 
 
 def public_inspection(pk: int) -> Inspection | None:
@@ -339,16 +327,6 @@ def all_clocks(now: dt.datetime) -> dict[int, list[ClockRow]]:
     }
 
 
-def public_events() -> QuerySet[OpinionEvent]:
-    has_response = Response.objects.filter(event=OuterRef("pk"))
-    return (
-        OpinionEvent.objects.filter(Exists(has_response))
-        .select_related("org")
-        .prefetch_related(Prefetch("responses", Response.objects.order_by("at", "id")))
-        .order_by("-detected_at", "-id")
-    )
-
-
 def public_event(pk: int) -> OpinionEvent | None:
     return public_events().filter(pk=pk).first()
 
@@ -385,15 +363,6 @@ def staff_missed_events(user: Any, now: dt.datetime) -> list[tuple[OpinionEvent,
 
 # =============================================================================================
 # 新闻发布会 and 在线访谈
-
-
-def public_press(year: int | None = None) -> QuerySet[PressConference]:
-    qs = PressConference.objects.filter(status=PressConference.Status.PUBLISHED).select_related(
-        "org"
-    )
-    if year:
-        qs = qs.filter(held_at__year=year)
-    return qs.order_by("-held_at", "-id")
 
 
 def public_press_one(pk: int) -> PressConference | None:
@@ -447,16 +416,6 @@ def quarterly(year: int) -> list[dict[str, Any]]:
             rows.append({"org": org.name, "org_code": org.code, "quarter": quarter,
                          "count": counts.get((org.pk, quarter), 0), "target": target})  # fmt: skip
     return rows
-
-
-def public_interviews() -> QuerySet[Interview]:
-    approved = Question.objects.filter(status=Question.Status.APPROVED).order_by("id")
-    return (
-        Interview.objects.filter(status=Interview.Status.PUBLISHED)
-        .select_related("org")
-        .prefetch_related(Prefetch("questions", approved, to_attr="public_questions"))
-        .order_by("-starts_at", "-id")
-    )
 
 
 def public_interview(pk: int) -> Interview | None:

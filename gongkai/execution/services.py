@@ -22,10 +22,13 @@ Every change is one transaction with one audit entry (no contact data in it).
 """
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from gongkai.accounts import permissions
@@ -35,10 +38,13 @@ from gongkai.documents import services as documents
 from gongkai.documents.models import Document, InfoCategory
 from gongkai.lib.errors import Conflict
 from gongkai.lib.pii import detect
+from gongkai.lib.richtext import html_to_lines
 from gongkai.organizations.models import Organization
 from gongkai.review.services import TYPE_LABELS
+from gongkai.search import services as search
+from gongkai.search.interface import SearchEntry
 
-from . import conf
+from . import conf, visibility
 from .clocks import add_months
 from .models import (
     Accountability,
@@ -58,6 +64,7 @@ from .models import (
 )
 
 REPLY_CATEGORY = ("proposal_reply", "建议提案办理复文")
+SEARCH_BATCH = 1000
 _FORBIDDEN_IN_REPLY = ("mobile", "id_card")  # natural persons' identifiers (spec §7)
 
 
@@ -97,6 +104,7 @@ def publish_plan(plan: Plan, *, by: Any) -> Plan:
     permissions.require(by, Action.REVIEW, plan.org_id)
     plan.status = Plan.Status.PUBLISHED
     plan.save(update_fields=["status"])
+    sync_search("task", plan.tasks.values_list("pk", flat=True))
     record("execution.plan.publish", actor=by, obj=plan, org_id=plan.org_id)
     return plan
 
@@ -144,6 +152,8 @@ def save_task(task: Task, *, by: Any, co_orgs: list[Organization] | None = None)
     created = task.pk is None
     task.save()
     task.co_orgs.set(co)
+    if task.plan.status == Plan.Status.PUBLISHED:
+        sync_search("task", [task.pk])
     record("execution.task.create" if created else "execution.task.update", actor=by, obj=task,
            org_id=task.plan.org_id, after={
                "number": task.number, "status": task.status, "due_on": str(task.due_on or ""),
@@ -173,6 +183,8 @@ def add_report(task: Task, *, by: Any, on: dt.date, text: str) -> TaskReport:
     if task.status == Task.Status.NOT_STARTED:
         Task.objects.filter(pk=task.pk).update(status=Task.Status.IN_PROGRESS)
         task.status = Task.Status.IN_PROGRESS
+    if task.plan.status == Plan.Status.PUBLISHED:
+        sync_search("task", [task.pk])
     record("execution.task.report", actor=by, obj=report, org_id=org.pk,
            after={"task": task.pk, "on": on.isoformat()})  # fmt: skip
     return report
@@ -205,6 +217,8 @@ def add_finding(inspection: Inspection, *, by: Any, data: dict[str, Any]) -> Fin
     _raise(errors)
     f = Finding.objects.create(inspection=inspection, rectify_due_on=data.get("rectify_due_on"),
                                **values)  # fmt: skip
+    if inspection.concluded_on:
+        sync_search("inspection", [inspection.pk])
     record("execution.finding.create", actor=by, obj=f, org_id=inspection.org_id,
            after={"matter": f.matter})  # fmt: skip
     return f
@@ -219,6 +233,8 @@ def rectify(finding: Finding, *, by: Any, text: str, on: dt.date | None) -> Find
     _raise(errors)
     finding.rectified_on = on
     finding.save(update_fields=["rectification", "rectified_on"])
+    if finding.inspection.concluded_on:
+        sync_search("inspection", [finding.inspection_id])
     record("execution.finding.rectify", actor=by, obj=finding, org_id=finding.inspection.org_id,
            after={"rectified_on": str(on or "")})  # fmt: skip
     return finding
@@ -232,6 +248,8 @@ def add_accountability(inspection: Inspection, *, by: Any, data: dict[str, Any])
         ("subject", "问责主体"), ("basis", "依据"), ("action", "处理方式"))}  # fmt: skip
     _raise(errors)
     a = Accountability.objects.create(inspection=inspection, **values)
+    if inspection.concluded_on:
+        sync_search("inspection", [inspection.pk])
     record("execution.accountability.create", actor=by, obj=a, org_id=inspection.org_id)
     return a
 
@@ -244,6 +262,7 @@ def conclude(inspection: Inspection, *, by: Any, on: dt.date) -> Inspection:
         raise Conflict("该督查已作出结论")
     inspection.concluded_on = on
     inspection.save(update_fields=["concluded_on"])
+    sync_search("inspection", [inspection.pk])
     record("execution.inspection.conclude", actor=by, obj=inspection, org_id=inspection.org_id,
            after={"concluded_on": on.isoformat()})  # fmt: skip
     return inspection
@@ -454,6 +473,7 @@ def respond(event: OpinionEvent, *, by: Any, form: str, at: dt.datetime, text: s
     r = Response.objects.create(event=event, form=form, at=at, text=text)
     if related:
         r.related_documents.set(related)
+    sync_search("response", [event.pk])  # public from its first response on
     record("execution.event.respond", actor=by, obj=r, org_id=event.org_id, ip=ip,
            after={"event": event.pk, "form": form, "at": at.isoformat()})  # fmt: skip
     return r
@@ -502,6 +522,7 @@ def publish_press(pc: PressConference, *, by: Any) -> PressConference:
     permissions.require(by, Action.REVIEW, pc.org_id)
     pc.status = PressConference.Status.PUBLISHED
     pc.save(update_fields=["status"])
+    sync_search("press", [pc.pk])
     record("execution.press.publish", actor=by, obj=pc, org_id=pc.org_id)
     return pc
 
@@ -536,22 +557,59 @@ def publish_interview(iv: Interview, *, by: Any, transcript: str | None = None) 
         iv.transcript = transcript
     iv.status = Interview.Status.PUBLISHED
     iv.save(update_fields=["status", "transcript"])
+    sync_search("interview", [iv.pk])
     record("execution.interview.publish", actor=by, obj=iv, org_id=iv.org_id)
     return iv
 
 
+MAX_QUESTION = 2000
+MAX_ASKER = Question._meta.get_field("asker").max_length or 50
+MAX_CONTACT = Question._meta.get_field("asker_contact").max_length or 100
+
+
+def accepts_questions(iv: Interview, now: dt.datetime) -> bool:
+    """The public may ask from the announcement until the interview ends (spec §6)."""
+    return iv.status == Interview.Status.PUBLISHED and iv.announced_at <= now <= iv.ends_at
+
+
+def _plain(value: Any) -> str:
+    """Plain text: whatever HTML a visitor typed is dropped (nh3), entities read as text."""
+    return html_to_lines(str(value or "")).strip()
+
+
 @transaction.atomic
-def ask(iv: Interview, *, question: str, asker: str = "", contact: str = "") -> Question:
+def ask(iv: Interview, *, question: str, asker: str = "", contact: str = "",
+        ip: str = "") -> Question:  # fmt: skip
     """A question from the public: held for moderation; the asker stays staff-only."""
     errors: dict[str, str] = {}
-    question = _require_text(errors, {"question": question}, "question", "问题")
-    if len(question) > 2000:
-        errors["question"] = "问题过长，请控制在 2000 字以内"
+    question = _require_text(errors, {"question": _plain(question)}, "question", "问题")
+    asker, contact = _plain(asker), _plain(contact)
+    if len(question) > MAX_QUESTION:
+        errors["question"] = f"问题过长，请控制在 {MAX_QUESTION} 字以内"
+    if len(asker) > MAX_ASKER:
+        errors["name"] = f"姓名过长，请控制在 {MAX_ASKER} 字以内"
+    if len(contact) > MAX_CONTACT:
+        errors["contact"] = f"联系方式过长，请控制在 {MAX_CONTACT} 字以内"
     _raise(errors)
-    q = Question.objects.create(interview=iv, question=question, asker=asker.strip(),
-                                asker_contact=contact.strip())  # fmt: skip
-    record("execution.question.ask", obj=q, org_id=iv.org_id)  # no personal data in the trail
+    q = Question.objects.create(interview=iv, question=question, asker=asker,
+                                asker_contact=contact)  # fmt: skip
+    # no personal data in the trail: neither the asker nor the contact
+    record("execution.question.ask", obj=q, org_id=iv.org_id, ip=ip,
+           after={"interview": iv.pk, "length": len(question)})  # fmt: skip
     return q
+
+
+def submit_question(iv: Interview, *, data: dict[str, Any], now: dt.datetime,
+                    ip: str = "") -> Question:  # fmt: skip
+    """/interviews/<id>/ask/: a visitor's question while the interview is announced or running;
+    stored unmoderated (never public until moderated), the name and contact staff-only."""
+    fresh = Interview.objects.get(pk=iv.pk)
+    if not accepts_questions(fresh, now):
+        if now > fresh.ends_at:
+            raise Conflict("本次访谈已结束，不再接受提问")
+        raise Conflict("本次访谈尚未开放提问")
+    return ask(fresh, question=data.get("question", ""), asker=data.get("name", ""),
+               contact=data.get("contact", ""), ip=ip)  # fmt: skip
 
 
 @transaction.atomic
@@ -559,6 +617,8 @@ def moderate(q: Question, *, by: Any, approve: bool) -> Question:
     permissions.require(by, Action.REVIEW, q.interview.org_id)
     q.status = Question.Status.APPROVED if approve else Question.Status.HIDDEN
     q.save(update_fields=["status"])
+    if q.interview.status == Interview.Status.PUBLISHED:
+        sync_search("interview", [q.interview_id])  # an approved question shows, a hidden one not
     record("execution.question.moderate", actor=by, obj=q, org_id=q.interview.org_id,
            after={"status": q.status})  # fmt: skip
     return q
@@ -574,6 +634,8 @@ def answer(q: Question, *, by: Any, text: str, on: dt.date, live: bool = False) 
     _raise(errors)
     q.answer, q.answered_on, q.answered_live = text, on, live
     q.save(update_fields=["answer", "answered_on", "answered_live"])
+    if q.interview.status == Interview.Status.PUBLISHED:
+        sync_search("interview", [q.interview_id])
     record("execution.question.answer", actor=by, obj=q, org_id=q.interview.org_id,
            after={"on": on.isoformat(), "live": live})  # fmt: skip
     return q
@@ -662,3 +724,144 @@ def import_tasks(*, by: Any, org: Organization, year: int, rows: list[Any], prob
         if dry_run:
             transaction.set_rollback(True)  # everything checked and counted, nothing kept
     return {"plan": plan.title, "year": year, "rows": len(rows), "dry_run": dry_run, **counts}
+
+
+# =============================================================================================
+# search entries: what the public pages show, nothing more (spec §7, "Never public")
+#
+# Keys "execution:<kind>:<id>". The services below call `sync_*` inside the transaction that
+# makes a record public or changes what its page shows; a record that is (no longer) public is
+# removed. 建议提案 replies are Documents, indexed by `documents`. The rebuild sources
+# (`apps.search_sources`) read the same public selectors.
+
+
+def _local_date(at: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(at) if at is not None else None
+
+
+def _text(*parts: Any) -> str:
+    return "\n".join(str(p).strip() for p in parts if p and str(p).strip())
+
+
+def task_search_key(pk: int) -> str:
+    return f"execution:task:{pk}"
+
+
+def task_search_entry(t: Task) -> SearchEntry:
+    org = t.lead_org or t.plan.org
+    reports = list(t.reports.all())
+    return SearchEntry(
+        key=task_search_key(t.pk), title=t.title, url=reverse("execution-task", args=[t.pk]),
+        body=_text(t.category.name if t.category else "", t.measures,
+                   "、".join(o.name for o in t.co_orgs.all()), *(r.text for r in reports)),
+        org_code=org.code, org_name=org.name, category_code="execution-task",
+        category_name="重点工作任务", published_on=reports[-1].on if reports else None,
+    )  # fmt: skip
+
+
+def inspection_search_key(pk: int) -> str:
+    return f"execution:inspection:{pk}"
+
+
+def inspection_search_entry(i: Inspection) -> SearchEntry:
+    """The concluded finding and its rectification, the 问责 — never the working notes."""
+    findings = [_text(f.matter, f.responsible, f.facts, f.requirement, f.rectification)
+                for f in i.findings.all()]  # fmt: skip
+    acts = [_text(a.subject, a.basis, a.action) for a in i.accountability.all()]
+    return SearchEntry(
+        key=inspection_search_key(i.pk), title=i.title,
+        url=reverse("execution-inspection", args=[i.pk]), body=_text(*findings, *acts),
+        org_code=i.org.code, org_name=i.org.name, category_code="execution-inspection",
+        category_name="督查", published_on=i.concluded_on,
+    )  # fmt: skip
+
+
+def press_search_key(pk: int) -> str:
+    return f"execution:press:{pk}"
+
+
+def press_search_entry(pc: PressConference) -> SearchEntry:
+    return SearchEntry(
+        key=press_search_key(pc.pk), title=pc.title,
+        url=reverse("press-conference", args=[pc.pk]), body=_text(pc.speakers, pc.transcript),
+        org_code=pc.org.code, org_name=pc.org.name, category_code="execution-press",
+        category_name="新闻发布会", published_on=_local_date(pc.held_at),
+    )  # fmt: skip
+
+
+def interview_search_key(pk: int) -> str:
+    return f"execution:interview:{pk}"
+
+
+def interview_search_entry(iv: Interview) -> SearchEntry:
+    """Guests, transcript and the moderated questions with their answers — never the asker."""
+    questions = [_text(q.question, q.answer) for q in iv.public_questions]  # type: ignore[attr-defined]
+    return SearchEntry(
+        key=interview_search_key(iv.pk), title=iv.title,
+        url=reverse("interview", args=[iv.pk]), body=_text(iv.guests, iv.transcript, *questions),
+        org_code=iv.org.code, org_name=iv.org.name, category_code="execution-interview",
+        category_name="在线访谈", published_on=_local_date(iv.starts_at),
+    )  # fmt: skip
+
+
+def response_search_key(pk: int) -> str:
+    return f"execution:response:{pk}"
+
+
+def response_search_entry(e: OpinionEvent) -> SearchEntry:
+    """An opinion event with its responses — never the internal notes."""
+    responses = list(e.responses.all())
+    return SearchEntry(
+        key=response_search_key(e.pk), title=e.title, url=reverse("response", args=[e.pk]),
+        body=_text(*(r.text for r in responses)), org_code=e.org.code, org_name=e.org.name,
+        category_code="execution-response", category_name="回应关切",
+        published_on=_local_date(responses[0].at) if responses else None,
+    )  # fmt: skip
+
+
+# kind → (public rows, entry, key)
+_KINDS: dict[str, tuple[Any, Any, Any]] = {
+    "task": (visibility.public_task_rows, task_search_entry, task_search_key),
+    "inspection": (visibility.public_inspections, inspection_search_entry, inspection_search_key),
+    "press": (visibility.public_press, press_search_entry, press_search_key),
+    "interview": (visibility.public_interviews, interview_search_entry, interview_search_key),
+    "response": (visibility.public_events, response_search_entry, response_search_key),
+}
+
+
+def sync_search(kind: str, ids: Iterable[int]) -> None:
+    """Index the records `ids` of `kind` that are public now, remove the others."""
+    rows, entry, key = _KINDS[kind]
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), SEARCH_BATCH):
+        chunk = ids[start : start + SEARCH_BATCH]
+        public = list(rows().filter(pk__in=chunk).order_by("pk"))
+        search.index([entry(r) for r in public])
+        search.remove([key(pk) for pk in set(chunk) - {r.pk for r in public}])
+
+
+def search_batches(kind: str) -> Any:
+    """The rebuild source of `kind`: (last id, entries) of its public records after id `after`."""
+    rows, entry, _ = _KINDS[kind]
+
+    def batches(after: int = 0) -> Iterator[tuple[int, list[SearchEntry]]]:
+        base = rows().order_by("pk")
+        while items := list(base.filter(pk__gt=after)[:SEARCH_BATCH]):
+            after = items[-1].pk
+            yield after, [entry(r) for r in items]
+
+    return batches
+
+
+def search_keys(kind: str) -> Any:
+    """Every key of `kind` that should be searchable now."""
+    rows, _, key = _KINDS[kind]
+
+    def keys() -> list[str]:
+        return [key(pk) for pk in rows().order_by().values_list("pk", flat=True)]
+
+    return keys
+
+
+def search_sources() -> list[Any]:
+    return [(search_batches(k), search_keys(k)) for k in _KINDS]

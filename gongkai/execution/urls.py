@@ -26,4 +26,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("press/<int:pk>/", views.press_detail, name="press-conference"),
     path("interviews/", views.interview_list, name="interviews"),
     path("interviews/<int:pk>/", views.interview_detail, name="interview"),
+    path("interviews/<int:pk>/ask/", views.interview_ask, name="interview-ask"),
 ]

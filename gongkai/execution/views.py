@@ -5,17 +5,24 @@ goes through `selectors`, which apply visibility; numbers are computed from the 
 import io
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts import permissions
+from gongkai.accounts.backends import client_ip
+from gongkai.accounts.throttle import rate_limited
 from gongkai.caching import private
+from gongkai.lib.errors import Conflict
 from gongkai.organizations.models import Organization
 
-from . import conf, selectors
+from . import conf, selectors, services
+from .forms import QuestionForm
 from .models import Proposal, Task
 
 
@@ -251,4 +258,44 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "execution/interview_detail.html", {
         "iv": iv, "guests": iv.guests.splitlines(), "due": selectors.followup_due_on(iv),
         "questions": iv.public_questions,  # type: ignore[attr-defined]
+        "is_open": services.accepts_questions(iv, timezone.now()),
     })  # fmt: skip
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def interview_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    """A visitor's question (spec §6): throttled per address, held for moderation; the name and
+    contact are never shown."""
+    iv = selectors.public_interview(pk)
+    if iv is None:
+        raise Http404("未找到该访谈")
+    now = timezone.now()
+    context: dict[str, Any] = {"iv": iv, "is_open": services.accepts_questions(iv, now),
+                               "ended": now > iv.ends_at}  # fmt: skip
+    form = QuestionForm()
+    status = 200
+    if request.method == "POST":
+        limit = int(getattr(settings, "GONGKAI_INTERVIEW_QUESTIONS_PER_HOUR", 5))
+        if rate_limited(request, "interview-question", limit, 3600):
+            return render(request, "execution/interview_ask.html", {
+                **context, "message_title": "操作过于频繁", "status_error": True,
+                "message": "提问过于频繁，请一小时后再试。",
+            }, status=429)  # fmt: skip
+        form = QuestionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.submit_question(iv, data=form.cleaned_data, now=now, ip=client_ip(request))
+            except ValidationError as e:
+                for field, msgs in e.message_dict.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            except Conflict as e:
+                form.add_error(None, str(e))
+            else:
+                return render(request, "execution/interview_ask.html", {
+                    **context, "message_title": "问题已提交",
+                    "message": "感谢您的提问。问题经审核后显示在访谈页面，您的姓名和联系方式不会公开。",
+                })  # fmt: skip
+        status = 422
+    return render(request, "execution/interview_ask.html", {**context, "form": form},
+                  status=status)  # fmt: skip

@@ -1,4 +1,5 @@
-"""Atom feeds of public information, per organisation and per category (信息类别)."""
+"""Atom feeds of public information, per organisation and per category (信息类别), and of
+press conferences and online interviews (/feeds/press/)."""
 
 import datetime as dt
 from typing import Any
@@ -11,6 +12,8 @@ from django.utils.feedgenerator import Atom1Feed
 
 from gongkai.documents import selectors as documents
 from gongkai.documents.models import Document, InfoCategory
+from gongkai.execution import selectors as execution
+from gongkai.execution.models import PressConference
 from gongkai.organizations.selectors import public_organizations
 
 from .selectors import site_settings
@@ -105,3 +108,51 @@ class LatestFeed(_DocumentFeed):
 
     def queryset(self, obj: Any) -> Any:
         return documents.public_documents()
+
+
+class PressFeed(Feed):
+    """新闻发布会 and 在线访谈, newest first (published ones only, through the execution
+    selectors: never a draft, an unmoderated question or an asker)."""
+
+    feed_type = Atom1Feed
+
+    def title(self) -> str:
+        return f"{site_settings().site_name} · 新闻发布会与在线访谈"
+
+    def link(self) -> str:
+        return reverse("press")
+
+    def description(self) -> str:
+        return f"{site_settings().site_name}最新的新闻发布会和在线访谈"
+
+    def items(self) -> list[Any]:
+        rows = [*execution.public_press()[:ITEMS], *execution.public_interviews()[:ITEMS]]
+        rows.sort(key=self._at, reverse=True)
+        return rows[:ITEMS]
+
+    @staticmethod
+    def _at(item: Any) -> dt.datetime:
+        return item.held_at if isinstance(item, PressConference) else item.starts_at
+
+    def item_title(self, item: Any) -> str:
+        return item.title
+
+    def item_description(self, item: Any) -> str:
+        kind = "新闻发布会" if isinstance(item, PressConference) else "在线访谈"
+        return f"{item.org.name}{kind}，{timezone.localtime(self._at(item)):%Y-%m-%d %H:%M}"
+
+    def item_link(self, item: Any) -> str:
+        name = "press-conference" if isinstance(item, PressConference) else "interview"
+        return reverse(name, args=[item.pk])
+
+    def item_guid(self, item: Any) -> str:
+        return self.item_link(item)
+
+    def item_pubdate(self, item: Any) -> dt.datetime:
+        return self._at(item)
+
+    def item_author_name(self, item: Any) -> str:
+        return item.org.name
+
+    def item_categories(self, item: Any) -> list[str]:
+        return ["新闻发布会" if isinstance(item, PressConference) else "在线访谈"]

@@ -1,8 +1,9 @@
 """sitemap.xml: an index of sections, each paginated (50,000 URLs a page) when large.
 
 Every public page kind is listed: documents (interpretations among them), organisations with
-their 公开指南 and annual reports, datasets, consultations, published letters, major decisions
-and the list pages. Each section reads the same public selector as its page, so nothing that
+their 公开指南 and annual reports, datasets, consultations, published letters, major decisions,
+the list pages and execution disclosure (tasks, 督查, press conferences, interviews,
+opinion responses). Each section reads the same public selector as its page, so nothing that
 page would refuse can appear here.
 """
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from gongkai.catalog.sitemaps import CatalogSitemap
 from gongkai.documents import selectors as documents
 from gongkai.documents.models import InfoCategory
+from gongkai.execution.sitemaps import ExecutionSitemap
 from gongkai.gazette.sitemaps import GazetteSitemap
 from gongkai.lists.sitemaps import ListsSitemap
 from gongkai.opendata import selectors as opendata
@@ -154,4 +156,5 @@ SITEMAPS = {
     "lists": ListsSitemap,
     "gazette": GazetteSitemap,
     "catalog": CatalogSitemap,
+    "execution": ExecutionSitemap,
 }

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mode/<str:mode>/", views.set_mode, name="set_mode"),
     path("font/<str:size>/", views.set_font_size, name="set_font_size"),
     path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
+    path("feeds/press/", feeds.PressFeed(), name="feed_press"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("feeds/org/<slug:code>/", feeds.OrganizationFeed(), name="feed_org"),

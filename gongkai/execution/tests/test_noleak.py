@@ -90,7 +90,7 @@ def test_no_public_page_api_export_search_feed_or_sitemap_leaks(lead: Any, co: A
              "/api/v1/opinion-responses", "/api/v1/documents", "/press/", f"/press/{w['pc'].pk}/",
              "/interviews/", f"/interviews/{w['iv'].pk}/", "/api/v1/press-conferences",
              "/api/v1/press-conferences/quarterly?year=2026", "/api/v1/interviews", "/api/v1/search?q=答复",
-             "/search/?q=答复", "/feeds/latest/", "/feeds/category/proposal_reply/",
+             "/search/?q=答复", "/feeds/latest/", "/feeds/press/", "/feeds/category/proposal_reply/",
              f"/feeds/org/{lead.code}/", "/sitemap.xml", "/sitemap/", "/"]  # fmt: skip
     paths += [f"/proposals/{p.pk}/" for p in w["proposals"]]
     seen = []
