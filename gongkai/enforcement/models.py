@@ -15,8 +15,11 @@ Full 证件号码 and contacts of natural persons are stored for the credit-plat
 everything public reads them through `masked_*` helpers in `selectors`.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from . import codes
 
@@ -141,6 +144,13 @@ class Disclosure(models.TextChoices):
     NOT_PUBLIC = "not_public", "不予公开"
 
 
+def visible_q(today: dt.date) -> Q:
+    """The public-visibility rule of a decision (module docstring): the one definition, used by
+    the public selectors and by the search entries (`services.search_*`)."""
+    return Q(status=Status.PUBLISHED, disclosure=Disclosure.PUBLIC, visible_until__gte=today,
+             published_on__lte=today)  # fmt: skip
+
+
 class Decision(models.Model):
     """The 相对人 items 1–13 shared by licences and penalties (spec §2.1–2.2) and the state."""
 
@@ -190,6 +200,17 @@ class Decision(models.Model):
     @property
     def published_late(self) -> bool:
         return self.published_on is not None and self.published_on > self.publish_due_on
+
+    def is_visible(self, today: dt.date) -> bool:
+        """`visible_q` for one loaded decision."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.disclosure == Disclosure.PUBLIC
+            and self.visible_until is not None
+            and self.visible_until >= today
+            and self.published_on is not None
+            and self.published_on <= today
+        )
 
     @property
     def is_person(self) -> bool:

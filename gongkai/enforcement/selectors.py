@@ -37,6 +37,7 @@ from .models import (
     Result,
     Status,
     Withdrawal,
+    visible_q,
 )
 
 
@@ -54,10 +55,7 @@ def masked_id(id_type: str, number: str) -> str:
 
 
 def _visible(qs: QuerySet, today: dt.date) -> QuerySet:
-    return qs.filter(
-        status=Status.PUBLISHED, disclosure=Disclosure.PUBLIC, visible_until__gte=today,
-        published_on__lte=today,
-    )  # fmt: skip
+    return qs.filter(visible_q(today))
 
 
 def _filter(qs: QuerySet, org: Organization | None, year: int | None, q: str) -> QuerySet:
