@@ -16,6 +16,7 @@ from django.utils import timezone
 from gongkai.catalog.sitemaps import CatalogSitemap
 from gongkai.documents import selectors as documents
 from gongkai.documents.models import InfoCategory
+from gongkai.enforcement.sitemaps import EnforcementSitemap
 from gongkai.gazette.sitemaps import GazetteSitemap
 from gongkai.lists.sitemaps import ListsSitemap
 from gongkai.opendata import selectors as opendata
@@ -154,4 +155,5 @@ SITEMAPS = {
     "lists": ListsSitemap,
     "gazette": GazetteSitemap,
     "catalog": CatalogSitemap,
+    "enforcement": EnforcementSitemap,
 }

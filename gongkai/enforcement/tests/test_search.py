@@ -105,3 +105,17 @@ def test_a_rebuild_restores_exactly_the_public_entries(world: dict[str, Any]) ->
     call_command("search_reindex", "--restart", stdout=StringIO())
     assert ours() == before
     call_command("search_reindex", "--check", stdout=StringIO())
+
+
+def test_sitemap_lists_exactly_the_public_decisions(client: Client, world: dict[str, Any]) -> None:  # noqa: F811
+    assert "sitemap-enforcement.xml" in client.get("/sitemap.xml").content.decode()
+    text = client.get("/sitemap-enforcement.xml").content.decode()
+    for path in ("/enforcement/licences/", "/enforcement/penalties/", "/enforcement/officers/",
+                 f"/enforcement/penalties/{world['shown'].pk}/",
+                 f"/enforcement/licences/{world['lic'].pk}/"):  # fmt: skip
+        assert f"{path}</loc>" in text, path
+    for obj in world["hidden"]:  # held, unreviewed, withdrawn, expired, minor, 不予公开
+        kind = "penalties" if obj.__class__.__name__ == "PenaltyDecision" else "licences"
+        assert f"/enforcement/{kind}/{obj.pk}/" not in text, obj.decision_no
+    for word in world["secret"]:
+        assert word not in text
