@@ -21,7 +21,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from . import codes
+from gongkai.lib.workdays import UnknownYear
+
+from . import clock, codes
 
 
 class EnforcementBody(models.Model):
@@ -71,6 +73,20 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.cert_no}）"
+
+    @property
+    def due_on(self) -> dt.date | None:
+        """The change public within `clock.officer_days()` working days of `changed_on`, on the
+        platform calendar (make-up days count); the stored date beyond the calendar's years."""
+        try:
+            return clock.add(self.changed_on, clock.officer_days())
+        except UnknownYear:
+            return self.publish_due_on
+
+    @property
+    def published_late(self) -> bool:
+        due = self.due_on
+        return self.published_on is not None and due is not None and self.published_on > due
 
 
 class Matter(models.Model):

@@ -386,6 +386,8 @@ def staff_board(user: Any, today: dt.date | None = None) -> dict[str, Any]:
             PenaltyDecision.objects.filter(published_on__gt=F("publish_due_on")), user
         ),
     ]
+    changed = Officer.objects.filter(published_on__gt=F("changed_on")).select_related("org")
+    late_officers = [o for o in permissions.scope(changed, user) if o.published_late]
     open_plans = permissions.scope(
         Plan.objects.exclude(state=Plan.State.DRAWN), user
     ).select_related("org")
@@ -406,7 +408,8 @@ def staff_board(user: Any, today: dt.date | None = None) -> dict[str, Any]:
                 )
     return {
         "held": [{"obj": o, "overdue": o.publish_due_on < today} for o in held],
-        "late": late, "open_plans": list(open_plans), "missing_results": missing, "today": today,
+        "late": late, "late_officers": late_officers, "open_plans": list(open_plans),
+        "missing_results": missing, "today": today,
     }  # fmt: skip
 
 
