@@ -263,7 +263,12 @@ class LicenceDecision(Decision):
         constraints = [
             models.UniqueConstraint(fields=["org", "decision_no"], name="one_licence_per_number")
         ]
-        indexes = [models.Index(fields=["org", "status", "decided_on"])]
+        indexes = [
+            models.Index(fields=["org", "status", "decided_on"]),
+            # the public lists: visibility columns covered, newest first (bench/enforcement.py)
+            models.Index(fields=["status", "decided_on", "disclosure", "visible_until",
+                                 "published_on"], name="licence_public_list"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.decision_no
@@ -315,7 +320,12 @@ class PenaltyDecision(Decision):
         constraints = [
             models.UniqueConstraint(fields=["org", "decision_no"], name="one_penalty_per_number")
         ]
-        indexes = [models.Index(fields=["org", "status", "decided_on"])]
+        indexes = [
+            models.Index(fields=["org", "status", "decided_on"]),
+            # the public lists: visibility columns covered, newest first (bench/enforcement.py)
+            models.Index(fields=["status", "decided_on", "disclosure", "visible_until",
+                                 "published_on"], name="penalty_public_list"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.decision_no

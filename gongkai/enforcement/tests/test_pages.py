@@ -138,3 +138,18 @@ def test_officer_changes_published_late(client: Client, org: Any, changed_on: dt
     assert ("变动人员（64018888）" in html) is late
     if late:
         assert f"应于 {o.due_on:%Y-%m-%d} 前公开，实际 {published_on:%Y-%m-%d}" in html
+
+
+def test_pager_counts_at_most_the_cap(client: Client, org: Any, monkeypatch: Any) -> None:
+    from gongkai.enforcement import views
+
+    for _ in range(3):
+        penalty(org)
+    monkeypatch.setattr(views, "COUNT_CAP", 1)
+    html = client.get("/enforcement/penalties/?page=1").content.decode()
+    assert "1/1+" not in html  # 20 a page: one page, whatever the cap
+    page = views._CappedPaginator(selectors.public_penalties(), 1).get_page(1)
+    assert (page.paginator.count, page.paginator.num_pages, page.paginator.capped) == (2, 2, True)
+    monkeypatch.setattr(views, "COUNT_CAP", 10)
+    page = views._CappedPaginator(selectors.public_penalties(), 1).get_page(3)
+    assert (page.paginator.count, page.paginator.capped, len(page.object_list)) == (3, False, 1)
