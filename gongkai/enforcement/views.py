@@ -33,9 +33,9 @@ class _CappedPaginator(Paginator):
         return self.count > COUNT_CAP
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         if not hasattr(self, "_capped_count"):
-            qs = self.object_list
+            qs: Any = self.object_list
             n = qs[: COUNT_CAP + 1].count() if hasattr(qs, "count") else len(qs)
             self._capped_count = min(n, COUNT_CAP + 1)
         return self._capped_count
