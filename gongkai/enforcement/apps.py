@@ -18,3 +18,12 @@ class EnforcementConfig(AppConfig):
         from .services import recompute_due
 
         return recompute_due(today=today, by=by, reason=reason)
+
+    def search_sources(self) -> list[Any]:
+        """Hook read by `gongkai search_reindex`: the visible licence and penalty decisions."""
+        from . import services
+
+        return [
+            (services.licence_search_batches, services.licence_search_keys),
+            (services.penalty_search_batches, services.penalty_search_keys),
+        ]

@@ -15,10 +15,15 @@ Full 证件号码 and contacts of natural persons are stored for the credit-plat
 everything public reads them through `masked_*` helpers in `selectors`.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
-from . import codes
+from gongkai.lib.workdays import UnknownYear
+
+from . import clock, codes
 
 
 class EnforcementBody(models.Model):
@@ -68,6 +73,20 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.cert_no}）"
+
+    @property
+    def due_on(self) -> dt.date | None:
+        """The change public within `clock.officer_days()` working days of `changed_on`, on the
+        platform calendar (make-up days count); the stored date beyond the calendar's years."""
+        try:
+            return clock.add(self.changed_on, clock.officer_days())
+        except UnknownYear:
+            return self.publish_due_on
+
+    @property
+    def published_late(self) -> bool:
+        due = self.due_on
+        return self.published_on is not None and due is not None and self.published_on > due
 
 
 class Matter(models.Model):
@@ -141,6 +160,13 @@ class Disclosure(models.TextChoices):
     NOT_PUBLIC = "not_public", "不予公开"
 
 
+def visible_q(today: dt.date) -> Q:
+    """The public-visibility rule of a decision (module docstring): the one definition, used by
+    the public selectors and by the search entries (`services.search_*`)."""
+    return Q(status=Status.PUBLISHED, disclosure=Disclosure.PUBLIC, visible_until__gte=today,
+             published_on__lte=today)  # fmt: skip
+
+
 class Decision(models.Model):
     """The 相对人 items 1–13 shared by licences and penalties (spec §2.1–2.2) and the state."""
 
@@ -191,6 +217,17 @@ class Decision(models.Model):
     def published_late(self) -> bool:
         return self.published_on is not None and self.published_on > self.publish_due_on
 
+    def is_visible(self, today: dt.date) -> bool:
+        """`visible_q` for one loaded decision."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.disclosure == Disclosure.PUBLIC
+            and self.visible_until is not None
+            and self.visible_until >= today
+            and self.published_on is not None
+            and self.published_on <= today
+        )
+
     @property
     def is_person(self) -> bool:
         return self.subject_type == codes.NATURAL_PERSON
@@ -226,7 +263,12 @@ class LicenceDecision(Decision):
         constraints = [
             models.UniqueConstraint(fields=["org", "decision_no"], name="one_licence_per_number")
         ]
-        indexes = [models.Index(fields=["org", "status", "decided_on"])]
+        indexes = [
+            models.Index(fields=["org", "status", "decided_on"]),
+            # the public lists: visibility columns covered, newest first (bench/enforcement.py)
+            models.Index(fields=["status", "decided_on", "disclosure", "visible_until",
+                                 "published_on"], name="licence_public_list"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.decision_no
@@ -278,7 +320,12 @@ class PenaltyDecision(Decision):
         constraints = [
             models.UniqueConstraint(fields=["org", "decision_no"], name="one_penalty_per_number")
         ]
-        indexes = [models.Index(fields=["org", "status", "decided_on"])]
+        indexes = [
+            models.Index(fields=["org", "status", "decided_on"]),
+            # the public lists: visibility columns covered, newest first (bench/enforcement.py)
+            models.Index(fields=["status", "decided_on", "disclosure", "visible_until",
+                                 "published_on"], name="penalty_public_list"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.decision_no

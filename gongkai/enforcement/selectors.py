@@ -37,6 +37,7 @@ from .models import (
     Result,
     Status,
     Withdrawal,
+    visible_q,
 )
 
 
@@ -54,10 +55,7 @@ def masked_id(id_type: str, number: str) -> str:
 
 
 def _visible(qs: QuerySet, today: dt.date) -> QuerySet:
-    return qs.filter(
-        status=Status.PUBLISHED, disclosure=Disclosure.PUBLIC, visible_until__gte=today,
-        published_on__lte=today,
-    )  # fmt: skip
+    return qs.filter(visible_q(today))
 
 
 def _filter(qs: QuerySet, org: Organization | None, year: int | None, q: str) -> QuerySet:
@@ -388,6 +386,8 @@ def staff_board(user: Any, today: dt.date | None = None) -> dict[str, Any]:
             PenaltyDecision.objects.filter(published_on__gt=F("publish_due_on")), user
         ),
     ]
+    changed = Officer.objects.filter(published_on__gt=F("changed_on")).select_related("org")
+    late_officers = [o for o in permissions.scope(changed, user) if o.published_late]
     open_plans = permissions.scope(
         Plan.objects.exclude(state=Plan.State.DRAWN), user
     ).select_related("org")
@@ -408,7 +408,8 @@ def staff_board(user: Any, today: dt.date | None = None) -> dict[str, Any]:
                 )
     return {
         "held": [{"obj": o, "overdue": o.publish_due_on < today} for o in held],
-        "late": late, "open_plans": list(open_plans), "missing_results": missing, "today": today,
+        "late": late, "late_officers": late_officers, "open_plans": list(open_plans),
+        "missing_results": missing, "today": today,
     }  # fmt: skip
 
 

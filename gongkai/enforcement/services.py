@@ -23,6 +23,7 @@ Every change is one transaction and one audit entry (no personal identifier in i
 """
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -36,12 +37,14 @@ from django.utils import timezone
 
 from gongkai.accounts import permissions
 from gongkai.accounts.permissions import Action
-from gongkai.audit.services import record
+from gongkai.audit.services import record, record_many
 from gongkai.lib.creditcode import is_valid_credit_code
 from gongkai.lib.errors import Conflict
-from gongkai.lib.pii import detect
+from gongkai.lib.pii import DEFAULT_POLICY, detect, mask_value
 from gongkai.lib.pii.checks import id_birth_date, is_valid_id_card
 from gongkai.organizations.models import Organization
+from gongkai.search import services as search
+from gongkai.search.interface import SearchEntry
 
 from . import clock, codes, exchange, lottery
 from .models import (
@@ -64,6 +67,7 @@ from .models import (
     Status,
     Target,
     Withdrawal,
+    visible_q,
 )
 
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
@@ -322,15 +326,20 @@ def _publish(obj: Any, today: dt.date) -> None:
     obj.visible_until = _visible_until(obj, today)
 
 
-def _place(obj: Any, by: Any, today: dt.date, texts: tuple[str, ...]) -> None:
-    """Held when free text has identifiers or the author cannot publish; otherwise public now."""
-    found = pii_findings({f: getattr(obj, f) for f in texts})
+def _place(obj: Any, by: Any, today: dt.date, texts: tuple[str, ...],
+           found: list[str] | None = None, can_review: bool | None = None) -> None:  # fmt: skip
+    """Held when free text has identifiers or the author cannot publish; otherwise public now.
+    `found` / `can_review`: already computed by the caller (the import checks each row once)."""
+    if found is None:
+        found = pii_findings({f: getattr(obj, f) for f in texts})
+    if can_review is None:
+        can_review = permissions.can(by, Action.REVIEW, obj.org_id)
     if found:
         obj.status, obj.held_reason = (
             Status.HELD,
             "文本含个人信息，须处理后公开：" + "；".join(found),
         )
-    elif not permissions.can(by, Action.REVIEW, obj.org_id):
+    elif not can_review:
         obj.status, obj.held_reason = Status.HELD, "待审核发布"
     else:
         _publish(obj, today)
@@ -339,6 +348,89 @@ def _place(obj: Any, by: Any, today: dt.date, texts: tuple[str, ...]) -> None:
 def _audit_after(obj: Any) -> dict[str, Any]:
     return {"decision_no": obj.decision_no, "status": obj.status, "disclosure": obj.disclosure,
             "published_on": str(obj.published_on or "")}  # fmt: skip
+
+
+# --- search entries (issue 21 "Never public": search) -----------------------------------------
+
+SEARCH_BATCH = 1000
+SEARCH_CATEGORIES = {"licence": ("enforcement-licence", "行政许可公示"),
+                     "penalty": ("enforcement-penalty", "行政处罚公示")}  # fmt: skip
+
+
+def _kind(obj: Any) -> str:
+    return "penalty" if isinstance(obj, PenaltyDecision) else "licence"
+
+
+def search_key(kind: str, pk: int) -> str:
+    return f"enforcement:{kind}:{pk}"
+
+
+def _public_name(obj: Any) -> str:
+    """The 相对人 as search shows it: a natural person's name masked (surname kept)."""
+    if not obj.is_person:
+        return obj.subject_name
+    rule = DEFAULT_POLICY["person_name"]
+    assert rule is not None
+    return mask_value("person_name", obj.subject_name, rule)
+
+
+def search_entry(obj: LicenceDecision | PenaltyDecision) -> SearchEntry:
+    """The public search entry of a visible decision: no 证件号码, contact or internal note; a
+    natural person's name masked wherever it appears."""
+    kind = _kind(obj)
+    name = _public_name(obj)
+    if isinstance(obj, PenaltyDecision):
+        title = f"行政处罚决定书 {obj.decision_no}：{name}"
+        parts = [name, obj.violation_type, obj.facts, obj.content, obj.authority]
+        path = f"/enforcement/penalties/{obj.pk}/"
+    else:
+        title = f"{obj.decision_title} {obj.decision_no}：{name}"
+        parts = [name, obj.licence_name, obj.licence_no, obj.content, obj.authority]
+        path = f"/enforcement/licences/{obj.pk}/"
+    body = " ".join(p for p in parts if p)
+    if obj.is_person and obj.subject_name:
+        body = body.replace(obj.subject_name, name)
+    code, label = SEARCH_CATEGORIES[kind]
+    return SearchEntry(
+        key=search_key(kind, obj.pk), title=title, url=path, body=body, org_code=obj.org.code,
+        org_name=obj.org.name, category_code=code, category_name=label,
+        published_on=obj.published_on, doc_number=obj.decision_no,
+    )  # fmt: skip
+
+
+def _sync_search(objs: list[Any], today: dt.date) -> None:
+    """Index the visible ones of `objs` (one update), take the others out of search."""
+    public = [o for o in objs if o.is_visible(today)]
+    search.index([search_entry(o) for o in public])
+    ids = {id(o) for o in public}
+    search.remove([search_key(_kind(o), o.pk) for o in objs if id(o) not in ids])
+
+
+def _search_batches(model: Any, after: int, today: dt.date | None = None) -> Any:
+    base = model.objects.filter(visible_q(_today(today))).select_related("org").order_by("id")
+    while objs := list(base.filter(id__gt=after)[:SEARCH_BATCH]):
+        after = objs[-1].id
+        yield after, [search_entry(o) for o in objs]
+
+
+def licence_search_batches(after: int = 0) -> Any:
+    """(last id, entries) of the visible licence decisions after id `after`: the rebuild source
+    of `gongkai search_reindex` (`apps.search_sources`)."""
+    return _search_batches(LicenceDecision, after)
+
+
+def penalty_search_batches(after: int = 0) -> Any:
+    return _search_batches(PenaltyDecision, after)
+
+
+def licence_search_keys() -> list[str]:
+    ids = LicenceDecision.objects.filter(visible_q(_today(None))).values_list("id", flat=True)
+    return [search_key("licence", i) for i in ids]
+
+
+def penalty_search_keys() -> list[str]:
+    ids = PenaltyDecision.objects.filter(visible_q(_today(None))).values_list("id", flat=True)
+    return [search_key("penalty", i) for i in ids]
 
 
 @transaction.atomic
@@ -355,6 +447,7 @@ def record_licence(*, by: Any, org: Organization, data: dict[str, Any],
     _place(lic, by, today, LICENCE_TEXT)
     lic.save()
     record("enforcement.licence.record", actor=by, obj=lic, org_id=org.pk, after=_audit_after(lic))
+    _sync_search([lic], today)
     return lic
 
 
@@ -377,6 +470,7 @@ def record_penalty(*, by: Any, org: Organization, data: dict[str, Any],
     _place(pen, by, today, PENALTY_TEXT)
     pen.save()
     record("enforcement.penalty.record", actor=by, obj=pen, org_id=org.pk, after=_audit_after(pen))
+    _sync_search([pen], today)
     return pen
 
 
@@ -401,6 +495,7 @@ def release(decision: LicenceDecision | PenaltyDecision, *, by: Any,
     obj.save()
     record(f"enforcement.{obj._meta.model_name}.release", actor=by, obj=obj, org_id=obj.org_id,
            after=_audit_after(obj))  # fmt: skip
+    _sync_search([obj], today)
     decision.__dict__.update(obj.__dict__)
     return obj
 
@@ -439,6 +534,7 @@ def withdraw(decision: LicenceDecision | PenaltyDecision, *, by: Any, changed_on
     )  # fmt: skip
     obj.status = Status.WITHDRAWN
     obj.save(update_fields=["status", "updated_at"])
+    search.remove([search_key(kind, obj.pk)])  # the notice stays; the decision leaves search
     record(f"enforcement.{kind}.withdraw", actor=by, obj=obj, org_id=obj.org_id,
            after={"decision_no": obj.decision_no, "cause": cause, "due_on": str(w.due_on),
                   "withdrawn_on": str(today)})  # fmt: skip
@@ -455,6 +551,7 @@ def expire(today: dt.date | None = None) -> int:
             with transaction.atomic():
                 obj.status = Status.EXPIRED
                 obj.save(update_fields=["status", "updated_at"])
+                search.remove([search_key(_kind(obj), obj.pk)])
                 record(f"enforcement.{model._meta.model_name}.expire", obj=obj, org_id=obj.org_id,
                        after={"visible_until": str(obj.visible_until)})  # fmt: skip
                 n += 1
@@ -830,16 +927,28 @@ def import_rows(*, by: Any, org: Organization, kind: str, rows: Any, dry_run: bo
     model, clean, texts = IMPORT_ITEMS[kind]
     labels = {f: h for h, f in exchange.COLUMNS[kind] if f}
     errors: list[dict[str, Any]] = []
-    cleaned: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[str, int] = {}
-    unchanged = held = total = 0
-    stored = {d.decision_no: d for d in model.objects.filter(org=org)}
+    cleaned: list[tuple[dict[str, Any], list[str]]] = []
+    # pass 1, in memory: clean every row (no query per row)
+    parsed: list[tuple[int, dict[str, Any] | None, dict[str, list[str]]]] = []
     for row_no, data in rows:
-        total += 1
         try:
-            out = clean(data, today)
+            parsed.append((row_no, clean(data, today), {}))
         except ValidationError as e:
-            for field, msgs in e.message_dict.items():
+            parsed.append((row_no, None, e.message_dict))
+    total = len(parsed)
+    numbers = [out["decision_no"] for _, out, _ in parsed if out is not None]
+    stored: dict[str, Any] = {}
+    for i in range(0, len(numbers), IMPORT_BATCH):  # only the numbers in the file
+        chunk = numbers[i : i + IMPORT_BATCH]
+        stored.update(
+            (d.decision_no, d) for d in model.objects.filter(org=org, decision_no__in=chunk)
+        )
+    # pass 2: the row errors in file order, as when each row was recorded in turn
+    seen: dict[str, int] = {}
+    unchanged = held = 0
+    for row_no, out, problems in parsed:
+        if out is None:
+            for field, msgs in problems.items():
                 errors.append(
                     {"row": row_no, "column": labels.get(field, field), "message": msgs[0]}
                 )
@@ -858,19 +967,41 @@ def import_rows(*, by: Any, org: Organization, kind: str, rows: Any, dry_run: bo
                 errors.append({"row": row_no, "column": labels["decision_no"],
                                "message": "该文书号已登记且内容不同（请在后台更正，不覆盖）"})  # fmt: skip
             continue
-        if pii_findings({f: out.get(f, "") for f in texts}):
-            held += 1
-        cleaned.append((row_no, out))
+        found = pii_findings({f: out.get(f, "") for f in texts})
+        held += bool(found)
+        cleaned.append((out, found))
     summary = {"rows": total, "valid": total - len({e["row"] for e in errors}), "imported": 0,
                "unchanged": unchanged, "held": held, "errors": errors}  # fmt: skip
     if errors or dry_run:
         return summary
-    record_fn = record_licence if kind == "licence" else record_penalty
+    can_review = permissions.can(by, Action.REVIEW, org.pk)
+    due = functools.cache(lambda d: clock.add(d, clock.LICENCE_PENALTY_DAYS))
+    objs = [_imported(model, org, out, by, today, texts, found, can_review, due)
+            for out, found in cleaned]  # fmt: skip
     with transaction.atomic():
-        for _, out in cleaned:
-            record_fn(by=by, org=org, data=out, today=today)
-    summary["imported"] = len(cleaned)
+        model.objects.bulk_create(objs, batch_size=IMPORT_BATCH)
+        record_many([(f"enforcement.{kind}.record", {"actor": by, "obj": o, "org_id": org.pk,
+                                                     "after": _audit_after(o)}) for o in objs])  # fmt: skip
+        search.index([search_entry(o) for o in objs if o.is_visible(today)])  # one update
+    summary["imported"] = len(objs)
     return summary
+
+
+IMPORT_BATCH = 1000
+
+
+def _imported(model: Any, org: Organization, out: dict[str, Any], by: Any, today: dt.date,
+              texts: tuple[str, ...], found: list[str], can_review: bool, due: Any) -> Any:  # fmt: skip
+    """One cleaned import row as `record_licence`/`record_penalty` would store it (not saved)."""
+    obj = model(org=org, **out)
+    obj.publish_due_on = due(obj.decided_on)
+    if model is PenaltyDecision:
+        obj.publicity_until = clock.add_months(obj.decided_on, obj.publicity_months)
+        if _is_minor(out):
+            obj.disclosure = Disclosure.NOT_PUBLIC
+            obj.not_public_reason = obj.not_public_reason or "当事人为未成年人"
+    _place(obj, by, today, texts, found, can_review)
+    return obj
 
 
 def recompute_due(today: dt.date | None = None, by: Any = permissions.SYSTEM,

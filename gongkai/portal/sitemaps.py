@@ -17,6 +17,7 @@ from django.utils import timezone
 from gongkai.catalog.sitemaps import CatalogSitemap
 from gongkai.documents import selectors as documents
 from gongkai.documents.models import InfoCategory
+from gongkai.enforcement.sitemaps import EnforcementSitemap
 from gongkai.execution.sitemaps import ExecutionSitemap
 from gongkai.gazette.sitemaps import GazetteSitemap
 from gongkai.lists.sitemaps import ListsSitemap
@@ -156,5 +157,6 @@ SITEMAPS = {
     "lists": ListsSitemap,
     "gazette": GazetteSitemap,
     "catalog": CatalogSitemap,
+    "enforcement": EnforcementSitemap,
     "execution": ExecutionSitemap,
 }

@@ -152,3 +152,44 @@ def test_replay(org: Any, capsys: Any) -> None:
     with pytest.raises(SystemExit) as e:
         call_command("spotcheck", "replay", str(d.pk))
     assert e.value.code == 1
+
+
+STORED = ("status", "held_reason", "disclosure", "not_public_reason", "publish_due_on",
+          "published_on", "visible_until", "publicity_until", "heaviest_type", "type_codes")  # fmt: skip
+
+
+def _data(n: int, **over: Any) -> dict[str, Any]:
+    from .conftest import PenaltyData
+
+    return dict(PenaltyData(decision_no=f"批罚〔2025〕{n}号", **over))
+
+
+@pytest.mark.parametrize("by_role", ["system", "editor"])
+def test_bulk_import_stores_what_the_service_stores(org: Any, editor: Any, by_role: str,
+                                                    django_assert_max_num_queries: Any) -> None:  # fmt: skip
+    """The batched import (bulk insert, one audit write) keeps every rule of `record_penalty`:
+    due dates across 国庆, publicity, minors not public, identifiers in text held, editors held;
+    and its number of queries does not grow with the rows."""
+    from gongkai.audit.models import AuditEntry
+
+    by = SYSTEM if by_role == "system" else editor
+    kinds = [{}, {"decided_on": dt.date(2025, 9, 30)}, person(id_number=id_number("20100101", 7)),
+             {"facts": "当事人（电话13812345678）无证经营。"}, {"severity": "serious"}]  # fmt: skip
+    rows = [(i + 2, _data(i, **kinds[i % len(kinds)])) for i in range(40)]
+    before = AuditEntry.objects.count()
+    with django_assert_max_num_queries(30):
+        out = services.import_rows(by=by, org=org, kind="penalty", rows=rows)
+    assert (out["imported"], out["held"], out["errors"]) == (40, 8, [])
+    assert AuditEntry.objects.count() - before == 40
+    assert set(AuditEntry.objects.order_by("seq").values_list("action", flat=True)[before:]) == {
+        "enforcement.penalty.record"
+    }
+    for i, kind in enumerate(kinds):  # the same row through the one-at-a-time service
+        one = services.record_penalty(by=by, org=org, data=_data(100 + i, **kind))
+        bulk = PenaltyDecision.objects.get(decision_no=f"批罚〔2025〕{i}号")
+        assert {f: getattr(bulk, f) for f in STORED} == {f: getattr(one, f) for f in STORED}
+    minor = PenaltyDecision.objects.get(decision_no="批罚〔2025〕2号")
+    assert minor.disclosure == "not_public"
+    national_day = PenaltyDecision.objects.get(decision_no="批罚〔2025〕1号")
+    # 9/30 + 7 WD: 10/1–8 off; 10/9, 10/10, 10/11 (Saturday make-up day), 10/13 … 10/16
+    assert national_day.publish_due_on == dt.date(2025, 10, 16)

@@ -113,3 +113,43 @@ def test_staff_board(client: Client, org: Any) -> None:
     html = client.get("/enforcement/staff/").content.decode()
     assert "测市监许〔2025〕待审1号" in html and "已逾期" in html
     assert TODAY.year == 2025
+
+
+@pytest.mark.parametrize(
+    ("changed_on", "published_on", "late"),
+    [
+        # 2025 国庆: 10/1–8 off; Sunday 9/28 and Saturday 10/11 are make-up working days
+        (dt.date(2025, 9, 26), dt.date(2025, 10, 10), False),  # 9/28, 9/29, 9/30, 10/9, 10/10
+        (dt.date(2025, 9, 26), dt.date(2025, 10, 11), True),
+        (dt.date(2025, 9, 30), dt.date(2025, 10, 14), False),  # 10/9, 10/10, 10/11, 10/13, 10/14
+        (dt.date(2025, 9, 30), dt.date(2025, 10, 15), True),
+        (dt.date(2025, 10, 1), dt.date(2025, 10, 8), False),  # within the holiday: nothing counted
+    ],
+)
+def test_officer_changes_published_late(client: Client, org: Any, changed_on: dt.date,
+                                        published_on: dt.date, late: bool) -> None:  # fmt: skip
+    o = services.save_officer(by=SYSTEM, org=org, today=published_on, data={
+        "name": "变动人员", "cert_no": "64018888", "field": "市场监管",
+        "valid_until": dt.date(2027, 1, 1), "changed_on": changed_on})  # fmt: skip
+    assert o.published_late is late
+    editor = staff(org, Role.EDITOR)
+    client.login(username=editor.username, password=PASSWORD)
+    html = client.get("/enforcement/staff/").content.decode()
+    assert ("变动人员（64018888）" in html) is late
+    if late:
+        assert f"应于 {o.due_on:%Y-%m-%d} 前公开，实际 {published_on:%Y-%m-%d}" in html
+
+
+def test_pager_counts_at_most_the_cap(client: Client, org: Any, monkeypatch: Any) -> None:
+    from gongkai.enforcement import views
+
+    for _ in range(3):
+        penalty(org)
+    monkeypatch.setattr(views, "COUNT_CAP", 1)
+    html = client.get("/enforcement/penalties/?page=1").content.decode()
+    assert "1/1+" not in html  # 20 a page: one page, whatever the cap
+    page = views._CappedPaginator(selectors.public_penalties(), 1).get_page(1)
+    assert (page.paginator.count, page.paginator.num_pages, page.paginator.capped) == (2, 2, True)
+    monkeypatch.setattr(views, "COUNT_CAP", 10)
+    page = views._CappedPaginator(selectors.public_penalties(), 1).get_page(3)
+    assert (page.paginator.count, page.paginator.capped, len(page.object_list)) == (3, False, 1)

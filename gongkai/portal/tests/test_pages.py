@@ -220,8 +220,8 @@ def test_feeds_and_sitemap_are_well_formed(org: Any, site: dict[str, Any]) -> No
     assert len(entries) == 3
     index = ElementTree.fromstring(client.get("/sitemap.xml").content)
     # pages, organisations, documents, datasets, consultations, letters, decisions, reports,
-    # lists, gazette, catalog, execution
-    assert len(index) == 12
+    # lists, gazette, catalog, enforcement, execution
+    assert len(index) == 13
     urls = ElementTree.fromstring(client.get("/sitemap-documents.xml").content)
     assert len(urls) == 3
 
