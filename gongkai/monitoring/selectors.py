@@ -22,6 +22,7 @@ from gongkai.applications.codes import query_code_matches
 from gongkai.documents.selectors import public_attachments, public_documents
 from gongkai.lib import sitecheck
 from gongkai.lib.richtext import sanitize_html
+from gongkai.lists.selectors import CLASSES, missing_classes, public_guides, public_service_items
 from gongkai.participation.models import Letter, Mailbox
 from gongkai.participation.selectors import add_months
 from gongkai.portal.models import SiteSettings
@@ -203,10 +204,40 @@ def security(today: dt.date) -> sitecheck.Veto:
 
 
 def services_veto() -> sitecheck.Veto:
-    """§2 services: the platform holds no 办事服务/办事指南 data yet, so this is 未接入 —
-    never counted as met; the veto cannot fire from data we do not have."""
-    return sitecheck.Veto("services", "服务不实用", False, "未接入",
-                          "提供办事服务；办事指南要素齐全", [])  # fmt: skip
+    """§2 `services` (服务不实用), from the lists app's public 办事指南
+    (`lists.selectors.public_guides`) and its element-class check (`lists.selectors.
+    missing_classes`, the 8 classes of lists.md §2.3):
+
+    - no public service item and no public guide: the platform holds no 办事服务 data, so the
+      value is 未接入 and the veto cannot fire from data we do not have (never "met");
+    - public service items but not one public guide: no usable 办事服务 → veto;
+    - otherwise a guide is deficient when ≥ `GONGKAI_GUIDE_MISSING_CLASSES` (4) classes are
+      empty, and the veto fires when the deficient guides are more than
+      `GONGKAI_GUIDE_SHARE_VETO` (0.05) of the public guides (both unverified: settings).
+    The share is over the whole site (the inspection judges the site, not each organisation).
+    """
+    name = "服务不实用"
+    need, share_veto = conf.guide_missing_classes(), conf.guide_share_veto()
+    threshold = (f"提供办事服务；缺少 ≥{need} 类重点要素的办事指南占比不超过 {share_veto:.0%}"
+                 f"（{'、'.join(CLASSES.values())}）")  # fmt: skip
+    total, deficient = 0, []
+    for g in public_guides().order_by("item__org__path", "item__impl_code"):
+        total += 1
+        missing = missing_classes(g)
+        if len(missing) >= need:
+            deficient.append({"impl_code": g.item.impl_code, "name": g.item.name,
+                              "org": g.item.org.name,
+                              "missing": [CLASSES[k] for k in missing]})  # fmt: skip
+    if total == 0:
+        items = public_service_items().count()
+        if items == 0:
+            return sitecheck.Veto("services", name, False, "未接入", threshold, [])
+        return sitecheck.Veto("services", name, True, {"guides": 0, "service_items": items},
+                              threshold, ["公开的服务事项均无办事指南"])  # fmt: skip
+    share = len(deficient) / total
+    return sitecheck.Veto("services", name, share > share_veto,
+                          {"guides": total, "deficient": len(deficient),
+                           "share": round(share, 4)}, threshold, deficient)  # fmt: skip
 
 
 IDENTITY = [("site_code", "网站标识码"), ("icp", "ICP 备案号"), ("police_record", "公安备案号"),

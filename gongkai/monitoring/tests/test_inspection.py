@@ -123,7 +123,7 @@ def test_command_run_json_and_bad_input(org):
     assert [v["code"] for v in data["vetoes"]] == ["security", "unreachable", "homepage_stale",
                                                    "columns_stale", "interaction", "services"]  # fmt: skip
     assert (
-        _veto(data, "services")["value"] == "未接入"
+        _veto(data, "services")["value"] == "未接入"  # no lists data here
         and not _veto(data, "homepage_stale")["triggered"]
     )
     assert data["columns"][0]["last_item_on"] == "2026-03-10"
