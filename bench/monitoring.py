@@ -28,7 +28,7 @@ import django
 
 django.setup()
 
-from gongkai.monitoring import checker, tasks  # noqa: E402
+from gongkai.monitoring import tasks  # noqa: E402
 from gongkai.monitoring.selectors import Link  # noqa: E402
 
 LINKS = int(os.environ.get("LINKS", 100_000))
@@ -76,10 +76,10 @@ def main() -> None:
         if kind != "ok":
             expected_broken.add(url)
     start = time.monotonic()
-    results = tasks.check_outbound(links, allow_private=True, pacer=checker.HostPacer(RATE),
-                                   timeout=TIMEOUT, workers=WORKERS)  # fmt: skip
-    elapsed = time.monotonic() - start
+    results = tasks.check_outbound(links, allow_private=True, rate=RATE, timeout=TIMEOUT,
+                                   workers=WORKERS)  # fmt: skip
     broken = {r["url"] for r in results if r["outcome"] == "broken"}
+    elapsed = time.monotonic() - start
     worst = 0
     for stamps in hits.values():
         per_second = collections.Counter(int(t - start) for t in stamps)

@@ -8,7 +8,9 @@ stored figures; the rules themselves are in lib/sitecheck.py.
 """
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,7 +121,7 @@ def column_url(c: Column) -> str:
     if c.source == Column.Source.MAILBOX and c.mailbox is not None:
         return f"/mailbox/{c.mailbox.code}/write/"
     if c.source == Column.Source.DOCUMENTS:
-        codes = list(c.categories.values_list("code", flat=True))
+        codes = [x.code for x in c.categories.all()]  # prefetched by the callers that loop
         return f"/list/?org={c.org.code}" + (f"&category={codes[0]}" if len(codes) == 1 else "")
     return ""
 
@@ -323,6 +325,7 @@ def latest_inspection() -> Inspection | None:
 
 # --- what the link checker reads (public content and staff-made columns only) -----------------
 
+SKIPPED_SCHEMES = ("#", "mailto:", "tel:", "javascript:", "data:")
 HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'<>\s]+)["']""", re.IGNORECASE)
 
 
@@ -333,33 +336,33 @@ class Link:
     on_homepage: bool = False
 
 
-def links_to_check(limit: int | None = None) -> list[Link]:
+def iter_links() -> Iterator[Link]:
     """Every href/src of public documents (the public version), their public attachments, and
-    the URLs of columns. Visitor input (corrections, letters, comments) is never read here."""
-    out: list[Link] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(url: str, page: str, home: bool = False) -> None:
-        url = url.strip()
-        if not url or url.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
-            return
-        if (url, page) not in seen:
-            seen.add((url, page))
-            out.append(Link(url, page, home))
-
-    for c in Column.objects.select_related("org", "mailbox").order_by("id"):
-        url = column_url(c)
-        if url:
-            add(url, "/", c.on_homepage)
-    for doc in public_documents().prefetch_related("attachments").order_by("-published_on", "-id"):
+    the URLs of columns, streamed (documents read in chunks; a link repeated on one page once).
+    Visitor input (corrections, letters, comments) is never read here."""
+    seen: set[str] = set()
+    columns = Column.objects.select_related("org", "mailbox").prefetch_related("categories")
+    for c in columns.order_by("id"):
+        url = column_url(c).strip()
+        if url and url not in seen:
+            seen.add(url)
+            yield Link(url, "/", c.on_homepage)
+    docs = public_documents().prefetch_related("attachments").order_by("-published_on", "-id")
+    for doc in docs.iterator(chunk_size=500):
         page = f"/documents/{doc.pk}/"
-        for m in HREF.finditer(sanitize_html(doc.public_body() or "")):
-            add(m.group(1), page)
-        for a in public_attachments(doc):
-            add(f"/attachments/{a.pk}/{a.name}", page)
-        if limit is not None and len(out) >= limit:
-            break
-    return out[:limit] if limit is not None else out
+        on_page: set[str] = set()
+        urls = [m.group(1) for m in HREF.finditer(sanitize_html(doc.public_body() or ""))]
+        urls += [f"/attachments/{a.pk}/{a.name}" for a in public_attachments(doc)]
+        for url in urls:
+            url = url.strip()
+            if not url or url.startswith(SKIPPED_SCHEMES) or url in on_page:
+                continue
+            on_page.add(url)
+            yield Link(url, page)
+
+
+def links_to_check(limit: int | None = None) -> list[Link]:
+    return list(itertools.islice(iter_links(), limit))
 
 
 def site_origin() -> str:
