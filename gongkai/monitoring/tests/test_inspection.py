@@ -173,4 +173,6 @@ def test_columns_are_stated_by_grouped_queries(org, other_org, django_assert_num
         column(other_org, "news", name=f"更多{i}")
     with django_assert_num_queries(4):
         assert len(selectors.columns_report(D(2026, 3, 16))) == 26
-    assert selectors.columns_report(D(2026, 3, 5))[1]["last_item_on"] is None  # as of an earlier day
+    assert (
+        selectors.columns_report(D(2026, 3, 5))[1]["last_item_on"] is None
+    )  # as of an earlier day
