@@ -5,16 +5,27 @@
   goes to the checked address (TLS still verifies the host name).
 - Broken: DNS failure, connection error, timeout, final 404/410/≥500; 401/403/429 are
   unverifiable; everything else answers.
-- Outbound checks of one host are spaced by the per-host rate (`HostPacer`).
+- Outbound checks are handed out host by host (`dispatch`): one queue per host, each host's
+  next check released only when its per-host slot is due, hosts interleaved by the time their
+  slot comes, so a host with many links or a slow one never stalls the others; a worker also
+  passes `HostPacer` just before it connects (the hard per-host limit). Links are pulled from
+  a stream into a bounded buffer and results are yielded as they come: memory stays flat.
 Only URLs from public pages, attachments and staff-made columns reach here, never a visitor's.
 """
 
+import heapq
 import http.client
+import itertools
+import math
 import socket
 import ssl
 import threading
 import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 from gongkai.lib import netguard
@@ -131,3 +142,97 @@ class HostPacer:
                     return
                 delay = due - now
             time.sleep(delay)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+PULL_BUDGET_S = 0.05  # at most this long reading the stream before handing out what is due
+
+
+def per_host_cap(rate: float, workers: int) -> int:
+    """Checks of one host in flight at once: enough for its rate when answers take up to 2 s,
+    at most half the workers, so a host that answers slowly (or hangs until the timeout)
+    holds a few workers, never all of them."""
+    want = math.ceil(2 * rate) if rate > 0 else workers
+    return max(1, min(max(2, want), workers // 2))
+
+
+def dispatch(
+    items: Iterable[T], *, host_of: Callable[[T], str], work: Callable[[T], R], rate: float,
+    workers: int = 8, buffer: int = 20_000, per_host: int | None = None,
+) -> Iterator[tuple[T, R]]:  # fmt: skip
+    """Run `work` on every item, `workers` at a time, yielding (item, result) as each finishes.
+
+    One FIFO queue per host; a host is handed its next item only when its slot is due (one
+    every `HostPacer.MARGIN / rate` seconds from the last hand-out) and while fewer than
+    `per_host` of its items are in flight; among the hosts whose slot is due the earliest goes
+    first, so hosts interleave whatever the order of `items`. At most `buffer` items are read
+    ahead of the workers (the stream is read lazily, a little at a time)."""
+    gap = HostPacer.MARGIN / rate if rate > 0 else 0.0
+    workers = max(1, workers)
+    cap = per_host or per_host_cap(rate, workers)
+    queues: dict[str, deque[T]] = defaultdict(deque)
+    due: dict[str, float] = {}
+    inflight: dict[str, int] = defaultdict(int)
+    ready: list[tuple[float, int, str]] = []  # hosts with queued items below their cap
+    order = itertools.count()
+    source = iter(items)
+    exhausted, buffered = False, 0
+    running: dict[Future[R], tuple[str, T]] = {}
+
+    def schedule(host: str) -> None:
+        heapq.heappush(ready, (due.get(host, 0.0), next(order), host))
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="linkcheck") as pool:
+        while True:
+            started = time.monotonic()
+            while not exhausted and buffered < buffer:
+                try:
+                    item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                host = host_of(item)
+                q = queues[host]
+                if not q and inflight[host] < cap:
+                    schedule(host)
+                q.append(item)
+                buffered += 1
+                if ready and time.monotonic() - started > PULL_BUDGET_S:
+                    break
+            now = time.monotonic()
+            while ready and len(running) < workers and ready[0][0] <= now:
+                _, _, host = heapq.heappop(ready)
+                q = queues[host]
+                item = q.popleft()
+                buffered -= 1
+                due[host] = now + gap
+                inflight[host] += 1
+                running[pool.submit(work, item)] = (host, item)
+                if q and inflight[host] < cap:
+                    schedule(host)
+                elif not q:
+                    del queues[host]
+            more = not exhausted and buffered < buffer
+            if not running:
+                if not ready and not more:
+                    if exhausted:
+                        return
+                    continue
+                if ready and not more:
+                    time.sleep(max(0.0, ready[0][0] - time.monotonic()))
+                continue
+            timeout: float | None = None
+            if ready and len(running) < workers:
+                timeout = max(0.0, ready[0][0] - time.monotonic())
+            if more:
+                timeout = 0.0 if timeout is None else min(timeout, PULL_BUDGET_S)
+            done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+            for f in done:
+                host, item = running.pop(f)
+                inflight[host] -= 1
+                if queues.get(host) and inflight[host] == cap - 1:
+                    schedule(host)  # it was held at its cap, so it was not waiting in `ready`
+                if not inflight[host]:
+                    del inflight[host]
+                yield item, f.result()

@@ -28,6 +28,20 @@ def linkcheck_rate() -> float:
     return float(get("GONGKAI_LINKCHECK_RATE", 2))
 
 
+def guide_missing_classes() -> int:
+    """§2 `services`: a 办事指南 counts as deficient when at least this many of the 8 element
+    classes of lists.md §2.3 are empty (`GONGKAI_GUIDE_MISSING_CLASSES`, default 4, as reported
+    for 19号; unverified)."""
+    return int(get("GONGKAI_GUIDE_MISSING_CLASSES", 4))
+
+
+def guide_share_veto() -> float:
+    """§2 `services`: the veto fires when the deficient guides are MORE than this share of the
+    public guides (`GONGKAI_GUIDE_SHARE_VETO`, a fraction, default 0.05: "more than 5 % of
+    items" as reported for 19号; unverified)."""
+    return float(get("GONGKAI_GUIDE_SHARE_VETO", 0.05))
+
+
 def points() -> dict[str, float]:
     return {**DEFAULT_POINTS, **get("GONGKAI_MONITOR_POINTS", {})}
 

@@ -8,7 +8,9 @@ stored figures; the rules themselves are in lib/sitecheck.py.
 """
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,7 @@ from gongkai.applications.codes import query_code_matches
 from gongkai.documents.selectors import public_attachments, public_documents
 from gongkai.lib import sitecheck
 from gongkai.lib.richtext import sanitize_html
+from gongkai.lists.selectors import CLASSES, missing_classes, public_guides, public_service_items
 from gongkai.participation.models import Letter, Mailbox
 from gongkai.participation.selectors import add_months
 from gongkai.portal.models import SiteSettings
@@ -87,21 +90,54 @@ def sees_whole_site(user: Any) -> bool:
 # --- the figures ------------------------------------------------------------------------------
 
 
-def column_state(c: Column, today: dt.date | None = None) -> sitecheck.ColumnState:
+Figures = dict[tuple[int, int], tuple[int, dt.date | None]]
+
+
+def document_figures(columns: list[Column], today: dt.date | None = None) -> Figures:
+    """(org_id, category_id) → (public items, newest date) for the organisations and categories
+    of `columns`: ONE grouped aggregate over the documents (index doc_org_category_date), not a
+    query per column. Items dated after `today` are left out; undated ones count as items."""
+    orgs = {c.org_id for c in columns if c.source == Column.Source.DOCUMENTS}
+    cats = {x.pk for c in columns if c.source == Column.Source.DOCUMENTS
+            for x in c.categories.all()}  # fmt: skip
+    if not orgs or not cats:
+        return {}
+    docs = public_documents().filter(org_id__in=orgs, category_id__in=cats)
+    if today is not None:
+        docs = docs.exclude(published_on__gt=today)
+    rows = docs.order_by().values_list("org_id", "category_id").annotate(
+        n=Count("id"), last=Max("published_on"))  # fmt: skip
+    return {(o, k): (n, last) for o, k, n, last in rows}
+
+
+def letter_figures(columns: list[Column], today: dt.date | None = None) -> dict[int, Any]:
+    """mailbox_id → (letters, newest date): one grouped query for every mailbox column."""
+    boxes = {c.mailbox_id for c in columns if c.source == Column.Source.MAILBOX and c.mailbox_id}
+    if not boxes:
+        return {}
+    rows = Letter.objects.filter(mailbox_id__in=boxes, submitted_on__lte=today or dt.date.max).exclude(
+        status=Letter.Status.REJECTED).order_by().values_list("mailbox_id").annotate(
+        n=Count("id"), last=Max("submitted_on"))  # fmt: skip
+    return {m: (n, last) for m, n, last in rows}
+
+
+def column_state(c: Column, today: dt.date | None = None, *, docs: Figures | None = None,
+                 letters: dict[int, Any] | None = None) -> sitecheck.ColumnState:  # fmt: skip
     """§3: a column's newest dated item (undated items count, but never as an update); with
-    `today`, items dated after it are left out (an inspection as of an earlier day)."""
+    `today`, items dated after it are left out (an inspection as of an earlier day). `docs` and
+    `letters` are the grouped figures (`document_figures`, `letter_figures`) when a caller
+    states many columns; without them this column's figures are read alone."""
     items, last = 0, None
     if c.source == Column.Source.DOCUMENTS:
-        docs = public_documents().filter(org_id=c.org_id, category__in=c.categories.all())
-        if today is not None:
-            docs = docs.exclude(published_on__gt=today)
-        agg = docs.aggregate(
-            n=Count("id"), last=Max("published_on"))  # fmt: skip
-        items, last = agg["n"], agg["last"]
+        figures = docs if docs is not None else document_figures([c], today)
+        for x in c.categories.all():
+            n, newest = figures.get((c.org_id, x.pk), (0, None))
+            items += n
+            if newest is not None and (last is None or newest > last):
+                last = newest
     elif c.source == Column.Source.MAILBOX and c.mailbox_id:
-        agg = Letter.objects.filter(mailbox_id=c.mailbox_id, submitted_on__lte=today or dt.date.max).exclude(
-            status=Letter.Status.REJECTED).aggregate(n=Count("id"), last=Max("submitted_on"))  # fmt: skip
-        items, last = agg["n"], agg["last"]
+        by_box = letters if letters is not None else letter_figures([c], today)
+        items, last = by_box.get(c.mailbox_id, (0, None))
     elif c.source == Column.Source.STATIC:
         items = 1 if c.static_text.strip() else 0
         last = c.static_updated_on if items else None
@@ -118,15 +154,20 @@ def column_url(c: Column) -> str:
     if c.source == Column.Source.MAILBOX and c.mailbox is not None:
         return f"/mailbox/{c.mailbox.code}/write/"
     if c.source == Column.Source.DOCUMENTS:
-        codes = list(c.categories.values_list("code", flat=True))
+        codes = [x.code for x in c.categories.all()]  # prefetched by the callers that loop
         return f"/list/?org={c.org.code}" + (f"&category={codes[0]}" if len(codes) == 1 else "")
     return ""
 
 
 def columns_report(today: dt.date, qs: QuerySet[Column] | None = None) -> list[dict[str, Any]]:
+    """Every column's state from four queries (columns, their categories, one grouped
+    aggregate over documents, one over letters), whatever the number of columns."""
+    base = qs if qs is not None else Column.objects.select_related("org", "mailbox")
+    columns = list(base.prefetch_related("categories"))
+    docs, letters = document_figures(columns, today), letter_figures(columns, today)
     rows = []
-    for c in qs if qs is not None else Column.objects.select_related("org", "mailbox"):
-        s = column_state(c, today)
+    for c in columns:
+        s = column_state(c, today, docs=docs, letters=letters)
         rows.append({"id": c.pk, "name": c.name, "org": c.org.name, "kind": c.kind,
                      "first_level": c.first_level, "period_days": s.period_days,
                      "last_item_on": s.last_item_on.isoformat() if s.last_item_on else None,
@@ -203,10 +244,40 @@ def security(today: dt.date) -> sitecheck.Veto:
 
 
 def services_veto() -> sitecheck.Veto:
-    """§2 services: the platform holds no 办事服务/办事指南 data yet, so this is 未接入 —
-    never counted as met; the veto cannot fire from data we do not have."""
-    return sitecheck.Veto("services", "服务不实用", False, "未接入",
-                          "提供办事服务；办事指南要素齐全", [])  # fmt: skip
+    """§2 `services` (服务不实用), from the lists app's public 办事指南
+    (`lists.selectors.public_guides`) and its element-class check (`lists.selectors.
+    missing_classes`, the 8 classes of lists.md §2.3):
+
+    - no public service item and no public guide: the platform holds no 办事服务 data, so the
+      value is 未接入 and the veto cannot fire from data we do not have (never "met");
+    - public service items but not one public guide: no usable 办事服务 → veto;
+    - otherwise a guide is deficient when ≥ `GONGKAI_GUIDE_MISSING_CLASSES` (4) classes are
+      empty, and the veto fires when the deficient guides are more than
+      `GONGKAI_GUIDE_SHARE_VETO` (0.05) of the public guides (both unverified: settings).
+    The share is over the whole site (the inspection judges the site, not each organisation).
+    """
+    name = "服务不实用"
+    need, share_veto = conf.guide_missing_classes(), conf.guide_share_veto()
+    threshold = (f"提供办事服务；缺少 ≥{need} 类重点要素的办事指南占比不超过 {share_veto:.0%}"
+                 f"（{'、'.join(CLASSES.values())}）")  # fmt: skip
+    total, deficient = 0, []
+    for g in public_guides().order_by("item__org__path", "item__impl_code"):
+        total += 1
+        missing = missing_classes(g)
+        if len(missing) >= need:
+            deficient.append({"impl_code": g.item.impl_code, "name": g.item.name,
+                              "org": g.item.org.name,
+                              "missing": [CLASSES[k] for k in missing]})  # fmt: skip
+    if total == 0:
+        items = public_service_items().count()
+        if items == 0:
+            return sitecheck.Veto("services", name, False, "未接入", threshold, [])
+        return sitecheck.Veto("services", name, True, {"guides": 0, "service_items": items},
+                              threshold, ["公开的服务事项均无办事指南"])  # fmt: skip
+    share = len(deficient) / total
+    return sitecheck.Veto("services", name, share > share_veto,
+                          {"guides": total, "deficient": len(deficient),
+                           "share": round(share, 4)}, threshold, deficient)  # fmt: skip
 
 
 IDENTITY = [("site_code", "网站标识码"), ("icp", "ICP 备案号"), ("police_record", "公安备案号"),
@@ -292,6 +363,7 @@ def latest_inspection() -> Inspection | None:
 
 # --- what the link checker reads (public content and staff-made columns only) -----------------
 
+SKIPPED_SCHEMES = ("#", "mailto:", "tel:", "javascript:", "data:")
 HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'<>\s]+)["']""", re.IGNORECASE)
 
 
@@ -302,33 +374,33 @@ class Link:
     on_homepage: bool = False
 
 
-def links_to_check(limit: int | None = None) -> list[Link]:
+def iter_links() -> Iterator[Link]:
     """Every href/src of public documents (the public version), their public attachments, and
-    the URLs of columns. Visitor input (corrections, letters, comments) is never read here."""
-    out: list[Link] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(url: str, page: str, home: bool = False) -> None:
-        url = url.strip()
-        if not url or url.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
-            return
-        if (url, page) not in seen:
-            seen.add((url, page))
-            out.append(Link(url, page, home))
-
-    for c in Column.objects.select_related("org", "mailbox").order_by("id"):
-        url = column_url(c)
-        if url:
-            add(url, "/", c.on_homepage)
-    for doc in public_documents().prefetch_related("attachments").order_by("-published_on", "-id"):
+    the URLs of columns, streamed (documents read in chunks; a link repeated on one page once).
+    Visitor input (corrections, letters, comments) is never read here."""
+    seen: set[str] = set()
+    columns = Column.objects.select_related("org", "mailbox").prefetch_related("categories")
+    for c in columns.order_by("id"):
+        url = column_url(c).strip()
+        if url and url not in seen:
+            seen.add(url)
+            yield Link(url, "/", c.on_homepage)
+    docs = public_documents().prefetch_related("attachments").order_by("-published_on", "-id")
+    for doc in docs.iterator(chunk_size=500):
         page = f"/documents/{doc.pk}/"
-        for m in HREF.finditer(sanitize_html(doc.public_body() or "")):
-            add(m.group(1), page)
-        for a in public_attachments(doc):
-            add(f"/attachments/{a.pk}/{a.name}", page)
-        if limit is not None and len(out) >= limit:
-            break
-    return out[:limit] if limit is not None else out
+        on_page: set[str] = set()
+        urls = [m.group(1) for m in HREF.finditer(sanitize_html(doc.public_body() or ""))]
+        urls += [f"/attachments/{a.pk}/{a.name}" for a in public_attachments(doc)]
+        for url in urls:
+            url = url.strip()
+            if not url or url.startswith(SKIPPED_SCHEMES) or url in on_page:
+                continue
+            on_page.add(url)
+            yield Link(url, page)
+
+
+def links_to_check(limit: int | None = None) -> list[Link]:
+    return list(itertools.islice(iter_links(), limit))
 
 
 def site_origin() -> str:

@@ -12,8 +12,10 @@ checker.py (run from tasks.py).
 - 年度报表 (§7): staff enter the fields the platform cannot count; public once published.
 """
 
+import collections
 import datetime as dt
 import secrets
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -213,23 +215,28 @@ def store_probes(rows: list[tuple[dt.datetime, Fetched]], *, by: Any, note: str)
 
 @transaction.atomic
 def store_link_check(
-    results: list[dict[str, Any]], *, by: Any, allow_private: bool,
+    results: Iterable[dict[str, Any]], *, by: Any, allow_private: bool,
     started_at: dt.datetime, finished_at: dt.datetime | None = None,
+    counts: Mapping[str, int] | None = None,
 ) -> LinkCheck:  # fmt: skip
-    """`results`: url, internal, outcome, status, error, found_on, on_homepage."""
+    """`results`: url, internal, outcome, status, error, found_on, on_homepage. Only the
+    findings (every outcome but `ok`) are stored as rows; `counts` (outcome → number of links,
+    OK ones included) gives the run's figures — without it they are counted from `results`."""
     _system_only(by)
+    rows = list(results)
+    tally = collections.Counter(counts) if counts is not None else collections.Counter(
+        r["outcome"] for r in rows)  # fmt: skip
     run = LinkCheck.objects.create(started_at=started_at, finished_at=finished_at or timezone.now(),
                                    allow_private=allow_private)  # fmt: skip
     LinkResult.objects.bulk_create(
         [LinkResult(check_run=run, url=r["url"][:1000], internal=r["internal"],
-                    outcome=r["outcome"], status=r.get("status"), error=r.get("error", "")[:300],
+                    outcome=r["outcome"], status=r.get("status"), error=(r.get("error") or "")[:300],
                     found_on=r["found_on"][:500], on_homepage=r.get("on_homepage", False))
-         for r in results], batch_size=1000,
+         for r in rows if r["outcome"] != LinkResult.Outcome.OK], batch_size=1000,
     )  # fmt: skip
-    counts = {o: sum(1 for r in results if r["outcome"] == o) for o in LinkResult.Outcome.values}
-    run.checked = len(results) - counts["skipped_private"]
-    run.broken, run.skipped_private = counts["broken"], counts["skipped_private"]
-    run.unverifiable = counts["unverifiable"]
+    run.checked = sum(tally.values()) - tally["skipped_private"]
+    run.broken, run.skipped_private = tally["broken"], tally["skipped_private"]
+    run.unverifiable = tally["unverifiable"]
     run.save()
     record("monitor.links", actor=by, obj=run, after={
         "checked": run.checked, "broken": run.broken, "skipped_private": run.skipped_private,

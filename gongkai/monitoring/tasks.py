@@ -4,13 +4,17 @@
 - `monitoring_probe`: one uptime probe of the homepage every 24 h / `GONGKAI_PROBES_PER_DAY`
   (24, i.e. hourly; 19号 asks ≥ 20 a day); queues itself again.
 Own-site links are resolved in-process (no network, no cache poisoning by a Host header);
-outbound links go through checker.fetch, ≤ `GONGKAI_LINKCHECK_RATE` per second per host, and
-never to private or loopback addresses unless `allow_private` is passed (the command line only).
+outbound links go through checker.fetch, handed out host by host (checker.dispatch), ≤
+`GONGKAI_LINKCHECK_RATE` per second per host, and never to private or loopback addresses unless
+`allow_private` is passed (the command line only). Links are streamed, answers are not kept:
+only the counts and the findings are stored.
 """
 
+import collections
 import datetime as dt
+import itertools
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -100,51 +104,66 @@ def _classify_internal(status: int | None) -> str:
 def check_links(*, allow_private: bool = False, rate: float | None = None,
                 limit: int | None = None, workers: int = 8,
                 timeout: float | None = None) -> Any:  # fmt: skip
-    """Check every link of the public site; stores and returns the LinkCheck."""
+    """Check every link of the public site; stores and returns the LinkCheck.
+
+    The links stream past once (`selectors.iter_links`, documents read in chunks): own-site ones
+    are resolved in-process as they come, outbound ones go to `check_outbound`. Only the counts
+    and the findings (broken, unverifiable, skipped_private) are kept, never every answer."""
     started = timezone.now()
-    links = _homepage_links() + selectors.links_to_check(limit)
-    if limit is not None:
-        links = links[:limit]
     # own site: the 首页网址's host[:port], or the host the in-process requests use
     own = {h for h in (urlsplit(selectors.site_origin()).netloc.lower(), _inprocess_host()) if h}
-    pacer = checker.HostPacer(rate if rate is not None else conf.linkcheck_rate())
-    limit_s = timeout if timeout is not None else conf.probe_timeout()
-    results: list[dict[str, Any]] = []
-    outbound = []
-    for link in links:
-        parts = urlsplit(link.url)
-        if parts.scheme and parts.scheme not in ("http", "https"):
-            continue
-        internal = not parts.netloc or parts.netloc.lower() in own
-        if internal:
+    counts: collections.Counter[str] = collections.Counter()
+    findings: list[dict[str, Any]] = []
+
+    def note(r: dict[str, Any]) -> None:
+        counts[r["outcome"]] += 1
+        if r["outcome"] != "ok":
+            findings.append(r)
+
+    def outbound() -> Iterator[selectors.Link]:
+        links = itertools.chain(_homepage_links(), selectors.iter_links())
+        for link in itertools.islice(links, limit):
+            parts = urlsplit(link.url)
+            if parts.scheme and parts.scheme not in ("http", "https"):
+                continue
+            if parts.netloc and parts.netloc.lower() not in own:
+                yield link
+                continue
             path = urljoin(link.found_on, parts.path or "/") + (
                 f"?{parts.query}" if parts.query else ""
             )
             status, error, _ = _internal_status(path)
-            results.append({"url": link.url, "internal": True, "status": status, "error": error,
-                            "outcome": _classify_internal(status), "found_on": link.found_on,
-                            "on_homepage": link.on_homepage})  # fmt: skip
-        else:
-            outbound.append(link)
+            note({"url": link.url, "internal": True, "status": status, "error": error,
+                  "outcome": _classify_internal(status), "found_on": link.found_on,
+                  "on_homepage": link.on_homepage})  # fmt: skip
 
-    results.extend(check_outbound(outbound, allow_private=allow_private, pacer=pacer,
-                                  timeout=limit_s, workers=workers))  # fmt: skip
-    return services.store_link_check(results, by=SYSTEM, allow_private=allow_private,
-                                     started_at=started)  # fmt: skip
+    for r in check_outbound(outbound(), allow_private=allow_private,
+                            rate=rate if rate is not None else conf.linkcheck_rate(),
+                            timeout=timeout if timeout is not None else conf.probe_timeout(),
+                            workers=workers):  # fmt: skip
+        note(r)
+    return services.store_link_check(findings, counts=counts, by=SYSTEM,
+                                     allow_private=allow_private, started_at=started)  # fmt: skip
 
 
-def check_outbound(links: list[Any], *, allow_private: bool, pacer: checker.HostPacer,
-                   timeout: float, workers: int = 8) -> list[dict[str, Any]]:  # fmt: skip
-    """Outbound links over HTTP, `workers` at a time, each host paced by `pacer`."""
+def check_outbound(links: Iterable[Any], *, allow_private: bool, rate: float, timeout: float,
+                   workers: int = 8, buffer: int = 20_000) -> Iterator[dict[str, Any]]:  # fmt: skip
+    """Outbound links over HTTP, handed out host by host by `checker.dispatch` (≤ `rate` per
+    second per host, hosts interleaved), `workers` at a time; yields one result per link as it
+    finishes. Each worker passes the per-host `HostPacer` again right before it connects."""
+    pacer = checker.HostPacer(rate)
 
-    def one(link: Any) -> dict[str, Any]:
-        pacer.wait((urlsplit(link.url).hostname or "").lower())
-        got = checker.fetch(link.url, timeout=timeout, allow_private=allow_private)
-        return {"url": link.url, "internal": False, "status": got.status, "error": got.error,
-                "outcome": got.outcome, "found_on": link.found_on, "on_homepage": link.on_homepage}  # fmt: skip
+    def host_of(link: Any) -> str:
+        return (urlsplit(link.url).hostname or "").lower()
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(one, links))
+    def one(link: Any) -> checker.Fetched:
+        pacer.wait(host_of(link))
+        return checker.fetch(link.url, timeout=timeout, allow_private=allow_private)
+
+    for link, got in checker.dispatch(links, host_of=host_of, work=one, rate=rate,
+                                      workers=workers, buffer=buffer):  # fmt: skip
+        yield {"url": link.url, "internal": False, "status": got.status, "error": got.error,
+               "outcome": got.outcome, "found_on": link.found_on, "on_homepage": link.on_homepage}  # fmt: skip
 
 
 def run_inspection(today: dt.date | None = None) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """The assessment dashboard in a real headless Chromium (Debian's package, driven by Playwright,
 as in gongkai/portal/tests/test_browser.py): a top-organisation admin logs in, sees the five
 families, opens a drill-down, downloads the evidence pack; axe-core reports no serious or
-critical violation on these staff pages nor on the public 我要纠错 pages."""
+critical violation on these staff pages nor on the public 我要纠错 pages. The clock is frozen on
+2026-03-16 (Beijing), ticking so that the browser's and the live server's timers keep running:
+the assessed year is 2025 whatever today's date is."""
 
 import datetime as dt
 import io
@@ -9,9 +11,10 @@ import os
 import zipfile
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from gongkai.accounts.models import Role
 from gongkai.conftest import PASSWORD, OrganizationFactory, staff
@@ -19,6 +22,13 @@ from gongkai.participation.tests.conftest import consultation
 from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+TODAY = dt.datetime(2026, 3, 16, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Iterator[None]:
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +54,7 @@ def _axe(page: Any) -> list[Any]:
 
 def test_assessment_dashboard(browser: Any, live_server: Any, reference_data: None) -> None:
     city: Any = OrganizationFactory(code="city", name="测试市人民政府", level="city")
-    year = timezone.localdate().year - 1  # a closed year: its consultation has ended
+    year = TODAY.year - 1  # a closed year (2025): its consultation has ended
     consultation(city, kind="rule", opens=dt.date(year, 3, 1), closes=dt.date(year, 3, 30),
                  title="浏览器测试征求意见")  # fmt: skip
     admin = staff(city, Role.ADMIN)

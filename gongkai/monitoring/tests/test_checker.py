@@ -3,7 +3,10 @@ link-local, CGNAT, multicast, reserved addresses are skipped — literal, by DNS
 redirect — unless allow_private; ≤5 redirects; broken/unverifiable classes; per-host pacing.
 Everything runs against a loopback server thread; nothing reaches the internet."""
 
+import collections
+import http.server
 import itertools
+import threading
 import time
 
 import pytest
@@ -101,3 +104,79 @@ def test_host_pacer_spaces_one_host():
     assert time.monotonic() - stamps[-1] < 0.04
     gaps = [b - a for a, b in itertools.pairwise(stamps)]
     assert all(g >= 0.045 for g in gaps)
+
+
+class _Hosts:
+    """One loopback server per address 127.0.0.2, 127.0.0.3 …: /ok answers at once, /slow after
+    `slow_s`; every request is recorded as (arrival time, address, path)."""
+
+    def __init__(self, n: int, slow_s: float = 1.0) -> None:
+        self.hits: list[tuple[float, str, str]] = []
+        self.servers: list[http.server.ThreadingHTTPServer] = []
+        hosts = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                return None
+
+            def do_GET(self) -> None:
+                hosts.hits.append((time.monotonic(), str(self.server.server_address[0]), self.path))
+                if self.path.startswith("/slow"):
+                    time.sleep(slow_s)
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+        for i in range(n):
+            httpd = http.server.ThreadingHTTPServer((f"127.0.0.{2 + i}", 0), Handler)
+            httpd.daemon_threads = True
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            self.servers.append(httpd)
+
+    def url(self, i: int, path: str) -> str:
+        host, port = self.servers[i].server_address[:2]
+        return f"http://{host!s}:{port}{path}"
+
+    def close(self) -> None:
+        for s in self.servers:
+            s.shutdown()
+            s.server_close()
+
+
+def test_outbound_checks_are_handed_out_host_by_host():
+    """Links in host order (a slow host first, then 12 links of A, then 12 of B) with 4 workers
+    at 10/s per host: the slow host holds at most 2 workers (its cap) and the others start at
+    once; A and B interleave; no host gets two checks closer than its gap, nor more than 10 in
+    any second."""
+    from gongkai.monitoring import tasks
+    from gongkai.monitoring.selectors import Link
+
+    hosts = _Hosts(3, slow_s=1.0)
+    try:
+        links = ([Link(hosts.url(0, f"/slow/{n}"), "/p/") for n in range(6)]
+                 + [Link(hosts.url(1, f"/ok/a{n}"), "/p/") for n in range(12)]
+                 + [Link(hosts.url(2, f"/ok/b{n}"), "/p/") for n in range(12)])  # fmt: skip
+        start = time.monotonic()
+        results = list(tasks.check_outbound(links, allow_private=True, rate=10, timeout=5,
+                                            workers=4))  # fmt: skip
+    finally:
+        hosts.close()
+    assert len(results) == 30 and {r["outcome"] for r in results} == {"ok"}
+    by_host: dict[str, list[float]] = {}
+    for t, host, _ in sorted(hosts.hits):
+        by_host.setdefault(host, []).append(t - start)
+    slow, a, b = by_host["127.0.0.2"], by_host["127.0.0.3"], by_host["127.0.0.4"]
+    assert len(slow) == 6 and len(a) == 12 and len(b) == 12
+    # the slow host is capped at 2 in flight: its 6 checks take three rounds of 1 s
+    assert slow[2] - slow[0] >= 0.9 and slow[4] - slow[2] >= 0.9
+    # A and B are not queued behind the slow host, nor B behind A: both start at once, and B's
+    # first check comes long before A's last
+    assert a[0] < 0.5 and b[0] < 0.5 and b[0] < a[-1] - 0.8
+    # 12 checks at 10/s (gap 0.11 s) span ≥ 1.1 s on each host, and all are done well before the
+    # slow host's last round ends
+    for stamps in (a, b):
+        gaps = [y - x for x, y in itertools.pairwise(stamps)]
+        assert min(gaps) >= 0.09, gaps
+        assert max(collections.Counter(int(t) for t in stamps).values()) <= 10
+        assert stamps[-1] < slow[-1]

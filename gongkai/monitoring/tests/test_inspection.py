@@ -123,7 +123,7 @@ def test_command_run_json_and_bad_input(org):
     assert [v["code"] for v in data["vetoes"]] == ["security", "unreachable", "homepage_stale",
                                                    "columns_stale", "interaction", "services"]  # fmt: skip
     assert (
-        _veto(data, "services")["value"] == "未接入"
+        _veto(data, "services")["value"] == "未接入"  # no lists data here
         and not _veto(data, "homepage_stale")["triggered"]
     )
     assert data["columns"][0]["last_item_on"] == "2026-03-10"
@@ -146,3 +146,33 @@ def test_security_attestation(org):
                     period_end=D(2026, 3, 31), incident=True, note="首页被篡改 2 小时")  # fmt: skip
     assert _veto(selectors.inspect(D(2026, 3, 16)), "security")["triggered"]
     assert not _veto(selectors.inspect(D(2026, 4, 1)), "security")["triggered"]
+
+
+def test_columns_are_stated_by_grouped_queries(org, other_org, django_assert_num_queries):
+    """Four queries (columns, their categories, one aggregate over documents by org + category,
+    one over letters), however many columns;
+    each column still gets its own organisation's and categories' figures."""
+    box = _mailbox(org)
+    with at(D(2026, 3, 2)):
+        make_document(org, category="news")
+        make_document(other_org, category="notice")
+    with at(D(2026, 3, 9)):
+        make_document(org, category="notice")
+    for o in (org, other_org):
+        for kind in ("news", "notice"):
+            column(o, kind, name=f"{o.code}{kind}")
+    column(org, "news", name="两类", categories=["news", "notice"])
+    column(org, "interactive", name="信箱", source="mailbox", mailbox=box.code)
+    with django_assert_num_queries(4):
+        rows = selectors.columns_report(D(2026, 3, 16))
+    got = {r["name"]: (r["items"], r["last_item_on"]) for r in rows}
+    assert got == {f"{org.code}news": (1, "2026-03-02"), f"{org.code}notice": (1, "2026-03-09"),
+                   f"{other_org.code}news": (0, None), f"{other_org.code}notice": (1, "2026-03-02"),
+                   "两类": (2, "2026-03-09"), "信箱": (0, None)}  # fmt: skip
+    for i in range(20):
+        column(other_org, "news", name=f"更多{i}")
+    with django_assert_num_queries(4):
+        assert len(selectors.columns_report(D(2026, 3, 16))) == 26
+    assert (
+        selectors.columns_report(D(2026, 3, 5))[1]["last_item_on"] is None
+    )  # as of an earlier day
