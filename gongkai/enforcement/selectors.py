@@ -82,7 +82,13 @@ def public_penalties(*, org: Organization | None = None, year: int | None = None
         _visible(PenaltyDecision.objects.select_related("org"), _today(today)), org, year, q
     )
     # a case is listed under every type it carries; statistics count only the heaviest
-    return qs.filter(type_codes__regex=rf"(^|,){type}(,|$)") if type in codes.PENALTY_TYPES else qs
+    if type not in codes.PENALTY_TYPES:
+        return qs
+    # one code of the comma-joined list, matched with LIKE: SQLite's REGEXP is a Python call per row
+    return qs.filter(
+        Q(type_codes=type) | Q(type_codes__startswith=f"{type},")
+        | Q(type_codes__endswith=f",{type}") | Q(type_codes__contains=f",{type},")
+    )  # fmt: skip
 
 
 def public_licence(pk: int, today: dt.date | None = None) -> LicenceDecision | None:

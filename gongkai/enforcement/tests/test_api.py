@@ -122,3 +122,16 @@ def test_public_lists_filter_and_page(org: Any, other_org: Any) -> None:
     assert stats["penalty"]["by_heaviest"]["08"] == 1 and stats["penalty"]["by_heaviest"]["01"] == 1
     assert stats["licensing"]["granted"] == 3 and stats["licensing"]["applications"] is None
     assert c.get("/api/v1/enforcement/statistics?org=nosuch&year=2025").status_code == 404
+
+
+def test_type_filter_matches_one_code_wherever_it_stands(org: Any) -> None:
+    """`?type=` matches the code alone, first, in the middle and last, never a neighbour."""
+    from gongkai.enforcement import selectors
+
+    found = {penalty(org, type_codes=codes).pk
+             for codes in (["08"], ["08", "09"], ["01", "08"], ["01", "08", "09"])}  # fmt: skip
+    penalty(org, type_codes=["01", "09"])
+    penalty(org, type_codes=["01"])
+    assert {p.pk for p in selectors.public_penalties(type="08")} == found
+    assert len(selectors.public_penalties(type="09")) == 3
+    assert Client().get("/api/v1/enforcement/penalties?type=08").json()["count"] == 4
