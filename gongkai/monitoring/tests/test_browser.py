@@ -70,8 +70,11 @@ def test_assessment_dashboard(browser: Any, live_server: Any, reference_data: No
         assert page.get_by_role("heading", name=name).is_visible()
     problems = {"assessment": _axe(page)}
     page.locator("tr", has_text="征求意见期限符合规定").get_by_role("link").click()
-    assert page.get_by_role("heading", name=f"征求意见期限符合规定（{year} 年）").is_visible()
-    assert page.get_by_text("浏览器测试征求意见").is_visible()
+    from playwright.sync_api import expect
+
+    # the click navigates: wait for the drill-down page instead of probing mid-load
+    expect(page.get_by_role("heading", name=f"征求意见期限符合规定（{year} 年）")).to_be_visible()
+    expect(page.get_by_text("浏览器测试征求意见")).to_be_visible()
     problems["drilldown"] = _axe(page)
     page.goto(live_server.url + f"/monitoring/staff/assessment/?year={year}")
     with page.expect_download() as info:
