@@ -6,7 +6,7 @@ Run:  .venv/bin/python bench/monitoring.py                 (full scale, SQLite t
 
 Full scale (the defaults): 100,000 links on 2,000 public documents (50 each), against local
 servers on 100 loopback hosts (127.0.0.2 …), 10 % answering 404 and 1 % slower than the 15 s
-timeout (the servers in their own process, like a far side whose CPU is not ours), 10
+timeout, on every host alike (the servers in their own process, like a far side whose CPU is not ours), 10
 checks/s per host, 256 workers — through the real `tasks.check_links` (links
 streamed from the database, own-site ones in-process, outbound ones handed out host by host,
 only the findings stored), with --allow-private (the hosts are loopback). Then the inspection
@@ -118,7 +118,8 @@ def bench_links(a: argparse.Namespace) -> dict[str, Any]:
         body = []
         for _ in range(per_page):
             s = servers[n % a.hosts]
-            kind = "missing" if n % 10 == 3 else "slow" if n % 100 == 7 else "ok"
+            m = n // a.hosts  # the link's rank on its host: every host has its 404s and slow ones
+            kind = "missing" if m % 10 == 3 else "slow" if m % 100 == 7 else "ok"
             url = f"http://{s[0]}:{s[1]}/{kind}/{n}"
             body.append(f'<p><a href="{url}">链接{n}</a></p>')
             if kind != "ok":

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import factory
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 
 from gongkai.accounts import services as accounts
@@ -127,6 +128,17 @@ def media_root(settings: Any, tmp_path: Any) -> None:
     settings.GONGKAI_SEARCH_DIR = (
         tmp_path / "search"
     )  # each test its own index, nothing left behind
+
+
+@pytest.fixture(params=["tantivy", "postgres"])
+def backend(request: Any, settings: Any, db: Any) -> str:
+    """Each search backend in turn; PostgreSQL's runs in the suite's PostgreSQL pass."""
+    if request.param == "postgres" and connection.vendor != "postgresql":
+        pytest.skip(
+            "PostgreSQL 检索后端只能在 PostgreSQL 数据库上测试（DATABASE_URL=postgres://…）"
+        )
+    settings.GONGKAI_SEARCH_BACKEND = request.param
+    return request.param
 
 
 @pytest.fixture

@@ -13,8 +13,10 @@
 Only URLs from public pages, attachments and staff-made columns reach here, never a visitor's.
 """
 
+import functools
 import heapq
 import http.client
+import io
 import itertools
 import math
 import socket
@@ -64,6 +66,46 @@ def _connect(host: str, ip: str, port: int, https: bool, timeout: float) -> sock
     return sock
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The socket as http.client reads it, each read bounded by what is left of the total
+    deadline: a far side that trickles its headers or body byte by byte cannot hold a worker
+    past the check's timeout (a socket timeout alone restarts with every byte)."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        # Through the socket's own file, so that closing the connection waits for this reader.
+        self.sock, self.raw, self.deadline = sock, sock.makefile("rb", buffering=0), deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: "memoryview | bytearray") -> int | None:  # type: ignore[override]
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        self.sock.settimeout(left)
+        return self.raw.readinto(buffer)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class _DeadlineSocket:
+    """What `HTTPResponse` asks of its socket: a file to read the answer from."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.sock, self.deadline = sock, deadline
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self.sock, self.deadline))
+
+
+def _response(
+    sock: socket.socket, *, deadline: float, **kwargs: object
+) -> http.client.HTTPResponse:
+    return http.client.HTTPResponse(_DeadlineSocket(sock, deadline), **kwargs)  # type: ignore[arg-type]
+
+
 def fetch(url: str, *, timeout: float, allow_private: bool = False) -> Fetched:
     """GET `url`, following ≤5 redirects, within `timeout` seconds in total."""
     start = time.monotonic()
@@ -93,12 +135,12 @@ def fetch(url: str, *, timeout: float, allow_private: bool = False) -> Fetched:
             sock = _connect(parts.hostname, ips[0], port, https, left())
             conn = http.client.HTTPConnection(parts.hostname, port, timeout=left())
             conn.sock = sock
+            conn.response_class = functools.partial(_response, deadline=start + timeout)  # type: ignore[assignment]
             path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
                          safe="/:@!$&'()*+,;=%?~-._[]")  # fmt: skip
             host_header = parts.netloc.rsplit("@", 1)[-1].encode("idna").decode("ascii")
             conn.request("GET", path, headers={"Host": host_header, "User-Agent": USER_AGENT,
                                                "Accept": "*/*", "Connection": "close"})  # fmt: skip
-            sock.settimeout(max(left(), 0.001))
             resp = conn.getresponse()
             resp.read(65536)  # the start of the body: a page that begins to load has opened
             status, location = resp.status, resp.getheader("Location")

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from gongkai.accounts.permissions import SYSTEM
 from gongkai.conftest import make_document
@@ -17,21 +16,6 @@ from gongkai.search import services as search_services
 from gongkai.search.backends import tantivy as tantivy_backend
 from gongkai.search.interface import Filters
 from gongkai.search.models import Entry
-
-
-@pytest.fixture(autouse=True)
-def search_dir(settings: Any, tmp_path: Any) -> None:
-    settings.GONGKAI_SEARCH_DIR = tmp_path / "search"
-
-
-@pytest.fixture(params=["tantivy", "postgres"])
-def backend(request: Any, settings: Any, db: Any) -> str:
-    if request.param == "postgres" and connection.vendor != "postgresql":
-        pytest.skip(
-            "PostgreSQL 检索后端只能在 PostgreSQL 数据库上测试（DATABASE_URL=postgres://…）"
-        )
-    settings.GONGKAI_SEARCH_BACKEND = request.param
-    return request.param
 
 
 def found(q: str, client: Any) -> set[str]:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from gongkai.accounts.permissions import SYSTEM
 from gongkai.conftest import make_document
@@ -20,21 +19,6 @@ from gongkai.search.interface import GAZETTE_TAG, Filters
 from .conftest import issue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def search_dir(settings: Any, tmp_path: Any) -> None:
-    settings.GONGKAI_SEARCH_DIR = tmp_path / "search"
-
-
-@pytest.fixture(params=["tantivy", "postgres"])
-def backend(request: Any, settings: Any, db: Any) -> str:
-    if request.param == "postgres" and connection.vendor != "postgresql":
-        pytest.skip(
-            "PostgreSQL 检索后端只能在 PostgreSQL 数据库上测试（DATABASE_URL=postgres://…）"
-        )
-    settings.GONGKAI_SEARCH_BACKEND = request.param
-    return request.param
 
 
 def printed(q: str, client: Any) -> set[str]:

@@ -38,7 +38,8 @@ def column(org: Any, kind: str = "news", **data: Any) -> Column:
 
 class Server:
     """A local HTTP server answering by path: /ok 200, /missing 404, /gone 410, /error 500,
-    /forbidden 403, /slow (sleeps `slow_s`), /redirect/N (N hops then /ok), /to?u=URL (302)."""
+    /forbidden 403, /slow (sleeps `slow_s`), /redirect/N (N hops then /ok), /to?u=URL (302),
+    /trickle-head and /trickle-body (a byte every 50 ms of the headers or of a 2 KB body)."""
 
     def __init__(self) -> None:
         self.hits: list[tuple[float, str, str]] = []  # (time, host header, path)
@@ -57,6 +58,8 @@ class Server:
                     self._send(302, location=f"/redirect/{n - 1}" if n > 1 else "/ok")
                 elif path == "/to":
                     self._send(302, location=query.removeprefix("u="))
+                elif path in ("/trickle-head", "/trickle-body"):
+                    self._trickle(head=path == "/trickle-head")
                 elif path == "/slow":
                     time.sleep(server.slow_s)
                     self._send(200)
@@ -64,6 +67,19 @@ class Server:
                     status = {"/missing": 404, "/gone": 410, "/error": 500, "/forbidden": 403,
                               "/teapot": 418}.get(path, 200)  # fmt: skip
                     self._send(status)
+
+            def _trickle(self, head: bool) -> None:
+                start = b"HTTP/1.0 200 OK\r\nContent-Length: 2000\r\n"
+                if head:
+                    start, rest = b"HTTP/1.0 200 OK\r\n", b"X-Padding: " + b"a" * 2000
+                else:
+                    self.wfile.write(start + b"\r\n")
+                    self.wfile.flush()
+                    rest = b"b" * 2000
+                for i in range(len(rest)):
+                    self.wfile.write(rest[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(0.05)
 
             def _send(self, status: int, location: str = "") -> None:
                 body = b"<html><body>ok</body></html>"

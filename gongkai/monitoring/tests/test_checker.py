@@ -94,6 +94,16 @@ def test_timeout_is_a_failure(server: Server):
     assert got.status is None and "超时" in got.error and got.outcome == "broken"
 
 
+@pytest.mark.parametrize("path", ["/trickle-head", "/trickle-body"])
+def test_the_timeout_is_total_while_the_far_side_trickles(server: Server, path: str):
+    # Each byte arrives well within a socket timeout; only a total deadline stops the check.
+    began = time.monotonic()
+    got = checker.fetch(server.url(path), timeout=0.5, allow_private=True)
+    took = time.monotonic() - began
+    assert got.status is None and "超时" in got.error and got.outcome == "broken"
+    assert took < 1.5
+
+
 def test_host_pacer_spaces_one_host():
     pacer = checker.HostPacer(rate=20)
     stamps = []
