@@ -7,6 +7,7 @@ masked: /enforcement/officers, /matters, /licences, /penalties, /withdrawals, /s
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -44,9 +45,21 @@ def _org(code: str) -> Organization | None:
 EMPTY: dict[str, Any] = {"count": 0, "items": []}  # an unknown org= lists nothing
 
 
-def _page(qs: Any, f: Filters) -> tuple[int, Any]:
-    size = min(f.size, MAX_PAGE_SIZE)
-    return qs.count(), qs[(f.page - 1) * size : f.page * size]
+def _listing(
+    f: Filters, select: Callable[[Organization | None], Any], row: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """One page of a public list (`select` applies visibility); an unknown org= lists nothing."""
+    org = _org(f.org)
+    if f.org and org is None:
+        return EMPTY
+    qs, size = select(org), min(f.size, MAX_PAGE_SIZE)
+    return {"count": qs.count(), "items": [row(x) for x in qs[(f.page - 1) * size : f.page * size]]}
+
+
+def _one(found: Any, row: Callable[[Any], Any], missing: str) -> Any:
+    if found is None:
+        raise NotFound(missing)
+    return row(found)
 
 
 class OfficerOut(Schema):
@@ -71,14 +84,12 @@ class OfficerFilters(Filters):
 
 @router.get("/enforcement/officers", response=OfficerList, summary="执法人员（可按执法证号查询）")
 def officers(request: HttpRequest, f: Query[OfficerFilters]) -> dict[str, Any]:
-    org = _org(f.org)
-    if f.org and org is None:
-        return EMPTY
-    total, rows = _page(selectors.public_officers(org=org, q=f.q), f)
-    items = [{"id": o.pk, "name": o.name, "cert_no": o.cert_no, "field": o.field, "org": o.org.name,
-              "org_code": o.org.code, "valid_until": o.valid_until,
-              "active": o.active and o.valid_until >= timezone.localdate()} for o in rows]  # fmt: skip
-    return {"count": total, "items": items}
+    today = timezone.localdate()
+    return _listing(f, lambda org: selectors.public_officers(org=org, q=f.q),
+                    lambda o: {"id": o.pk, "name": o.name, "cert_no": o.cert_no, "field": o.field,
+                               "org": o.org.name, "org_code": o.org.code,
+                               "valid_until": o.valid_until,
+                               "active": o.active and o.valid_until >= today})  # fmt: skip
 
 
 class DiscretionOut(Schema):
@@ -113,17 +124,16 @@ class MatterFilters(Filters):
 
 @router.get("/enforcement/matters", response=MatterList, summary="执法事项及行政裁量权基准")
 def matters(request: HttpRequest, f: Query[MatterFilters]) -> dict[str, Any]:
-    org = _org(f.org)
-    if f.org and org is None:
-        return EMPTY
-    total, rows = _page(selectors.public_matters(org=org, kind=f.kind), f)
-    items = [{"id": m.pk, "name": m.name, "kind": m.get_kind_display(), "kind_code": m.kind,
-              "basis": m.basis, "org": m.org.name, "time_limit": m.time_limit,
-              "flowchart": m.flowchart,
-              "discretion": [{"level": d.get_level_display(), "level_code": d.level,
-                              "conditions": d.conditions, "range": d.range}
-                             for d in m.discretion.all()]} for m in rows]  # fmt: skip
-    return {"count": total, "items": items}
+    return _listing(f, lambda org: selectors.public_matters(org=org, kind=f.kind), _matter_row)
+
+
+def _matter_row(m: Any) -> dict[str, Any]:
+    return {"id": m.pk, "name": m.name, "kind": m.get_kind_display(), "kind_code": m.kind,
+            "basis": m.basis, "org": m.org.name, "time_limit": m.time_limit,
+            "flowchart": m.flowchart,
+            "discretion": [{"level": d.get_level_display(), "level_code": d.level,
+                            "conditions": d.conditions, "range": d.range}
+                           for d in m.discretion.all()]}  # fmt: skip
 
 
 class SubjectOut(Schema):
@@ -173,20 +183,14 @@ class LicenceFilters(Filters):
 
 @router.get("/enforcement/licences", response=LicenceList, summary="行政许可决定（双公示）")
 def licences(request: HttpRequest, f: Query[LicenceFilters]) -> dict[str, Any]:
-    org = _org(f.org)
-    if f.org and org is None:
-        return EMPTY
-    qs = selectors.public_licences(org=org, year=f.year, category=f.category, q=f.q)
-    total, rows = _page(qs, f)
-    return {"count": total, "items": [selectors.licence_row(d) for d in rows]}
+    return _listing(f, lambda org: selectors.public_licences(org=org, year=f.year,
+                                                             category=f.category, q=f.q),
+                    selectors.licence_row)  # fmt: skip
 
 
 @router.get("/enforcement/licences/{int:pk}", response=LicenceOut, summary="行政许可决定")
 def licence(request: HttpRequest, pk: int) -> dict[str, Any]:
-    d = selectors.public_licence(pk)
-    if d is None:
-        raise NotFound("未找到该行政许可决定")
-    return selectors.licence_row(d)
+    return _one(selectors.public_licence(pk), selectors.licence_row, "未找到该行政许可决定")
 
 
 class PenaltyOut(SubjectOut):
@@ -215,20 +219,14 @@ class PenaltyFilters(Filters):
 
 @router.get("/enforcement/penalties", response=PenaltyList, summary="行政处罚决定（双公示）")
 def penalties(request: HttpRequest, f: Query[PenaltyFilters]) -> dict[str, Any]:
-    org = _org(f.org)
-    if f.org and org is None:
-        return EMPTY
-    qs = selectors.public_penalties(org=org, year=f.year, type=f.type, q=f.q)
-    total, rows = _page(qs, f)
-    return {"count": total, "items": [selectors.penalty_row(d) for d in rows]}
+    return _listing(f, lambda org: selectors.public_penalties(org=org, year=f.year, type=f.type,
+                                                              q=f.q),
+                    selectors.penalty_row)  # fmt: skip
 
 
 @router.get("/enforcement/penalties/{int:pk}", response=PenaltyOut, summary="行政处罚决定")
 def penalty(request: HttpRequest, pk: int) -> dict[str, Any]:
-    d = selectors.public_penalty(pk)
-    if d is None:
-        raise NotFound("未找到该行政处罚决定")
-    return selectors.penalty_row(d)
+    return _one(selectors.public_penalty(pk), selectors.penalty_row, "未找到该行政处罚决定")
 
 
 class WithdrawalOut(Schema):
@@ -251,11 +249,8 @@ class WithdrawalList(Schema):
 
 @router.get("/enforcement/withdrawals", response=WithdrawalList, summary="撤下公示的决定及理由")
 def withdrawals(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
-    org = _org(f.org)
-    if f.org and org is None:
-        return EMPTY
-    total, rows = _page(selectors.public_withdrawals(org=org, year=f.year), f)
-    return {"count": total, "items": [selectors.withdrawal_row(w) for w in rows]}
+    return _listing(f, lambda org: selectors.public_withdrawals(org=org, year=f.year),
+                    selectors.withdrawal_row)  # fmt: skip
 
 
 class LicensingStats(Schema):
@@ -362,19 +357,13 @@ class DrawList(Schema):
 
 @router.get("/spot-checks/draws", response=DrawList, summary="双随机抽查计划、种子承诺与抽取记录")
 def draws(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
-    org = _org(f.org)
-    if f.org and org is None:
-        return EMPTY
-    total, rows = _page(selectors.public_plans(org=org, year=f.year), f)
-    return {"count": total, "items": [selectors.plan_row(p) for p in rows]}
+    return _listing(f, lambda org: selectors.public_plans(org=org, year=f.year),
+                    selectors.plan_row)  # fmt: skip
 
 
 @router.get("/spot-checks/draws/{int:pk}", response=DrawOut, summary="一次抽查计划及其抽取记录")
 def draw_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    plan = selectors.public_plan(pk)
-    if plan is None:
-        raise NotFound("未找到该抽查计划")
-    return selectors.plan_row(plan)
+    return _one(selectors.public_plan(pk), selectors.plan_row, "未找到该抽查计划")
 
 
 # --- staff writes ---------------------------------------------------------------------------

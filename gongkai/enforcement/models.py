@@ -264,7 +264,9 @@ class LicenceDecision(Decision):
             models.UniqueConstraint(fields=["org", "decision_no"], name="one_licence_per_number")
         ]
         indexes = [
-            models.Index(fields=["org", "status", "decided_on"]),
+            # one organisation's public list and its count, visibility covered (bench)
+            models.Index(fields=["org", "status", "decided_on", "disclosure", "visible_until",
+                                 "published_on"], name="licence_org_list"),
             # the public lists: visibility columns covered, newest first (bench/enforcement.py)
             models.Index(fields=["status", "decided_on", "disclosure", "visible_until",
                                  "published_on"], name="licence_public_list"),
@@ -321,10 +323,12 @@ class PenaltyDecision(Decision):
             models.UniqueConstraint(fields=["org", "decision_no"], name="one_penalty_per_number")
         ]
         indexes = [
-            models.Index(fields=["org", "status", "decided_on"]),
-            # the public lists: visibility columns covered, newest first (bench/enforcement.py)
+            models.Index(fields=["org", "status", "decided_on", "disclosure", "visible_until",
+                                 "published_on"], name="penalty_org_list"),
+            # the public lists, visibility and the ?type= codes covered: a count never reads
+            # the rows (bench/enforcement.py)
             models.Index(fields=["status", "decided_on", "disclosure", "visible_until",
-                                 "published_on"], name="penalty_public_list"),
+                                 "published_on", "type_codes"], name="penalty_public_list_type"),
         ]  # fmt: skip
 
     def __str__(self) -> str:

@@ -36,7 +36,8 @@ class _CappedPaginator(Paginator):
     def count(self) -> int:
         if not hasattr(self, "_capped_count"):
             qs: Any = self.object_list
-            n = qs[: COUNT_CAP + 1].count() if hasattr(qs, "count") else len(qs)
+            # unordered: the count needs no sort of the rows it stops at
+            n = qs.order_by()[: COUNT_CAP + 1].count() if hasattr(qs, "order_by") else len(qs)
             self._capped_count = min(n, COUNT_CAP + 1)
         return self._capped_count
 
