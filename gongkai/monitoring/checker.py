@@ -8,8 +8,9 @@
 - Outbound checks are handed out host by host (`dispatch`): one queue per host, each host's
   next check released only when its per-host slot is due, hosts interleaved by the time their
   slot comes, so a host with many links or a slow one never stalls the others; a worker also
-  passes `HostPacer` just before it connects (the hard per-host limit). Links are pulled from
-  a stream into a bounded buffer and results are yielded as they come: memory stays flat.
+  passes `HostPacer` just before it sends a request (the hard per-host limit). Links are pulled
+  from a stream into a bounded buffer and results are yielded as they come: memory stays flat.
+  The pacer's slot is taken between connecting and sending, so each redirect hop is paced too.
 Only URLs from public pages, attachments and staff-made columns reach here, never a visitor's.
 """
 
@@ -106,8 +107,11 @@ def _response(
     return http.client.HTTPResponse(_DeadlineSocket(sock, deadline), **kwargs)  # type: ignore[arg-type]
 
 
-def fetch(url: str, *, timeout: float, allow_private: bool = False) -> Fetched:
-    """GET `url`, following ≤5 redirects, within `timeout` seconds in total."""
+def fetch(url: str, *, timeout: float, allow_private: bool = False,
+          pace: Callable[[str], None] | None = None) -> Fetched:  # fmt: skip
+    """GET `url`, following ≤5 redirects, within `timeout` seconds in total. `pace(host)` is
+    passed between connecting and sending each request (the per-host limit counts requests as
+    the far side receives them, so nothing slow may lie between the slot and the request)."""
     start = time.monotonic()
 
     def left() -> float:
@@ -139,6 +143,8 @@ def fetch(url: str, *, timeout: float, allow_private: bool = False) -> Fetched:
             path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
                          safe="/:@!$&'()*+,;=%?~-._[]")  # fmt: skip
             host_header = parts.netloc.rsplit("@", 1)[-1].encode("idna").decode("ascii")
+            if pace is not None:
+                pace(parts.hostname.lower())
             conn.request("GET", path, headers={"Host": host_header, "User-Agent": USER_AGENT,
                                                "Accept": "*/*", "Connection": "close"})  # fmt: skip
             resp = conn.getresponse()

@@ -150,15 +150,15 @@ def check_outbound(links: Iterable[Any], *, allow_private: bool, rate: float, ti
                    workers: int = 8, buffer: int = 20_000) -> Iterator[dict[str, Any]]:  # fmt: skip
     """Outbound links over HTTP, handed out host by host by `checker.dispatch` (≤ `rate` per
     second per host, hosts interleaved), `workers` at a time; yields one result per link as it
-    finishes. Each worker passes the per-host `HostPacer` again right before it connects."""
+    finishes. Each request passes the per-host `HostPacer` again right before it is sent."""
     pacer = checker.HostPacer(rate)
 
     def host_of(link: Any) -> str:
         return (urlsplit(link.url).hostname or "").lower()
 
     def one(link: Any) -> checker.Fetched:
-        pacer.wait(host_of(link))
-        return checker.fetch(link.url, timeout=timeout, allow_private=allow_private)
+        return checker.fetch(link.url, timeout=timeout, allow_private=allow_private,
+                             pace=pacer.wait)  # fmt: skip
 
     for link, got in checker.dispatch(links, host_of=host_of, work=one, rate=rate,
                                       workers=workers, buffer=buffer):  # fmt: skip

@@ -104,6 +104,15 @@ def test_the_timeout_is_total_while_the_far_side_trickles(server: Server, path: 
     assert took < 1.5
 
 
+def test_every_request_passes_the_pacer_redirect_hops_included(server: Server):
+    paced: list[tuple[str, int]] = []
+    got = checker.fetch(server.url("/redirect/2"), timeout=2, allow_private=True,
+                        pace=lambda host: paced.append((host, len(server.hits))))  # fmt: skip
+    assert got.outcome == "ok"
+    # three requests (two hops, then /ok), each paced before the server saw it
+    assert paced == [("127.0.0.1", 0), ("127.0.0.1", 1), ("127.0.0.1", 2)]
+
+
 def test_host_pacer_spaces_one_host():
     pacer = checker.HostPacer(rate=20)
     stamps = []
