@@ -107,7 +107,7 @@ def columns_stale(columns: Iterable[ColumnState], today: dt.date) -> Veto:
                 f"(a) ≥{STALE_A_VETO} 个动态要闻/一级通知公告政策文件栏目未按期更新；"
                 f"(b) ≥{STALE_B_VETO} 个应更新栏目长期未更新；(c) ≥{EMPTY_VETO} 个空白栏目",
                 [{"id": c.id, "name": c.name, "why": "空白" if c.empty else "未按期更新"}
-                 for c in cols if c in b or c in empty])  # fmt: skip
+                 for c in cols if c.empty or c.stale(today)])  # fmt: skip
 
 
 def interaction(*, channels: int, unanswered: list[dict[str, Any]]) -> Veto:
