@@ -6,6 +6,8 @@ day (time-machine, ticking), so CI proves no test depends on the real date (`.ci
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -169,3 +171,45 @@ def reference_data(transactional_db: Any) -> None:
     from gongkai.documents.reference import load
 
     load(apps)
+
+
+# --- the browser tests: Debian's Chromium driven by Playwright, axe-core from npm ----------------
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (scripts/ensure-browser), never a downloaded one
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test module (Playwright's sync API runs an event loop in this
+    thread, so browser modules set DJANGO_ALLOW_ASYNC_UNSAFE)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), (
+        "需要 Debian 的 chromium 软件包：make browser 会安装（scripts/ensure-browser）"
+    )
+    assert AXE.exists(), "需要 axe-core：make browser 会运行 npm ci"
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+def axe_violations(page: Any) -> list[Any]:
+    """axe-core's serious and critical violations on `page`: (rule, first three targets)."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # not an inline <script>: the CSP refuses those
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]  # fmt: skip
+
+
+def axe_at(browser: Any, url: str) -> list[Any]:
+    """`axe_violations` of `url` opened on a desktop screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(url)
+    found = axe_violations(page)
+    context.close()
+    return found

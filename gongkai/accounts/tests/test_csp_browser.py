@@ -2,8 +2,6 @@
 the Content-Security-Policy without one violation, and the print button works without onclick."""
 
 import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +13,6 @@ pytestmark = pytest.mark.security
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop in this thread
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 # an init script is the browser's own, not the page's: it reports violations the page causes
 LISTEN = """window.__violations = [];
 document.addEventListener('securitypolicyviolation', e => {
@@ -25,17 +20,6 @@ document.addEventListener('securitypolicyviolation', e => {
     console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI);
 });
 window.print = () => { window.__printed = true; };"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium 软件包：make browser"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def _page(browser: Any) -> tuple[Any, list[str]]:

@@ -4,11 +4,7 @@ its context, is refused publication while it is unresolved, masks it and publish
 page shows the masked version only."""
 
 import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import SYSTEM
@@ -18,21 +14,7 @@ from gongkai.documents.models import Document, InfoCategory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in this thread
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 ID = "11010519491231002X"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium 软件包：make setup 会安装"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def test_a_reviewer_masks_a_finding_and_publishes(

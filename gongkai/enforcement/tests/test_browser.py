@@ -12,8 +12,8 @@ import pytest
 import time_machine
 
 from gongkai.accounts.permissions import SYSTEM
+from gongkai.conftest import axe_at
 from gongkai.enforcement import selectors, services
-from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
 
 from .conftest import id_number, licence, penalty, person
 
@@ -28,20 +28,6 @@ def frozen() -> Iterator[None]:
         dt.datetime(2025, 10, 20, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True
     ):
         yield
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium 软件包"
-    assert AXE.exists(), "需要 axe-core（npm ci）"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -71,17 +57,6 @@ def content(reference_data: None) -> dict[str, Any]:
     return {"org": org, "penalty": mine, "licence": lic, "plan": p}
 
 
-def _axe(browser: Any, url: str) -> list[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(url)
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not an inline <script>: the CSP refuses those
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    context.close()
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]  # fmt: skip
-
-
 def test_filter_by_year_and_open_a_persons_decision(
     browser: Any, live_server: Any, content: Any
 ) -> None:
@@ -109,5 +84,5 @@ def test_no_serious_accessibility_violations(browser: Any, live_server: Any, con
              f"/enforcement/licences/{content['licence'].pk}/", "/enforcement/penalties/",
              f"/enforcement/penalties/{content['penalty'].pk}/", f"/enforcement/statistics/{code}/2025/",
              "/spot-checks/", f"/spot-checks/draws/{content['plan'].pk}/"]  # fmt: skip
-    problems = {p: found for p in paths if (found := _axe(browser, live_server.url + p))}
+    problems = {p: found for p in paths if (found := axe_at(browser, live_server.url + p))}
     assert problems == {}

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from gongkai.conftest import axe_at
 from gongkai.execution.models import Proposal, Proposer
-from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -31,20 +31,6 @@ def frozen() -> Iterator[Any]:
         yield traveller
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium 软件包"
-    assert AXE.exists(), "需要 axe-core（npm ci）"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
 def content(reference_data: None) -> None:
     from gongkai.conftest import OrganizationFactory
@@ -54,17 +40,6 @@ def content(reference_data: None) -> None:
             for i, (code, name) in enumerate([("city", "人民政府"), ("bgs", "人民政府办公室"),
                                               ("fgw", "发展和改革委员会"), ("jyj", "教育局")])}  # fmt: skip
     execution_demo.build(orgs, out=lambda _: None, today=DAY)
-
-
-def _axe(browser: Any, url: str) -> list[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(url)
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not an inline <script>: the CSP refuses those
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    context.close()
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]  # fmt: skip
 
 
 def test_filter_open_a_reply_and_see_no_contact_data(
@@ -104,4 +79,4 @@ def test_public_pages_have_no_serious_accessibility_violations(
     year = DAY.year
     for path in ("/proposals/", f"/proposals/{item.pk}/", "/execution/", "/execution/tasks/",
                  "/response/", f"/proposals/overview/{year}/", "/press/", "/interviews/"):  # fmt: skip
-        assert _axe(browser, live_server.url + path) == [], path
+        assert axe_at(browser, live_server.url + path) == [], path

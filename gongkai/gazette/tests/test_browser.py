@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
+from gongkai.conftest import axe_at
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 NO_SIDEWAYS = "document.documentElement.scrollWidth <= window.innerWidth"
@@ -25,20 +25,6 @@ def frozen() -> Iterator[None]:
         dt.datetime(2025, 10, 20, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True
     ):
         yield
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium 软件包"
-    assert AXE.exists(), "需要 axe-core（npm ci）"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -62,17 +48,6 @@ def content(reference_data: None, settings: Any, tmp_path: Any) -> dict[str, Any
     latest = issue(gazette, 2025, 2, 202, [parking, notice])
     issue(gazette, 2025, 3, 203, [older], publish=False)  # a draft: never shown
     return {"latest": latest, "parking": parking}
-
-
-def _axe(browser: Any, url: str) -> list[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(url)
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not an inline <script>: the CSP refuses those
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    context.close()
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]  # fmt: skip
 
 
 def test_gazette_to_latest_issue_to_document_on_a_phone(
@@ -105,5 +80,5 @@ def test_gazette_to_latest_issue_to_document_on_a_phone(
 def test_no_serious_accessibility_violations(browser: Any, live_server: Any, content: Any) -> None:
     paths = ["/gazette/", "/gazette/2025/", "/gazette/2025/2/", "/normative/",
              f"/documents/{content['parking'].pk}/"]  # fmt: skip
-    problems = {p: found for p in paths if (found := _axe(browser, live_server.url + p))}
+    problems = {p: found for p in paths if (found := axe_at(browser, live_server.url + p))}
     assert problems == {}

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
+from gongkai.conftest import axe_at
 
 from .conftest import D, adjust, guide, licence, power, service
 
@@ -26,20 +26,6 @@ def frozen() -> Iterator[None]:
         dt.datetime(2025, 12, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True
     ):
         yield
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium 软件包"
-    assert AXE.exists(), "需要 axe-core（npm ci）"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -59,17 +45,6 @@ def content(reference_data: None, org: Any, other_org: Any) -> dict[str, Any]:
     lic = licence(org, 10)
     guide(service(org, power_item=lic), steps=[{"name": "现场核查", "days": 5}])
     return {"fine": fine, "licence": lic}
-
-
-def _axe(browser: Any, url: str) -> list[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(url)
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not an inline <script>: the CSP refuses those
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    context.close()
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]  # fmt: skip
 
 
 def test_filter_open_item_see_basis_and_history(
@@ -104,5 +79,5 @@ def test_no_serious_accessibility_violations(browser: Any, live_server: Any, con
              f"/lists/powers/{content['fine'].code}/?on=2025-11-05", "/lists/adjustments/",
              "/lists/services/", "/lists/guides/XK00001000-640100-01/",
              "/lists/guides/XK00001000-640100-01/print/", "/lists/intermediaries/"]  # fmt: skip
-    problems = {p: found for p in paths if (found := _axe(browser, live_server.url + p))}
+    problems = {p: found for p in paths if (found := axe_at(browser, live_server.url + p))}
     assert problems == {}

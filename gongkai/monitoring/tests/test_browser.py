@@ -17,9 +17,8 @@ import pytest
 import time_machine
 
 from gongkai.accounts.models import Role
-from gongkai.conftest import PASSWORD, OrganizationFactory, staff
+from gongkai.conftest import PASSWORD, OrganizationFactory, axe_violations, staff
 from gongkai.participation.tests.conftest import consultation
-from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 TODAY = dt.datetime(2026, 3, 16, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -29,27 +28,6 @@ TODAY = dt.datetime(2026, 3, 16, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 def frozen() -> Iterator[None]:
     with time_machine.travel(TODAY, tick=True):
         yield
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium 软件包"
-    assert AXE.exists(), "需要 axe-core（npm ci）"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
-def _axe(page: Any) -> list[Any]:
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not an inline <script>: the CSP refuses those
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]  # fmt: skip
 
 
 def test_assessment_dashboard(browser: Any, live_server: Any, reference_data: None) -> None:
@@ -68,14 +46,14 @@ def test_assessment_dashboard(browser: Any, live_server: Any, reference_data: No
     page.goto(live_server.url + f"/monitoring/staff/assessment/?year={year}")
     for name in ["决策公开", "管理服务公开", "执行和结果公开", "政务公开平台建设", "依申请公开"]:
         assert page.get_by_role("heading", name=name).is_visible()
-    problems = {"assessment": _axe(page)}
+    problems = {"assessment": axe_violations(page)}
     page.locator("tr", has_text="征求意见期限符合规定").get_by_role("link").click()
     from playwright.sync_api import expect
 
     # the click navigates: wait for the drill-down page instead of probing mid-load
     expect(page.get_by_role("heading", name=f"征求意见期限符合规定（{year} 年）")).to_be_visible()
     expect(page.get_by_text("浏览器测试征求意见")).to_be_visible()
-    problems["drilldown"] = _axe(page)
+    problems["drilldown"] = axe_violations(page)
     page.goto(live_server.url + f"/monitoring/staff/assessment/?year={year}")
     with page.expect_download() as info:
         page.get_by_role("link", name=f"下载 {year} 年佐证材料（ZIP）").click()
@@ -83,6 +61,6 @@ def test_assessment_dashboard(browser: Any, live_server: Any, reference_data: No
         assert "manifest.json" in z.namelist()
     for path in ["/correction/", "/correction/progress/", "/monitoring/staff/"]:
         page.goto(live_server.url + path)
-        problems[path] = _axe(page)
+        problems[path] = axe_violations(page)
     context.close()
     assert {k: v for k, v in problems.items() if v} == {}

@@ -5,7 +5,6 @@ public dataset page with its preview, and call the API shown there — which ret
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,28 +17,12 @@ from gongkai.opendata import services
 # Playwright's sync API runs an event loop in this thread; the test itself stays synchronous
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 TABLE = (
     "日期,区县,类别,事项,金额,数量\n"
     "2024-03-01,东城区,城市管理,维修人民路排水管网工程款,125000.50,3\n"
     "2024-03-02,西湖区,园林绿化,湖滨路绿化养护经费,8800.00,12\n"
     "2024-03-05,东城区,教育,校舍改造项目资金,560000.00,1\n"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), (
-        "需要 Debian 的 chromium 软件包：make setup 会安装（scripts/ensure-browser）"
-    )
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -5,31 +5,16 @@ serious or critical violation on any public page of this app."""
 
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from gongkai.accounts.permissions import SYSTEM
+from gongkai.conftest import axe_at
 from gongkai.participation import demo, services
 from gongkai.participation.models import Comment, Consultation, Letter
-from gongkai.portal.tests.test_browser import ARGS, AXE, CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium 软件包"
-    assert AXE.exists(), "需要 axe-core（npm ci）"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -49,17 +34,6 @@ def _page(browser: Any, width: int = 1280) -> Any:
         viewport={"width": width, "height": 900}, locale="zh-CN", java_script_enabled=False
     )
     return context.new_page()
-
-
-def _axe(browser: Any, url: str) -> list[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(url)
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not an inline <script>: the CSP refuses those
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    context.close()
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]  # fmt: skip
 
 
 def test_a_citizen_comments_on_a_draft_on_a_phone(
@@ -131,5 +105,5 @@ def test_no_serious_accessibility_violations(browser: Any, live_server: Any, con
     from gongkai.participation.models import MajorDecision
 
     paths += [f"/decisions/{d.pk}/" for d in MajorDecision.objects.all()]
-    problems = {p: found for p in paths if (found := _axe(browser, live_server.url + p))}
+    problems = {p: found for p in paths if (found := axe_at(browser, live_server.url + p))}
     assert problems == {}
