@@ -156,6 +156,8 @@ _LEAD_DATE = re.compile(
 _GLUED_DATE_LABEL = re.compile(
     r"[\u4e00-\u9fff]{0,6}(?:日期|时间)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
 )
+_MAY_HOLD_LABEL = re.compile(r"[:：\[\]【】［］\t|]")
+_PROSE_END = re.compile(r"[。！？]")
 _LEAD_NOISE = re.compile(r"[\s?？|｜·•]+$")
 # A date and time alone on a line, as a CMS prints it under the title (`2020-11-13 14:42`); a
 # document's own dates are written 2020年11月13日 and stay in the text.
@@ -243,6 +245,8 @@ def _bare_label_line(line: _Line) -> bool:
 
 def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str, str]]] | None:
     """`(leading date, [(label, value), …])` if the line is made of labelled values."""
+    if not _MAY_HOLD_LABEL.search(line) and (len(line) > 160 or _PROSE_END.search(line)):
+        return None  # no colon, bracket or cell, and prose: the usual paragraph, decided at once
     # cells: tab-separated (HTML tables), or `索引号 | /2025-0000 | 公开目录: |` saved as text
     cells = line.split("\t") if "\t" in line or line.count("|") < 2 else line.split("|")
     segments = [s.strip() for s in cells]
