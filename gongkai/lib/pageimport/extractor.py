@@ -172,6 +172,11 @@ _TIZHU_WORDS = re.compile(r"通过|公布|发布|施行|修订|修正|批准|印
 _TITLE_MARKER = re.compile(
     r"^\s*[\[【](?:图|组图|视频|图文|多图)[\]】]|[\[【(（](?:图|组图|视频|图文|多图)[\]】)）]\s*$"
 )
+# The issuing organs and the date of a 落款 written on one line at the end of the text.
+_SIGNED_LINE = re.compile(
+    r"^(?:[\u4e00-\u9fff（）()]{2,30}(?:局|委|办|院|府|厅|会|队|部|所|中心|政府)\s+)+"
+    r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*[|｜]?$"
+)
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.、．]\s*\S")
 _NUMBER_LINE = re.compile(r"^[\d.,%\s]+$")  # a counter (浏览 4874268, 0%) left on its own line
 _TRAILING_DATE = re.compile(r"\s(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s|$)")
@@ -832,6 +837,8 @@ class _Builder:
     def fill_dates(self, paragraphs: list[str]) -> None:
         rec = self.record
         signature = next((p for p in paragraphs if is_date_line(p)), "")
+        if not signature and paragraphs and (m := _SIGNED_LINE.match(paragraphs[-1])):
+            signature = m["date"]  # `某县公安局 某县交通运输局 2020年3月1日`: 落款 on one line
         signed = parse_date(signature)[0] if signature else None
         tizhu = _tizhu(paragraphs)
         if raw := self.value("written_on"):

@@ -111,6 +111,8 @@ CHROME_LINES = tuple(
         r"^[(（][^()（）]{0,60}原文链接[^()（）]{0,10}[)）]$",
         r"^(?:[\[【]\d{1,3}[\]】]\s*){2,}$|^(?:上一页|下一页|尾页|共\s*\d+\s*页)",  # a pager
         r"我要举报|^\S{2,30}(?:网|网站|门户网站)\s+(?:https?://)?www\.\S+$",
+        # a byline whose counter the saved page lost: `河套融媒 浏览量`, `来源：本站 阅读次数`
+        r"^\S{2,20}\s+(?:浏览量|浏览次数|阅读量|阅读次数|点击量|点击数|访问量)[:：]?$",
     )
 )
 # A related article listed with its date (`图文解读：《…》 2023-07-12`), once no label is read in it.

@@ -810,3 +810,15 @@ def test_a_related_article_listed_with_its_date_is_not_text() -> None:
         "2022年，全县上下坚持稳中求进工作总基调，经济运行呈现稳中向好的良好态势。\n"
     )
     assert record.body_text.startswith("2022年，全县上下")
+
+
+def test_signature_on_one_line_and_a_byline_without_its_counter() -> None:
+    # dev/157 (organs and date of the 落款 on one line) and dev/156 (`河套融媒 浏览量`).
+    record = extract(
+        "关于某公路改建工程封闭交通施工的通告\n河套融媒 浏览量\n"
+        "为了保证某公路改建工程施工期间交通安全，需对该路段封闭施工，具体安排如下：\n特此通告。\n"
+        "某县公安局 某县交通运输局 2020年3月1日 |\n"
+    )
+    assert record.written_on == date(2020, 3, 1)
+    assert warned(record, "落款")
+    assert record.body_text.startswith("为了保证")
