@@ -10,20 +10,26 @@ HTML through htmlpage.py). Each line is classified with the rules in layout.py:
     docno   a line that is nothing but a 文号
     text    everything else
 
-Zones: the header runs to the last crumb/meta/docno line above the first real paragraph;
-the body starts after it — after the page's title if the title is repeated there (also when
-split over lines) — and stops at the first footer line. Metadata is read from the header, and
-from a block of well-known labels right below the body.
+Zones: the header runs to the last crumb/meta/docno line above the first real paragraph (a
+CMS's bare `2020-11-13 14:42` under the title counts as metadata); the body starts after it —
+after the page's title if the title is repeated there (also when split over lines) — and stops
+at the first footer line or 打印/关闭 toolbar once a paragraph has been read (a 分享到 or 打印本页
+between the title and the text does not end it). Above the first paragraph the title again, a
+teaser cut with `…`, tab bars and counters are dropped. Metadata is read from the header, and
+from a block of well-known labels (and the 来源 line) right below the body or its toolbar.
 
 Fields come from the best source present, and every guess or gap becomes a Chinese warning:
 - title: 名称/标题 label > `<meta ArticleTitle>` > `<h1>` > a heading line (warned) > `<title>`
-  (warned).
+  (warned). A heading line scores most when the CMS's date/source line follows it; a 版头 title
+  may run over four lines, a `——` subtitle joins it; the `[图]` a CMS appends and a 文号 before a
+  title quoted in 《》 are removed.
 - doc_number: the 文号 label, or a 文号 standing alone on a line of the header or the first
   body lines (warned), or one in brackets closing the title (warned). A 文号 quoted inside a sentence (`…的通知》（银政办发〔2019〕76号）`) belongs to
   another document and is never taken; the warning names it. Normalised with
   gongkai.lib.docnumber; a value that does not fit is kept as written, with a warning.
 - index_no: checked with gongkai.lib.indexno; kept as written either way (it is permanent).
-- written_on: 成文日期 label, else the signature date of the body (落款, warned).
+- written_on: 成文日期 label, else the 题注 under the title (`(2007年6月29日…通过)`, warned),
+  else the signature date of the body (落款, warned).
   published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line (warned).
   Dates are parsed by dates.py: ambiguous or partial dates stay empty — never invented.
 - category: 信息分类 label (and kin), `<meta ColumnName>`, else the breadcrumb's last column
@@ -119,7 +125,7 @@ _LEAD_LABEL = re.compile(rf"^(?P<label>{_LABEL_ALT})")
 _GLUED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\S)")
 # Labels too common as words to be trusted without a colon.
 _LOOSE = frozenset({"时间", "日期", "名称", "栏目", "分类", "类别", "索引", "来源", "编辑", "作者"})
-_BULLET = re.compile(r"^[\s•·●■◆▪◇○*]+")
+_BULLET = re.compile(r"^(?:[\s•·●■◆▪◇○*]|-(?=\s))+")  # `• 索引号`, `- 发布日期:` (a list item)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[，。；,;！？!?]")
 _DOCNO = (
@@ -150,6 +156,29 @@ _LEAD_DATE = re.compile(
 _GLUED_DATE_LABEL = re.compile(
     r"[\u4e00-\u9fff]{0,6}(?:日期|时间)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
 )
+_MAY_HOLD_LABEL = re.compile(r"[:：\[\]【】［］\t|]")
+_PROSE_END = re.compile(r"[。！？]")
+_LEAD_NOISE = re.compile(r"[\s?？|｜·•]+$")
+# A date and time alone on a line, as a CMS prints it under the title (`2020-11-13 14:42`); a
+# document's own dates are written 2020年11月13日 and stay in the text.
+_BARE_CMS_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+# An unknown label that a value ran into: `来源:  选择阅读字号:[ ]` gives 来源 nothing.
+_UNKNOWN_LABEL = re.compile(r"(?:^|\s+)[\u4e00-\u9fff]{2,8}\s*[:：].*$")
+_REPRINT = re.compile(r"\s+(?:转载|原创|转发)$")
+# 题注 under a law's or document's title: `(2007年6月29日…会议通过)`, `(1985年5月4日皖政〔1985〕38号)`.
+_TIZHU = re.compile(r"^[(（]\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<rest>[^()（）]{0,80})[)）]")
+_TIZHU_WORDS = re.compile(r"通过|公布|发布|施行|修订|修正|批准|印发")
+# Markers a CMS puts around a title: `[图]`, `【预警信息】`, and a 文号 with the title quoted.
+_TITLE_MARKER = re.compile(
+    r"^\s*[\[【](?:图|组图|视频|图文|多图)[\]】]|[\[【(（](?:图|组图|视频|图文|多图)[\]】)）]\s*$"
+)
+# The issuing organs and the date of a 落款 written on one line at the end of the text.
+_SIGNED_LINE = re.compile(
+    r"^(?:[\u4e00-\u9fff（）()]{2,30}(?:局|委|办|院|府|厅|会|队|部|所|中心|政府)\s+)+"
+    r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*[|｜]?$"
+)
+_LIST_ITEM = re.compile(r"^\d{1,2}\s*[.、．]\s*\S")
+_NUMBER_LINE = re.compile(r"^[\d.,%\s]+$")  # a counter (浏览 4874268, 0%) left on its own line
 _TRAILING_DATE = re.compile(r"\s(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s|$)")
 _LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
 
@@ -162,6 +191,7 @@ class _Line:
     bulleted: bool = False  # saved from a list item (`• 发布机构：`)
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
     lead: str = ""  # a date before the first label: `2016-09-27 13:15 来源：…`
+    toolbar: bool = False  # chrome with 打印/关闭: after the text, it ends the text
 
 
 def _canonical(label_text: str) -> str:
@@ -220,6 +250,8 @@ def _bare_label_line(line: _Line) -> bool:
 
 def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str, str]]] | None:
     """`(leading date, [(label, value), …])` if the line is made of labelled values."""
+    if not _MAY_HOLD_LABEL.search(line) and (len(line) > 160 or _PROSE_END.search(line)):
+        return None  # no colon, bracket or cell, and prose: the usual paragraph, decided at once
     # cells: tab-separated (HTML tables), or `索引号 | /2025-0000 | 公开目录: |` saved as text
     cells = line.split("\t") if "\t" in line or line.count("|") < 2 else line.split("|")
     segments = [s.strip() for s in cells]
@@ -233,7 +265,8 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
         matches = list(_LABEL.finditer(text))
     if not matches:
         return None
-    lead = text[: matches[0].start()].strip()
+    # `2025-01-10 09:36:25? 作者:`: a character lost after the time does not hide the date
+    lead = _LEAD_NOISE.sub("", text[: matches[0].start()].strip())
     if lead and date_span(lead) != len(lead):
         return None
     pairs = []
@@ -243,11 +276,17 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
     return lead, pairs
 
 
+_CHROME_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in layout.CHROME_LINES))
+_CHROME_CHARS = frozenset("".join(layout.CHROME_WORDS))
+
+
 def _is_chrome(text: str) -> bool:
     if len(text) > 200:
         return False
-    if any(p.search(text) for p in layout.CHROME_LINES):
+    if _CHROME_ANY.search(text):
         return True  # copyright, ICP and 主办 lines can be long
+    if "。" not in text and len(set(layout.FOOTER_WORDS.findall(text))) >= 2:
+        return True  # `桦南县人民政府主办 … 承办 … 技术支持`, `联系电话：… 访问量：… 网站地图`
     if len(text) > 60:
         return False
     if _chrome_run(re.sub(r"\s+", "", text)):
@@ -258,6 +297,8 @@ def _is_chrome(text: str) -> bool:
 
 def _chrome_run(text: str) -> bool:
     """Is the text nothing but chrome words run together?"""
+    if not _CHROME_CHARS.issuperset(text):
+        return False  # a character no chrome word has: the usual case, decided at once
     ends = {0}
     for i in range(1, len(text) + 1):
         if any(j in ends and text[j:i] in layout.CHROME_WORDS for j in range(max(0, i - 8), i)):
@@ -290,10 +331,14 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
             line.kind = "footer"
         elif _is_chrome(text) or (site_lines and candidate(text) in site_lines):
             line.kind = "chrome"  # (or a line the site repeats on most pages: sitelines.py)
+            tokens = {t for t in layout.CHROME_SPLIT.split(text) if t}
+            line.toolbar = bool(tokens & layout.TOOLBAR_END) and len(text) <= 40
         elif (meta := _parse_meta(text, bulleted)) is not None:
             line.kind, (line.lead, line.pairs) = "meta", meta
         elif _DOCNO_LINE.match(text):
             line.kind = "docno"
+        elif layout.RELATED_WITH_DATE.match(text):
+            line.kind = "chrome"
         elif (
             lines
             and lines[-1].kind == "meta"
@@ -357,7 +402,9 @@ _TITLE_WORDS = re.compile(
     r"关于|通知|意见|办法|规定|规则|方案|预案|决定|公告|通告|公示|报告|规划|细则|批复|复函|条例"
     r"|纲要|要点|计划|总结|会议|召开|举行|开展|启动|推进|部署|调研|检查|视察|座谈|活动|印发|工作"
 )
-_TITLE_END = re.compile(r"(?:通知|意见|办法|规定|规则|方案|预案|决定|公告|通告|报告|细则|批复|函)$")
+_TITLE_END = re.compile(
+    r"(?:通知|意见|办法|规定|规则|方案|预案|决定|决议|公告|通告|公示|报告|细则|批复|函|条例|命令|纪要)$"
+)
 _ORG_LINE = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,24}"
     r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协|中心|机关)$"
@@ -373,6 +420,26 @@ _SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}")
 _TITLE_TAIL = re.compile(
     r"\s*(?:[|｜]\s*|[-_—|｜]\s*[\u4e00-\u9fff]{2,30}(?:网|网站|政府|开发区|门户))$"
 )
+
+
+def _tizhu(paragraphs: list[str]) -> re.Match[str] | None:
+    """The 题注 at the top of the text: `(2007年6月29日…会议通过)`, `(1985年5月4日皖政〔1985〕38号)`."""
+    for p in paragraphs[:3]:
+        m = _TIZHU.match(p)
+        if m and (_TIZHU_WORDS.search(m["rest"]) or re.search(_DOCNO, m["rest"])):
+            return m
+    return None
+
+
+def _clean_title(title: str) -> str:
+    """The title without what a CMS adds to it: the `[图]` of an article with pictures, and a 文号
+    before the title quoted in 《》 (`鲁政发〔2014〕20号《…的实施意见》`). A tag the editor typed
+    (`【预警信息】…`) is part of the title."""
+    for _ in range(2):
+        title = _TITLE_MARKER.sub("", title).strip()
+    if m := re.match(rf"^{_DOCNO}\s*《(?P<inner>[^《》]+)》$", title):
+        title = m["inner"]
+    return title
 
 
 def _title_score(text: str, keys: dict[str, int], columns: set[str]) -> int:
@@ -416,6 +483,8 @@ class _Builder:
         self.lead_dates: list[str] = []
         self.own_docno_lines: list[str] = []
         self.crumbs: list[str] = []
+        self.title_raw = ""  # the heading line the title was read from, as the page shows it
+        self.index = {id(ln): i for i, ln in enumerate(lines)}
         self.keys: dict[str, int] = {}  # how often each line occurs (a title is repeated)
         for ln in lines:
             self.keys[match_key(ln.text)] = self.keys.get(match_key(ln.text), 0) + 1
@@ -433,7 +502,14 @@ class _Builder:
                 # `来源:某市人民政府  2017-09-06 00:00:00 【字体:`: the date is the page's own.
                 self.lead_dates.append(m["date"])
                 value = value[: m.start()].strip()
-            value = re.sub(r"\s*[【\[].*$", "", value) if field_name == "org_name" else value
+            if field_name != "title":  # a news title may have a colon: 长安街道：三月春“锋”暖
+                value = _UNKNOWN_LABEL.sub("", value).strip()
+            if field_name in ("written_on", "published_on"):
+                value = value.strip("[]【】［］ ")  # `发布日期:[2021-05-28]`
+            if field_name == "org_name":
+                value = _REPRINT.sub("", re.sub(r"\s*[【\[].*$", "", value))
+                if value in layout.EMPTY_ORGS or not re.search(r"[\u4e00-\u9fffA-Za-z]", value):
+                    value = ""  # 来源：本站, 【发布单位】81202
             if value.strip() in layout.EMPTY_VALUES:
                 self.empty_labels.setdefault(field_name, label)
                 continue
@@ -456,6 +532,13 @@ class _Builder:
             (i for i, ln in enumerate(lines) if _paragraph_like(ln) and not self.slogan(i)),
             len(lines),
         )
+        bare = [
+            ln
+            for ln in lines[:first_paragraph]
+            if ln.kind == "text" and _BARE_CMS_DATE.match(ln.text)
+        ]
+        if len(bare) == 1:  # the CMS's date under the title (several are a table's cells)
+            bare[0].kind, bare[0].lead = "meta", bare[0].text
         header_end = max(
             (i for i in range(first_paragraph) if lines[i].kind in ("meta", "crumb", "docno")),
             default=-1,
@@ -473,30 +556,48 @@ class _Builder:
         title, title_line = self.find_title(header_end, first_paragraph)
         rec.title = title
         body_start = header_end + 1
-        if title:
+        for shown in dict.fromkeys(t for t in (self.title_raw, title) if t):
             # The page repeats its title above the text, maybe over several lines, maybe twice.
-            block = _title_block(lines, body_start, first_paragraph, title)
+            block = _title_block(lines, body_start, first_paragraph, shown)
             while block:
                 body_start = block[1] + 1
                 while body_start < len(lines) and lines[body_start].kind == "chrome":
                     body_start += 1
-                block = _title_block(lines, body_start, first_paragraph, title, anchored=True)
+                block = _title_block(lines, body_start, first_paragraph, shown, anchored=True)
         if title_line is not None and title_line >= body_start:
             body_start = title_line + 1
         # A toolbar between the title and the text (打印本页 | 关闭窗口) does not end the body.
         while body_start < len(lines) and lines[body_start].kind in ("chrome", "footer", "crumb"):
             body_start += 1
-        body_end = next(
-            (i for i in range(body_start, len(lines)) if lines[i].kind == "footer"), len(lines)
-        )
-        body = [ln for ln in lines[body_start:body_end] if ln.kind not in ("chrome", "crumb")]
+        body_end = self.body_end(body_start)
+        body: list[_Line] = []
+        head = True  # no paragraph yet
+        for ln in lines[body_start:body_end]:
+            if ln.kind in ("chrome", "crumb", "footer"):
+                continue
+            if head and self.tab(ln):
+                continue  # tabs above the text: • 征集公告 • 草案内容 • 意见反馈
+            if not self.restated_title(ln, title, head):
+                body.append(ln)
+                head = head and not _paragraph_like(ln)
+        # A counter left on its own line (浏览 4874268, 0%) above the first paragraph or below the
+        # last one; among a table's cells a number is a cell.
+        while len(body) > 1 and _NUMBER_LINE.match(body[0].text) and _paragraph_like(body[1]):
+            body.pop(0)
+        while len(body) > 1 and _NUMBER_LINE.match(body[-1].text) and _paragraph_like(body[-2]):
+            body.pop()
         # Well-known labels right below the body (发布日期：… under the text) are metadata.
+        below = layout.FOOTER_ONLY_LABELS | layout.SOURCE_LABELS
         while (
-            body
-            and body[-1].kind == "meta"
-            and all(label in layout.FOOTER_ONLY_LABELS for label, _ in body[-1].pairs)
+            body and body[-1].kind == "meta" and all(label in below for label, _ in body[-1].pairs)
         ):
-            self.take_meta(body.pop(), layout.FOOTER_ONLY_LABELS)
+            self.take_meta(body.pop(), below)
+        # `打印 关闭 收藏` ends the text; a 信息来源 line just below it is the article's own.
+        for ln in lines[body_end : body_end + 4]:
+            if ln.kind == "meta" and all(label in below for label, _ in ln.pairs):
+                self.take_meta(ln, below)
+            elif ln.kind not in ("chrome", "footer"):
+                break
         while body and (m := _ATTACHMENT_HEAD.match(body[-1].text)) and not m["rest"]:
             body.pop()  # an empty 附件： left by the site template
 
@@ -512,10 +613,45 @@ class _Builder:
         rec.attachments = self.find_attachments(paragraphs)
         return rec
 
+    def body_end(self, start: int) -> int:
+        """Where the text ends: the first footer line (上一篇, 相关链接, 责任编辑 …) or toolbar
+        (打印 | 关闭) after the text has begun; one above the first paragraph (分享到 or 关联稿件
+        between the title and the text) does not end it."""
+        lines, begun = self.lines, False
+        for i in range(start, len(lines)):
+            ln = lines[i]
+            if begun and (ln.kind == "footer" or ln.toolbar):
+                return i
+            if _paragraph_like(ln):
+                begun = True
+        # no paragraph at all: the first footer line, as before
+        return next((i for i in range(start, len(lines)) if lines[i].kind == "footer"), len(lines))
+
+    def tab(self, line: _Line) -> bool:
+        """A short list item next to another one: a tab bar or menu, not a sentence of the text."""
+
+        def short_item(ln: _Line) -> bool:
+            return ln.bulleted and len(ln.text) <= 10 and not _SENTENCE.search(ln.text)
+
+        i = self.index[id(line)]
+        near = self.lines[max(0, i - 1) : i] + self.lines[i + 1 : i + 2]
+        return short_item(line) and any(short_item(ln) for ln in near)
+
+    def restated_title(self, line: _Line, title: str, head: bool) -> bool:
+        """The title again above the text (the CMS prints it twice), or a teaser above the text
+        that starts with the title and is cut with `…`. Inside the text the same words are the
+        heading of an attached document and stay."""
+        if line.kind != "text" or not title or not head:
+            return False
+        key, title_key = match_key(line.text), match_key(title)
+        if key == title_key:
+            return True
+        return key.startswith(title_key) and line.text.rstrip().endswith(("…", "..."))
+
     def find_title(self, header_end: int, first_paragraph: int) -> tuple[str, int | None]:
         """(title, index of the line it was read from when it came from a heading guess)."""
         if value := self.value("title"):
-            return normalize_value(value), None
+            return _clean_title(normalize_value(value)), None
         meta = self.html.meta if self.html else {}
         for key in ("articletitle", "og:title"):
             if meta.get(key):
@@ -532,7 +668,8 @@ class _Builder:
         if scored and max(scored)[0] > 0:
             _, _, i, text = max(scored)
             self.warnings.append("页面没有“名称/标题”栏，标题取自页首的标题行")
-            return _TITLE_TAIL.sub("", text), (i if header_end < 0 else None)
+            self.title_raw = _TITLE_TAIL.sub("", text)
+            return _clean_title(self.title_raw), (i if header_end < 0 else None)
         tail = [c for c in self.crumbs if c not in layout.CRUMB_NOISE][-1:]
         if tail and len(tail[0]) >= 10 and _heading_like(tail[0]):
             # a location line that ends in the article itself, not in a column name
@@ -559,13 +696,14 @@ class _Builder:
         )
 
     def title_candidates(self, i: int, columns: set[str]) -> list[tuple[str, int, int]]:
-        """The heading that line i starts (alone, or with the next line) and its score."""
-        ln = self.lines[i]
+        """The heading that line i starts (alone, or with the lines below it) and its score."""
+        lines = self.lines
+        ln = lines[i]
         if ln.kind != "text" or not _heading_like(ln.text) or _NOT_TITLE.search(ln.text):
             return []
         text = ln.text.strip("|｜ ")
-        found = [(text, _title_score(text, self.keys, columns), i)]
-        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        found = [(text, i)]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
         # 镇赉县人民政府办公室 / 关于印发…的通知, or …应急预案的 / 通知: one title on two lines.
         if (
             nxt is not None
@@ -576,9 +714,51 @@ class _Builder:
                 or (len(nxt.text) <= 6 and _TITLE_END.search(nxt.text))
             )
         ):
-            joined = ln.text + nxt.text
-            found.append((joined, _title_score(joined, self.keys, columns), i + 1))
-        return found
+            found.append((ln.text + nxt.text, i + 1))
+        # A 版头 title over three or four lines: 全国人民代表大会常务委员会 / 关于批准…及 / 调整…的决议.
+        joined, j = ln.text, i
+        opening = bool(_ORG_LINE.match(ln.text) or "关于" in ln.text)
+        while opening and j + 1 < len(lines) and j - i < 3:
+            below = lines[j + 1]
+            if below.kind != "text" or len(below.text) > 40 or _NOT_TITLE.search(below.text):
+                break
+            if _LIST_ITEM.match(below.text) or below.text.endswith(("…", "...")):
+                break  # a numbered menu (`2. 信息公开`) or a cut crumb is no part of a title
+            if not _heading_like(joined + below.text):
+                break
+            joined, j = joined + below.text, j + 1
+            if j - i >= 2 and _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
+                found.append((joined, j))
+        # A subtitle written as `——热烈祝贺…` on the next line belongs to the title.
+        if nxt is not None and nxt.kind == "text" and nxt.text.startswith(("——", "--")):
+            found.append((text + nxt.text.strip(), i + 1))
+        scored = []
+        for heading, last in found:
+            score = _title_score(heading, self.keys, columns)
+            if _TITLE_END.search(heading):
+                score += 1  # a document title ends in its kind (通知, 决议 …)
+            if self.info_follows(last):
+                score += 6  # the CMS prints 发布日期/来源 right under the title
+            if heading.startswith(("——", "--")):
+                score -= 6  # a subtitle on its own
+            scored.append((heading, score, last))
+        return scored
+
+    def info_follows(self, i: int) -> bool:
+        """Is line i followed (toolbars, bare addresses and one subtitle line aside) by the CMS's
+        date/source line?"""
+        subtitle = False
+        for ln in self.lines[i + 1 : i + 6]:
+            if ln.kind in ("chrome", "footer"):
+                continue
+            if ln.kind != "meta":
+                if subtitle or not _heading_like(ln.text) or len(ln.text) > 40:
+                    return False
+                subtitle = True  # 山西品牌丝路行正式启动 / 成功举办…推介会 / 时间：…
+                continue
+            fields = {_LABELS.get(label, (None, 0))[0] for label, _ in ln.pairs}
+            return bool(ln.lead) or bool(fields & {"published_on", "written_on", "org_name"})
+        return False
 
     def fill_simple_fields(self) -> None:
         rec, meta = self.record, (self.html.meta if self.html else {})
@@ -614,11 +794,13 @@ class _Builder:
         raw, note = self.value("doc_number"), ""
         if raw and (m := _DOCNO_START.match(raw.strip())):
             raw = m[0]  # `怀政办〔2022〕15号 性: 有效`: a cut label after the number
-        elif raw and not re.search(r"[\d〇一二三四五六七八九十]|号", raw):
+        elif raw and not re.search(r"[\d〇一二三四五六七八九十]", raw):  # `〔〕号`: a template
             self.warnings.append(f"文号一栏的“{raw}”不是文号，未采用")
             raw = ""
         if not raw and self.own_docno_lines:
             raw = self.own_docno_lines[0]
+        if not raw and (tizhu := _tizhu(paragraphs)) and (m := re.search(_DOCNO, tizhu["rest"])):
+            raw, note = m[0], "文号取自标题下的题注"  # `(1985年5月4日皖政〔1985〕38号)`
         if not raw:
             # A 文号 alone on one of the first body lines, above the first paragraph.
             for p in paragraphs[:4]:
@@ -655,7 +837,10 @@ class _Builder:
     def fill_dates(self, paragraphs: list[str]) -> None:
         rec = self.record
         signature = next((p for p in paragraphs if is_date_line(p)), "")
+        if not signature and paragraphs and (m := _SIGNED_LINE.match(paragraphs[-1])):
+            signature = m["date"]  # `某县公安局 某县交通运输局 2020年3月1日`: 落款 on one line
         signed = parse_date(signature)[0] if signature else None
+        tizhu = _tizhu(paragraphs)
         if raw := self.value("written_on"):
             rec.written_on, note = parse_date(raw)
             if note:
@@ -665,6 +850,9 @@ class _Builder:
                     f"页面上的成文日期 {rec.written_on.isoformat()} 与正文落款日期 "
                     f"{signed.isoformat()} 不一致，采用页面上的成文日期"
                 )
+        elif tizhu and (adopted := parse_date(tizhu["date"])[0]):
+            rec.written_on = adopted
+            self.warnings.append(f"页面没有成文日期栏，成文日期取自标题下的题注“{tizhu[0]}”")
         elif signed:
             rec.written_on = signed
             self.warnings.append(f"页面没有成文日期栏，成文日期取自正文落款“{signature}”")

@@ -12,7 +12,9 @@ Supporting a new site is usually an addition here, not new code:
 - CHROME_WORDS: a short line made only of these words is site chrome (toolbar, language and
   accessibility switches, print and close buttons).
 - CHROME_LINES: other chrome lines, anywhere (copyright, ICP, QR code prompts).
-- FOOTER_MARKERS: the first of these after the body starts ends the body (上一篇, 责任编辑…).
+- FOOTER_MARKERS: the first of these after the body starts ends the body (上一篇, 责任编辑…);
+  TOOLBAR_END words on a chrome line do the same once a paragraph has been read.
+- FOOTER_WORDS: a line naming two of these (主办 … 承办 … ICP …) is the site's footer.
 - BREADCRUMB: how a location line starts; its last meaningful crumb can give the category.
 - HTML_META: `<meta name=…>` of Chinese government CMSs (ArticleTitle, PubDate, ContentSource).
 """
@@ -24,20 +26,22 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "index_no": ("索引号", "信息索引号", "信息索引", "索取号", "索引"),
     "org_name": (
         "发布机构", "发布机关", "发布单位", "发文机关", "发文单位", "制发机关", "发文机构",
-        "信息来源",
+        "信息来源", "征集部门", "征集单位", "发布部门",
         "文章来源", "来源",
     ),
-    "department": ("责任部门", "责任单位", "责任科室", "主责部门"),
-    "doc_number": ("文号", "发文字号", "发文文号", "文件编号", "文件字号"),
-    "written_on": ("成文日期", "发文日期", "生成日期", "印发日期", "签发日期", "成文时间"),
+    "department": ("责任部门", "公开责任部门", "责任单位", "责任科室", "主责部门"),
+    "doc_number": ("文号", "发文字号", "发文文号", "发布文号", "文件编号", "文件字号"),
+    "written_on": (
+        "成文日期", "发文日期", "生成日期", "产生日期", "印发日期", "签发日期", "成文时间",
+    ),
     "published_on": (
         "发布日期", "发布时间", "公开日期", "公开时间", "发表时间", "发表日期", "上载日期",
-        "上传日期", "时间", "日期", "更新日期", "更新时间",
+        "上传日期", "时间", "日期", "更新日期", "更新时间", "开始时间", "征集时间",
     ),
     "validity": ("效力状态", "是否有效", "有效性", "时效性", "效力", "有效状态"),
     "category": (
-        "信息分类", "信息类别", "体裁分类", "主题分类", "组配分类", "所属栏目", "栏目", "分类",
-        "类别",
+        "信息分类", "信息类别", "体裁分类", "主题分类", "组配分类", "所属栏目", "所属类别",
+        "所属主题", "栏目", "分类", "类别",
     ),
 }  # fmt: skip
 IGNORED_LABELS = (
@@ -47,12 +51,21 @@ IGNORED_LABELS = (
     "审核人", "访问量", "生效日期", "著录日期", "归档时间", "废止时间", "公文目录", "所属主题",
     "信息格式", "语种", "发布者", "文章字号", "公开程序", "公开时限", "浏览", "视力保护色",
     "服务对象分类", "生命周期分类", "适用范围", "备注",
+    # 统一登记号/登记号 of 规范性文件 are not 索引号; 导读 is a summary above the text
+    "统一登记号", "登记号", "统一编号", "登记日期", "信息时效期", "所属机构", "失效日期",
+    "文件来源", "选择阅读字号", "阅读字号", "导读", "语音播报", "信息发布者", "审核", "责编",
 )  # fmt: skip
 FOOTER_ONLY_LABELS = frozenset(
     {"发布日期", "发布时间", "公开日期", "成文日期", "发文日期", "索引号", "发布机构", "责任部门"}
 )
+# 来源 lines trusted right below the text (`来源：巴彦淖尔日报  编辑：苏亮`): only the source is read.
+SOURCE_LABELS = frozenset(
+    {"来源", "信息来源", "文章来源", "编辑", "责任编辑", "作者", "摄影", "审核"}
+)
 # Values that mean "nothing here".
 EMPTY_VALUES = frozenset({"", "无", "暂无", "/", "-", "—", "--", "——", "空", "null", "none"})
+# 来源：本站 names the site itself, not an organisation
+EMPTY_ORGS = frozenset({"本站", "本网", "本网站", "网站", "原创", "转载", "网络"})
 
 VALIDITY: tuple[tuple[str, str], ...] = (
     ("部分失效", "部分失效"),
@@ -73,9 +86,13 @@ CHROME_WORDS = frozenset(
      "字号", "大", "中", "小", "默认", "超大", "分享", "分享到", "微信", "微博", "QQ", "QQ空间",
      "纠错", "我要纠错", "扫一扫", "收藏", "智能问答", "搜索", "朗读", "语音播报", "图像", "下载",
      "文件下载", "内容摘要", "字体大小", "视力保护色", "浏览", "浏览次数", "加大字体", "缩小字体",
-     "取消收藏", "保存为word", "保存", "关联稿件", "相关稿件", "更多"}
+     "取消收藏", "保存为word", "保存", "关联稿件", "相关稿件", "更多", "放大", "缩小", "正常",
+     "标准", "已收藏", "收藏本文", "打赏", "打赏捐赠", "举报", "安全隐私", "版权保护", "网站声明",
+     "关于我们", "隐私政策", "法律声明", "网站纠错", "关于本网", "电脑版", "长者浏览", "大字版",
+     "小字号", "大字号", "中字号", "背景颜色", "选择阅读字号", "阅读字号", "关闭当前页面",
+     "X", "×"}
 )  # fmt: skip
-CHROME_SPLIT = re.compile(r"[\s|｜•·●■◆▪/:：\[\]【】()（）>＞]+")
+CHROME_SPLIT = re.compile(r"[\s|｜丨•·●■◆▪/:：\[\]【】()（）>＞×!！]+")
 CHROME_LINES = tuple(
     re.compile(p)
     for p in (
@@ -87,11 +104,32 @@ CHROME_LINES = tuple(
         r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$",  # an image's file name left as its caption
         r"^扫一扫|在手机(?:上)?打开",
         r"^[|｜•·●■◆▪\-—_=*\s]*$",
+        r"^(?i:produced|powered|designed)\s+(?i:by)\b",  # the CMS vendor's credit (大汉网络, TRS …)
+        # reprint disclaimers of copies and news sites
+        r"版权归原作者|如有侵权|侵权请联系|报料热线|免责声明|转载请注明|本文来源于网络|不代表本站",
+        r"^(?:THE END|The End|END|The Beginning|-+\s*END\s*-+)$",
+        r"^[(（][^()（）]{0,60}原文链接[^()（）]{0,10}[)）]$",
+        r"^(?:[\[【]\d{1,3}[\]】]\s*){2,}$|^(?:上一页|下一页|尾页|共\s*\d+\s*页)",  # a pager
+        r"我要举报|^\S{2,30}(?:网|网站|门户网站)\s+(?:https?://)?www\.\S+$",
+        # a byline whose counter the saved page lost: `河套融媒 浏览量`, `来源：本站 阅读次数`
+        r"^\S{2,20}\s+(?:浏览量|浏览次数|阅读量|阅读次数|点击量|点击数|访问量)[:：]?$",
     )
 )
+# A related article listed with its date (`图文解读：《…》 2023-07-12`), once no label is read in it.
+RELATED_WITH_DATE = re.compile(r"^[^。；;，,！？\s][^。；;，,！？]{7,59}\s\d{4}-\d{2}-\d{2}$")
+# A footer line names several of these at once (主办 … 承办 … ICP … 网站地图).
+FOOTER_WORDS = re.compile(
+    r"主办|承办|技术支持|网站地图|访问量|网站标识|版权所有|ICP|公网安备|备案号|中文网址|中文域名|英文域名"
+)
 FOOTER_MARKERS = re.compile(
-    r"^(?:【\s*)?(?:上一篇|下一篇|上一条|下一条|相关信息|相关链接|相关文章|相关阅读|相关新闻|相关文件"
-    r"|我要纠错|责任编辑|扫一扫|分享到|打印本页|关闭窗口|版权所有|主办单位|网站标识码|【打印】|【关闭】)"
+    r"^(?:[【\[(（]\s*)?(?:上一篇|下一篇|上一条|下一条|相关信息|相关链接|相关文章|相关阅读|相关新闻|相关文件"
+    r"|我要纠错|责任编辑|扫一扫|分享到|打印本页|关闭窗口|关闭本页|关闭当前页|版权所有|主办单位|网站标识码"
+    r"|【打印】|【关闭】|推荐阅读|猜你喜欢|你可能会喜欢|最近更新|热门推荐|延伸阅读|更多阅读|友情链接"
+    r"|相关推荐|精彩推荐|网友评论|发表评论|我要评论|\d+条评论|解读文章|相关解读|最新文章|最新信息)"
+)
+# Toolbar words that, on a chrome line after the text, end it (`打印 关闭 收藏`, `【打印本页】`).
+TOOLBAR_END = frozenset(
+    {"打印", "关闭", "打印本页", "关闭窗口", "关闭本页", "打印文章", "打印此页"}
 )
 BREADCRUMB = re.compile(
     r"^.{0,3}?(?:您当前所在的位置|您现在的位置|现在的位置|您的位置|当前所在位置|当前位置|所在位置|位置)"

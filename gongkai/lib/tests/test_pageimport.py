@@ -595,3 +595,230 @@ def test_site_lines_count_only_what_most_pages_repeat() -> None:
     )
     assert record.title == "关于开展检查的通知"
     assert record.body_text == "各有关单位：\n现将有关事项通知如下。"
+
+
+# -- issue 17 §2: rules found on the enlarged dev set (bench/data/pageimport/dev 112–151) ------
+# Each page below copies the shape of a dev page (not a test page) with invented wording.
+def test_date_and_source_under_the_title_pick_it_over_navigation_headings() -> None:
+    # dev/136 (大汉 JCMS): a column name repeated in the menu scores as a heading, but the CMS
+    # prints 发布日期/信息来源 right under the article's own title.
+    record = extract(
+        "发展改革工作\n战略规划\n|\n发展改革工作\n当前位置：\n首页\n>发展改革工作\n>投资运行\n"
+        "1-10月某县固定资产投资结构趋稳趋优\n发布日期：2016-11-22 浏览次数： 信息来源：省发改委\n"
+        "1-10月，全县固定资产投资完成246.79亿元，同比增长15.3%，位列三县两区第一。\n打印 关闭\n"
+        "安全隐私 丨 版权保护 丨 联系我们 丨 网站地图\nProduced By 大汉网络 大汉版通发布系统\n"
+    )
+    assert record.title == "1-10月某县固定资产投资结构趋稳趋优"
+    assert record.org_name == "省发改委"
+    assert record.published_on == date(2016, 11, 22)
+    assert record.body_text.startswith("1-10月，全县固定资产投资")
+    assert "\n" not in record.body_text  # the toolbar ends the text; footer lines are chrome
+
+
+def test_subtitle_with_a_dash_joins_the_title_a_plain_one_does_not() -> None:
+    # dev/140 and dev/138: `——热烈祝贺…` belongs to the title; `成功举办…` is a 副题.
+    dash = extract(
+        "首页>动态信息>政务动态\n为某市建设凝聚强大智慧和力量\n——热烈祝贺市政协五届一次会议开幕\n"
+        "某市政府门户网站 www.example.gov.cn\n2022-02-11 09:52\n打印本页\n0\n"
+        "新征程催人奋进，新使命激荡人心。今天，市政协第五届委员会第一次会议隆重开幕。\n"
+        "预祝大会圆满成功！\n来源：某市日报    编辑：苏亮\n扫一扫在手机打开当前页\n"
+    )
+    assert dash.title == "为某市建设凝聚强大智慧和力量——热烈祝贺市政协五届一次会议开幕"
+    assert dash.published_on == date(2022, 2, 11)  # the CMS's bare date under the title
+    assert dash.org_name == "某市日报"  # the source line right below the text
+    assert dash.body_text == (
+        "新征程催人奋进，新使命激荡人心。今天，市政协第五届委员会第一次会议隆重开幕。\n预祝大会圆满成功！"
+    )  # 打印本页 above the text does not end it, and the counter 0 is gone
+    plain = extract(
+        "首页 > 要闻\n某省品牌丝路行（南美站）正式启动\n成功举办双向经贸投资推介会\n"
+        "时间：2019-09-18 06:23 来源： 某省日报\n当地时间9月16日下午，活动在圣保罗正式启动，并举办推介会。\n"
+    )
+    assert plain.title == "某省品牌丝路行（南美站）正式启动"
+
+
+def test_title_over_three_lines_and_its_tizhu_date() -> None:
+    # dev/137 (国务院公报) and dev/115: 版头 title over three lines, 题注 with the adoption date.
+    record = extract(
+        "首页 > 国务院公报 > 2007年第23号\n字号：默认 大 超大 | 打印 |\n全国人民代表大会常务委员会\n"
+        "关于批准财政部发行特别国债购买外汇及\n调整2007年末国债余额限额的决议\n"
+        "（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）\n"
+        "第十届全国人民代表大会常务委员会第二十八次会议，听取了说明，并对议案进行了审议。\n"
+        "扫一扫在手机打开当前页\n"
+    )
+    assert record.title == (
+        "全国人民代表大会常务委员会关于批准财政部发行特别国债购买外汇及调整2007年末国债余额限额的决议"
+    )
+    assert record.written_on == date(2007, 6, 29)
+    assert warned(record, "题注")
+    assert record.body_text.startswith("（2007年6月29日")  # the 题注 stays in the text
+
+
+def test_tizhu_with_a_doc_number_and_law_database_labels() -> None:
+    # dev/149 and dev/148: 【发布单位】 holding a code, 【发布文号】 a placeholder, the 文号 in the 题注.
+    record = extract(
+        "安徽省政府关于任免国家机关工作人员问题的通知\n  【发布单位】81202\n  【发布文号】-----------\n"
+        "  【发布日期】1985-05-04\n  【所属类别】地方法规\n  【文件来源】-----------\n"
+        "(1985年5月4日皖政〔1985〕38号)  根据组织法和国务院关于干部任免的规定精神，现通知如下：\n"
+    )
+    assert record.org_name == ""  # 81202 names no organisation
+    assert record.doc_number == "皖政〔1985〕38号"
+    assert record.published_on == date(1985, 5, 4)
+    assert record.category == "地方法规"
+    copy = extract(
+        "【发布单位】国务院办公厅\n【发布文号】国办函〔2018〕12号\n【发布日期】2018-01-15\n"
+        "国务院办公厅关于做好政府网站年度报表发布工作的通知\n国办函〔2018〕12号\n"
+        "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：现就有关工作通知如下。\n"
+    )
+    assert (copy.org_name, copy.doc_number) == ("国务院办公厅", "国办函〔2018〕12号")
+
+
+def test_cms_markers_on_titles() -> None:
+    # dev/113 (old ASP CMS appends [图]), dev/117 (the editor's tag stays), dev/129 (a copy
+    # puts the 文号 before the quoted title).
+    pictures = extract(
+        "当前位置: 首页巢湖快讯\n某乡第九届人民代表大会第四次会议胜利召开[图]\n"
+        "发布时间:2017-10-26 11:46:39 来源:本站 阅读次数:1407\n"
+        "3月28日，某乡第九届人民代表大会第四次会议胜利召开。61名乡人大代表出席了大会。\n关闭×\n"
+    )
+    assert pictures.title == "某乡第九届人民代表大会第四次会议胜利召开"
+    assert pictures.org_name == ""  # 来源：本站 names the site itself
+    assert pictures.body_text.endswith("出席了大会。")  # 关闭× is chrome
+    tagged = extract(
+        "首页 > 政务公开 > 水利\n【预警信息】某县防汛抗旱指挥部 关于终止防汛Ⅳ级应急响应的通知\n"
+        "发布日期:2024-07-04 信息来源:\n  各乡镇防汛抗旱指挥部：\n  强降雨过程已结束，现终止应急响应。\n"
+    )
+    assert tagged.title.startswith("【预警信息】")
+    quoted = extract(
+        "鲁政发〔2014〕20号《某省人民政府关于深化预算管理制度改革的实施意见》\n"
+        "浏览量:          时间:2016-01-17 23:45:19\n某省人民政府关于深化预算管理制度改革的实施意见\n"
+        "各市人民政府：现就深化我省预算管理制度改革提出以下实施意见：\n"
+    )
+    assert quoted.title == "某省人民政府关于深化预算管理制度改革的实施意见"
+    assert quoted.published_on == date(2016, 1, 17)
+
+
+def test_source_values_that_are_no_organisation() -> None:
+    # dev/118: an unknown label after an empty 来源; dev/130: `转载` after the source;
+    # dev/134: a character lost after the time hides nothing; dev/122: a bracketed date.
+    empty = extract(
+        "某县人民政府办公室关于印发某县防汛抗旱应急预案的通知\n"
+        "作者:sc_zfb      发布时间:2020-03-20 16:03      来源:       选择阅读字号:[ ]      阅读次数:\n"
+        "各乡镇人民政府：经县政府同意，现将修订后的预案印发给你们，请认真贯彻实施。\n"
+    )
+    assert (empty.org_name, empty.published_on) == ("", date(2020, 3, 20))
+    reprint = extract(
+        "某县人民政府森林防火指挥部关于禁止燃放烟花爆竹的通告\n"
+        "2019-01-29 08:48:53    来源:今日某县   转载\n“春节”将至，为减少森林火险隐患，现通告如下。\n"
+    )
+    assert reprint.org_name == "今日某县"
+    lost = extract(
+        "某区人民政府森林防火禁火令\n2025-01-10 09:36:25? 作者: 来源:某市某区人民政府 责任编辑:肖练冰\n"
+        "我区未来几天将持续晴好天气，森林火险等级较高，区政府决定严禁一切野外用火。\n"
+    )
+    assert (lost.org_name, lost.published_on) == ("某市某区人民政府", date(2025, 1, 10))
+    bracketed = extract(
+        "关于公开征求某目录意见的公告\n发布日期:[2021-05-28]\n[ 字体:  ] [分享: ]\n"
+        "为优化营商环境，现向社会公开征求意见。\n"
+    )
+    assert bracketed.published_on == date(2021, 5, 28)
+
+
+def test_placeholders_and_registration_numbers_are_no_doc_number() -> None:
+    # dev/125: `文 号 〔〕号` is the template's empty field; dev/127: 统一登记号 is not a 文号,
+    # and 公开责任部门 is the responsible department.
+    template = extract(
+        "巡河要求\n索  引  号 kz_ahqx00/2022-00259 主题分类\n发布机构 某县水利局 发布日期 2022-06-14 17:01\n"
+        "文        号 〔〕号 主  题  词 巡河要求\n一、县、乡级、村级河长巡河不少于30分钟，提示：巡河时长不够。\n"
+    )
+    assert template.doc_number == ""
+    assert template.index_no == "kz_ahqx00/2022-00259"
+    registered = extract(
+        "某县人民政府森林防火禁火令\n索引号:698598533/2012-1370466 文号: 统一登记号:YXDR-2012-00006\n"
+        "所属主题:综合政务 发文日期:2012-09-20 公开责任部门:县政府法制办\n"
+        "为有效防范和遏制森林火灾，保障人民群众的生命财产安全，特发布如下禁火令：\n"
+    )
+    assert registered.doc_number == ""
+    assert registered.index_no == "698598533/2012-1370466"
+    assert registered.department == "县政府法制办"
+    assert registered.written_on == date(2012, 9, 20)
+
+
+def test_footer_lines_and_copies_boilerplate_leave_the_text() -> None:
+    # dev/124 (a whole county page), dev/132 and dev/133 (copies), dev/143 (a pager).
+    record = extract(
+        "首页      新闻中心      公告公示-政务类\n某县公安局交通警察大队关于实行交通管制的公告\n"
+        "浏览次数:10547 发布时间:2023-11-23 【字体:\n根据气象部门发布的预警信息，现决定实行交通管制。\n"
+        "特此公告！\n某县公安局交通警察大队\n2023年11月22日\n"
+        "某县人民政府主办  某县人民政府办公室承办  某县大数据中心技术支持\n"
+        "联系电话:0454-6222273  电子邮箱:xx@163.com   访问量:55090886  网站地图\n"
+        "网站标识:2308220001  ICP备案号:黑ICP备12001942号-1\n"
+        "图片版权归原作者所有，如有侵权请联系我们，我们立刻删除。\nTHE END\n"
+        "(以上内容由某县人民政府网发布于2022年9月15日，原文链接)\n[1] [2] [3] [4]\n"
+    )
+    assert record.body_text.split("\n")[-1] == "2023年11月22日"
+    # contact details inside the text are content, even with two footer-ish words in one line
+    contact = extract(
+        "关于征求意见的公告\n发布日期：2024-01-15\n现向社会公开征求意见，公众可通过以下方式提出意见：\n"
+        "联系电话：84075009，电子邮箱：abc@example.cn\n"
+    )
+    assert contact.body_text.endswith("联系电话：84075009，电子邮箱：abc@example.cn")
+
+
+def test_the_text_area_drops_title_repeats_teasers_tabs_and_counters() -> None:
+    # dev/131 (a copy repeats the title with a teaser), dev/066 (tabs), dev/079 (a counter).
+    title = "某市发展和改革委员会关于印发某工程实施方案的通知"
+    record = extract(
+        f"{title}\n{title} 各区(市)县政府(管委会…\n{title}\n"
+        "各区(市)县政府(管委会)，市级有关部门：\n经市领导同意，现将实施方案印发给你们，请结合实际认真贯彻落实。\n"
+    )
+    assert record.body_text.startswith("各区(市)县政府")
+    tabs = extract(
+        "当前位置:首页\n>某区政府>政民互动>调查征集\n关于对2024年某区“政府开放月”活动的意见建议征集公告\n"
+        "征集部门:某区政府办公室开始时间:2024-09-04 结束时间:2024-09-27\n"
+        "  • 征集公告\n  • 草案内容\n  • 意见反馈\n为深入贯彻党的二十大精神，现面向社会各界广泛征集意见建议。\n"
+    )
+    assert tabs.body_text.startswith("为深入贯彻")
+    assert (tabs.org_name, tabs.published_on) == ("某区政府办公室", date(2024, 9, 4))
+    counter = extract(
+        "关于某条例草案征求意见的公告\n 发布时间:2018-11-12 17:25:15      字体大小:[大][中][小]\n4874268\n"
+        "《某条例(草案)》已经市人大常委会两次审议，现公开征求意见。\n"
+    )
+    assert counter.body_text.startswith("《某条例")
+    table = extract(
+        "某项目资金分配公示\n发布日期：2023-05-06\n现将资金分配情况公示如下。\n序号\n乡镇\n金额\n1\n甲镇\n12000\n"
+    )
+    assert table.body_text.endswith("甲镇\n12000")  # a table's numbers are cells, not counters
+
+
+def test_summary_label_keeps_the_doc_number_line_in_the_head() -> None:
+    # dev/151: a copy puts 导读：… above the 文号 line of the 版头.
+    record = extract(
+        "某市人民政府办公厅印发关于促进开发区改革和创新发展实施方案的通知\n"
+        "导读:加强新形势下开发区的改革和创新发展，对于我市具有重要意义。\n津政办函〔2017〕103号\n"
+        "某市人民政府办公厅印发关于促进我市\n开发区改革和创新发展实施方案的通知\n"
+        "各区人民政府，各委、局：经市人民政府同意，现将实施方案印发给你们，请照此执行。\n"
+    )
+    assert record.doc_number == "津政办函〔2017〕103号"
+    assert "导读" not in record.body_text
+
+
+def test_a_related_article_listed_with_its_date_is_not_text() -> None:
+    # dev/064: `图文解读：《…》 2023-07-12` between the metadata and the title.
+    record = extract(
+        "索 引 号：\n014742224A/2023-0043406\n某县2022年国民经济和社会发展统计公报\n关联稿件：\n"
+        "图文解读:《某县2022年国民经济和社会发展统计公报》 2023-07-12\n"
+        "2022年，全县上下坚持稳中求进工作总基调，经济运行呈现稳中向好的良好态势。\n"
+    )
+    assert record.body_text.startswith("2022年，全县上下")
+
+
+def test_signature_on_one_line_and_a_byline_without_its_counter() -> None:
+    # dev/157 (organs and date of the 落款 on one line) and dev/156 (`河套融媒 浏览量`).
+    record = extract(
+        "关于某公路改建工程封闭交通施工的通告\n河套融媒 浏览量\n"
+        "为了保证某公路改建工程施工期间交通安全，需对该路段封闭施工，具体安排如下：\n特此通告。\n"
+        "某县公安局 某县交通运输局 2020年3月1日 |\n"
+    )
+    assert record.written_on == date(2020, 3, 1)
+    assert warned(record, "落款")
+    assert record.body_text.startswith("为了保证")
