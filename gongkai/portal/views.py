@@ -155,8 +155,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "query": urlencode(query),
         "years": _later(selectors.years),
         "organizations": _later(selectors.organizations_tree),
-        "categories": documents.InfoCategory.objects.all(),
-        "topics": documents.TopicCategory.objects.filter(parent=None),
+        "categories": _later(documents.InfoCategory.objects.all),
+        "topics": _later(lambda: documents.TopicCategory.objects.filter(parent=None)),
         "validities": documents.Document.Validity.choices,
     }
     return render(request, "portal/document_list.html", context)
