@@ -179,9 +179,8 @@ def document_detail(request: HttpRequest, doc_id: int) -> HttpResponse:
         "newer": _later(lambda: neighbours()[1]),
         # the page's own address, whatever query string it was asked with (lru-cached)
         "qr": qr_svg(request.build_absolute_uri(request.path), "本页二维码"),
-        "gazette": _later(
-            lambda: gazette_appearances(doc)
-        ),  # 刊登于… and 标准文本 (gazette-catalog spec §1, §4)
+        # 刊登于… and 标准文本 (gazette-catalog spec §1, §4)
+        "gazette": _later(lambda: gazette_appearances(doc)),
     }
     return render(request, "portal/document_detail.html", context)
 
