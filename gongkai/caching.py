@@ -17,7 +17,7 @@ visitor typed, which is what the BREACH attack needs.
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -55,6 +55,30 @@ EXCLUDED = ("/data/staff/", "/data/access/", "/mailbox/query/", "/participation/
             "/api/v1/staff/", "/lists/staff/")  # fmt: skip
 TTL = 600  # seconds: entries are exact by key; this only bounds memory held by unused keys
 VARY_COOKIES = ("mode", "fs")
+T = TypeVar("T")
+
+
+def public_version(request: HttpRequest) -> str:
+    """`AuditHead.public_hash` for this request, read once. Read it before the data a fragment
+    shows: what is read after it is at least as new, so nothing older is stored under it."""
+    version = getattr(request, "public_version", None)
+    if version is None:
+        version = request.public_version = public_head_hash()  # type: ignore[attr-defined]
+    return version
+
+
+def versioned(request: HttpRequest, key: str, build: Callable[[], T]) -> T:
+    """What `build()` returns for `key` (the parameters that matter), stored under the public
+    version like a page: a publication, withdrawal or edit moves the version, so it is never
+    stale. None (a 404) is not stored."""
+    raw = f"{public_version(request)}|{key}"
+    cache_key = "v:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+    value = cache.get(cache_key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(cache_key, value, TTL)
+    return value
 
 
 def cacheable(request: HttpRequest) -> bool:
@@ -77,7 +101,7 @@ class PublicCacheMiddleware:
         if request.path.startswith(CONTENT_TAGGED):
             return self._content_tagged(request)
         variant = "|".join(request.COOKIES.get(c, "") for c in VARY_COOKIES)
-        raw = f"{public_head_hash()}|{request.get_host()}|{request.get_full_path()}|{variant}"
+        raw = f"{public_version(request)}|{request.get_host()}|{request.get_full_path()}|{variant}"
         key = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
         etag = f'"{key}"'
         if etag in request.headers.get("If-None-Match", ""):

@@ -523,16 +523,30 @@ class DirectoryItemAdmin(ScopedAdmin):
             raise PermissionDenied(str(e)) from e
 
 
-@admin.register(TopicCategory)
-class TopicCategoryAdmin(ScopedAdmin):
+class CategoryAdmin(ScopedAdmin):
+    """Saved and deleted through the services, audited: public pages name these categories."""
+
     platform_only = True
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.save_category(obj, by=request.user, ip=client_ip(request))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.delete_category(obj, by=request.user, ip=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(TopicCategory)
+class TopicCategoryAdmin(CategoryAdmin):
     list_display = ["code", "full_name"]
     search_fields = ["code", "name", "full_name"]
 
 
 @admin.register(InfoCategory)
-class InfoCategoryAdmin(ScopedAdmin):
-    platform_only = True
+class InfoCategoryAdmin(CategoryAdmin):
     list_display = ["code", "name", "is_normative", "is_interpretation", "order"]
 
 

@@ -33,10 +33,11 @@ from typing import Any, BinaryIO, cast
 
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,6 +69,7 @@ from .models import (
     InfoCategory,
     NormativeReminder,
     RegSerial,
+    TopicCategory,
 )
 
 S = Document.Status
@@ -642,6 +644,37 @@ def lapse_validity(today: dt.date | None = None) -> int:
             search.index([search_entry(doc)])
         lapsed += 1
     return lapsed
+
+
+@transaction.atomic
+def save_category(
+    category: InfoCategory | TopicCategory, *, by: Any, ip: str = ""
+) -> InfoCategory | TopicCategory:
+    """信息类别 and 主题分类 (reference data, platform administrators in the admin): audited like
+    every change, so the public pages naming them are rendered anew (the page cache and its
+    fragments are keyed by the public version, which the audit entry moves)."""
+    _platform_only(by)
+    old = type(category).objects.filter(pk=category.pk).first() if category.pk else None
+    before = model_to_dict(old) if old else {}
+    category.full_clean()
+    category.save()
+    b, a = changes(before, model_to_dict(category))
+    record(f"{category._meta.model_name}.save", actor=by, obj=category, before=b or None,
+           after=a, ip=ip)  # fmt: skip
+    return category
+
+
+@transaction.atomic
+def delete_category(category: InfoCategory | TopicCategory, *, by: Any, ip: str = "") -> None:
+    _platform_only(by)
+    record(f"{category._meta.model_name}.delete", actor=by, obj=category,
+           before=model_to_dict(category), ip=ip)  # fmt: skip
+    category.delete()
+
+
+def _platform_only(by: Any) -> None:
+    if by is not permissions.SYSTEM and not permissions.is_platform_admin(by):
+        raise PermissionDenied("只有平台管理员可以修改分类")
 
 
 @transaction.atomic

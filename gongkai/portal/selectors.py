@@ -82,15 +82,19 @@ class ListFilters:
     item: DirectoryItem | None = None
 
     def documents(self) -> QuerySet[Document]:
-        qs = documents.public_documents(
-            documents.DocumentFilters(
-                org=self.org.code if self.org else None,
-                year=self.year,
-                category=self.category.code if self.category else None,
-                topic=self.topic.code if self.topic else None,
-                validity=self.validity,
-            )
-        )
+        """Lazy: filtering by the objects parse_filters found runs no query until iterated (the
+        codes of DocumentFilters would each be checked again) and needs no join."""
+        qs = documents.public_documents()
+        if self.org is not None:
+            qs = qs.filter(org=self.org)
+        if self.year:
+            qs = qs.filter(published_on__year=self.year)
+        if self.category is not None:
+            qs = qs.filter(category=self.category)
+        if self.topic is not None:
+            qs = qs.filter(topic__code__startswith=self.topic.code)  # sub-topics too
+        if self.validity:
+            qs = qs.filter(validity=self.validity)
         if self.item is not None:
             qs = qs.filter(directory_item=self.item)
         return qs

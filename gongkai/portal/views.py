@@ -1,12 +1,20 @@
 """Public pages of the disclosure site (政府信息公开专栏). Thin: selectors decide what is public.
 
 Responses are cached whole and answer conditional GETs in gongkai.caching (keyed by content
-version, path and the 长者版/字号 cookies).
+version, path and the 长者版/字号 cookies). A request the page cache cannot answer (a new query
+string, a signed-in visitor, a cookie variant) still finds the parts of the page that do not
+depend on it: the templates cache their fragments (`{% cache %}`) and the views the objects a
+page is about (`caching.versioned`) under the same public version, keyed by the parameters that
+matter, so a publication, withdrawal or edit replaces them exactly when it replaces the pages.
+Context values are computed only when a template asks (`_later`), i.e. never when the fragment
+showing them is cached.
 """
 
+import functools
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,6 +23,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
+from gongkai.caching import public_version, versioned
 from gongkai.documents import selectors as documents
 from gongkai.gazette.selectors import appearances as gazette_appearances
 from gongkai.lib.qr import qr_svg
@@ -24,6 +33,34 @@ from . import selectors
 
 PAGE_SIZE = 20
 MODE_COOKIE_AGE = 365 * 24 * 3600
+T = TypeVar("T")
+
+
+def _later(build: Callable[[], T]) -> Callable[[], T]:
+    """A context value computed when a template first asks for it, once."""
+    return functools.cache(build)
+
+
+class _DeferredList:
+    """A list of documents whose page slice is built when a template first shows it."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+
+    def __getitem__(self, index: slice) -> Callable[[], Any]:
+        return _later(lambda: self.build()[index])
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (kept with the page's filters under the public version)."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -34,11 +71,14 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "latest": selectors.latest(limit=10),
-        "notices": selectors.latest(["notice", "announcement", "circular"], limit=8),
-        "policies": selectors.policies_with_interpretations(limit=6),
-        "interpretations": selectors.latest(["interpretation"], limit=6),
-        "organizations": selectors.organizations_tree(),
+        "version": public_version(request),  # before any content is read
+        "latest": _later(lambda: selectors.latest(limit=10)),
+        "notices": _later(
+            lambda: selectors.latest(["notice", "announcement", "circular"], limit=8)
+        ),
+        "policies": _later(lambda: selectors.policies_with_interpretations(limit=6)),
+        "interpretations": _later(lambda: selectors.latest(["interpretation"], limit=6)),
+        "organizations": _later(selectors.organizations_tree),
     }
     return render(request, "portal/home.html", context)
 
@@ -85,26 +125,38 @@ def org_reports(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/org_reports.html", {"org": _org(code), "years": years})
 
 
-@public_page
-def document_list(request: HttpRequest) -> HttpResponse:
+LIST_PARAMS = ("org", "year", "category", "topic", "validity", "item")
+
+
+def _list_filters(params: Any) -> tuple[selectors.ListFilters, int]:
     try:
-        filters = selectors.parse_filters(request.GET)
+        filters = selectors.parse_filters(params)
     except selectors.BadFilter as e:
         raise Http404(f"筛选条件无效：{e}") from e
-    paginator = Paginator(filters.documents(), PAGE_SIZE)
+    return filters, filters.documents().count()
+
+
+@public_page
+def document_list(request: HttpRequest) -> HttpResponse:
+    version = public_version(request)  # before any content is read
+    # the filters and their count, found once per version (a bad filter raises: never stored)
+    raw = [(name, (request.GET.get(name) or "").strip()) for name in LIST_PARAMS]
+    filters, count = versioned(request, f"list:{raw!r}", lambda: _list_filters(request.GET))
+    paginator = _CountedPaginator(_DeferredList(filters.documents), PAGE_SIZE, count)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger) as e:
         raise Http404("没有这一页") from e
     query = filters.query()
     context = {
+        "version": version,
         "filters": filters,
         "page": page,
         "query": urlencode(query),
-        "years": selectors.years(),
-        "organizations": selectors.organizations_tree(),
-        "categories": documents.InfoCategory.objects.all(),
-        "topics": documents.TopicCategory.objects.filter(parent=None),
+        "years": _later(selectors.years),
+        "organizations": _later(selectors.organizations_tree),
+        "categories": _later(documents.InfoCategory.objects.all),
+        "topics": _later(lambda: documents.TopicCategory.objects.filter(parent=None)),
         "validities": documents.Document.Validity.choices,
     }
     return render(request, "portal/document_list.html", context)
@@ -112,20 +164,23 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def document_detail(request: HttpRequest, doc_id: int) -> HttpResponse:
-    doc = documents.public_document(doc_id)
+    version = public_version(request)  # before any content is read
+    doc = versioned(request, f"document:{doc_id}", lambda: documents.public_document(doc_id))
     if doc is None:
         raise Http404("未找到该信息")
-    older, newer = selectors.neighbours(doc)
-    url = request.build_absolute_uri()
+    neighbours = _later(lambda: selectors.neighbours(doc))
     context = {
+        "version": version,
         "doc": doc,
-        "body": doc.public_body(),
-        "attachments": documents.public_attachments(doc),
-        "related": selectors.related(doc),
-        "older": older,
-        "newer": newer,
-        "qr": qr_svg(url, "本页二维码"),
-        "gazette": gazette_appearances(doc),  # 刊登于… and 标准文本 (gazette-catalog spec §1, §4)
+        "body": _later(doc.public_body),
+        "attachments": _later(lambda: documents.public_attachments(doc)),
+        "related": _later(lambda: selectors.related(doc)),
+        "older": _later(lambda: neighbours()[0]),
+        "newer": _later(lambda: neighbours()[1]),
+        # the page's own address, whatever query string it was asked with (lru-cached)
+        "qr": qr_svg(request.build_absolute_uri(request.path), "本页二维码"),
+        # 刊登于… and 标准文本 (gazette-catalog spec §1, §4)
+        "gazette": _later(lambda: gazette_appearances(doc)),
     }
     return render(request, "portal/document_detail.html", context)
 

@@ -98,3 +98,27 @@ def test_admin_is_in_chinese(org: Any) -> None:
     client = _login(staff(org, Role.EDITOR))
     page = client.get("/admin/").content.decode()
     assert "政务公开平台" in page and "政府信息" in page
+
+
+def test_a_category_renamed_in_the_admin_is_audited_and_shows_at_once(org: Any) -> None:
+    from gongkai.conftest import UserFactory
+
+    doc = make_document(org, title="关于春季防火的通知")
+    public = Client()
+    before = public.get(f"/documents/{doc.pk}/")
+    assert "<td>通知</td>" in before.content.decode()
+    notice = InfoCategory.objects.get(code="notice")
+    admin = _login(UserFactory(is_superuser=True))
+    form = {"code": "notice", "name": "通知文件", "order": notice.order}
+    response = admin.post(f"/admin/documents/infocategory/{notice.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.filter(action="infocategory.save").get()
+    assert entry.after == {"name": "通知文件"}
+    # the public version moved: the stored page and its fragments are rendered anew
+    after = public.get(f"/documents/{doc.pk}/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and "<td>通知文件</td>" in after.content.decode()
+    # organisation administrators do not change reference data
+    _login(staff(org, Role.ADMIN)).post(
+        f"/admin/documents/infocategory/{notice.pk}/change/", {**form, "name": "改名"}
+    )
+    assert InfoCategory.objects.get(pk=notice.pk).name == "通知文件"

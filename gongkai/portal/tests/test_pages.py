@@ -201,11 +201,11 @@ def test_query_counts_do_not_grow_with_content(
     client.get("/list/")  # warm the site-settings cache
     for i in range(30):
         make_document(org, title=f"批量{i}", published_on=dt.date(2024, 6, 1))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         assert client.get("/list/").status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         assert client.get(f"/documents/{site['policy'].pk}/").status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(f"/gk/{org.code}/").status_code == 200
