@@ -4,38 +4,17 @@ reporting no serious or critical accessibility violation, in normal and 长者�
 
 import datetime as dt
 import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gongkai.accounts.permissions import SYSTEM
-from gongkai.conftest import make_document
+from gongkai.conftest import axe_violations, make_document
 from gongkai.documents import services
 from gongkai.documents.models import DirectoryItem
 
 # Playwright's sync API runs an event loop in this thread; the test itself stays synchronous
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), (
-        "需要 Debian 的 chromium 软件包：make setup 会安装（scripts/ensure-browser）"
-    )
-    assert AXE.exists(), "需要 axe-core：make setup 会运行 npm ci"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -62,12 +41,6 @@ def content(reference_data: None) -> dict[str, Any]:
 def _page(browser: Any, elder: bool = False, width: int = 1280) -> Any:
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
     return context.new_page()
-
-
-def _axe(page: Any) -> list[dict[str, Any]]:
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not an inline <script>: the CSP refuses those
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_a_citizen_finds_reads_and_prints_a_policy(
@@ -154,11 +127,9 @@ def test_no_serious_accessibility_violations(
     problems = {}
     for path in paths:
         page.goto(live_server.url + path)
-        found = _axe(page)
+        found = axe_violations(page)
         if found:
-            problems[path] = [
-                (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found
-            ]
+            problems[path] = found
     assert problems == {}
 
 
