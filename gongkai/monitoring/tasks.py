@@ -160,8 +160,13 @@ def check_outbound(links: Iterable[Any], *, allow_private: bool, rate: float, ti
         return checker.fetch(link.url, timeout=timeout, allow_private=allow_private,
                              pace=pacer.wait)  # fmt: skip
 
+    def not_asked(link: Any) -> checker.Fetched:
+        return checker.Fetched(link.url, None, f"主机连续 {checker.DEAD_AFTER} 次无法连接，本次未再请求",
+                               0.0, unreachable=True)  # fmt: skip
+
     for link, got in checker.dispatch(links, host_of=host_of, work=one, rate=rate,
-                                      workers=workers, buffer=buffer):  # fmt: skip
+                                      workers=workers, buffer=buffer,
+                                      dead=lambda got: got.unreachable, instead=not_asked):  # fmt: skip
         yield {"url": link.url, "internal": False, "status": got.status, "error": got.error,
                "outcome": got.outcome, "found_on": link.found_on, "on_homepage": link.on_homepage}  # fmt: skip
 

@@ -104,6 +104,51 @@ def test_the_timeout_is_total_while_the_far_side_trickles(server: Server, path: 
     assert took < 1.5
 
 
+def test_unreachable_means_no_connection_to_the_links_own_host(server: Server):
+    refused = checker.fetch("http://127.0.0.1:9/", timeout=1, allow_private=True)
+    assert refused.unreachable and refused.outcome == "broken"
+    server.slow_s = 1.0
+    slow = checker.fetch(server.url("/slow"), timeout=0.3, allow_private=True)
+    assert slow.outcome == "broken" and not slow.unreachable  # it connected, then stalled
+    onward = checker.fetch(server.url("/to?u=http://127.0.0.1:9/"), timeout=1, allow_private=True)
+    assert onward.outcome == "broken" and not onward.unreachable  # a hop's host, not the link's
+
+
+def test_a_dead_host_is_asked_only_until_it_has_failed_three_times_in_a_row(monkeypatch,
+                                                                           server: Server):  # fmt: skip
+    from gongkai.monitoring import tasks
+    from gongkai.monitoring.selectors import Link
+
+    attempts: collections.Counter[int] = collections.Counter()
+    real = checker.socket.create_connection
+
+    def counting(address, *args, **kwargs):  # type: ignore[no-untyped-def]
+        attempts[address[1]] += 1
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(checker.socket, "create_connection", counting)
+    links = [Link(f"http://127.0.0.9:9/gone/{n}", "/p/") for n in range(40)]
+    links += [Link(server.url(f"/ok?n={n}"), "/p/") for n in range(5)]
+    results = list(tasks.check_outbound(links, allow_private=True, rate=50, timeout=2, workers=4))
+    dead = [r for r in results if ":9/" in r["url"]]
+    assert len(dead) == 40 and {r["outcome"] for r in dead} == {"broken"}
+    # the first three failures trip the host; at most the checks already in flight follow
+    assert checker.DEAD_AFTER <= attempts[9] <= checker.DEAD_AFTER + 4
+    assert sum("未再请求" in r["error"] for r in dead) == 40 - attempts[9]
+    assert [r["outcome"] for r in results if ":9/" not in r["url"]] == ["ok"] * 5
+
+
+def test_a_host_that_answers_between_failures_is_always_asked():
+    answers = iter([True, True, False, True, True, False, True, True, False])  # True: dead
+
+    def work(n: int) -> bool:
+        return next(answers)
+
+    got = list(checker.dispatch(range(9), host_of=lambda n: "h", work=work, rate=0, workers=1,
+                                dead=lambda r: r, instead=lambda n: None))  # fmt: skip
+    assert [r for _, r in got] == [True, True, False, True, True, False, True, True, False]
+
+
 def test_every_request_passes_the_pacer_redirect_hops_included(server: Server):
     paced: list[tuple[str, int]] = []
     got = checker.fetch(server.url("/redirect/2"), timeout=2, allow_private=True,
