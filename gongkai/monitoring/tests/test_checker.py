@@ -8,6 +8,7 @@ import http.server
 import itertools
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -122,7 +123,7 @@ def test_a_dead_host_is_asked_only_until_it_has_failed_three_times_in_a_row(monk
     attempts: collections.Counter[int] = collections.Counter()
     real = checker.socket.create_connection
 
-    def counting(address, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(address: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
         attempts[address[1]] += 1
         return real(address, *args, **kwargs)
 
