@@ -154,16 +154,24 @@ _LEAD_DATE = re.compile(
 )
 # `深圳市应急管理局信息提供日期:2019-05-05`: an unknown date label run into the value
 _GLUED_DATE_LABEL = re.compile(
-    r"[\u4e00-\u9fff]{0,6}(?:日期|时间)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    r"[\u4e00-\u9fff]{0,6}(?:日期|时间)\s*[:：]\s*"
+    r"(?P<date>\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
 )
 _MAY_HOLD_LABEL = re.compile(r"[:：\[\]【】［］\t|]")
 _PROSE_END = re.compile(r"[。！？]")
 _LEAD_NOISE = re.compile(r"[\s?？|｜·•]+$")
 # A date and time alone on a line, as a CMS prints it under the title (`2020-11-13 14:42`); a
 # document's own dates are written 2020年11月13日 and stay in the text.
-_BARE_CMS_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_BARE_CMS_DATE = re.compile(
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{4}年\d{1,2}月\d{1,2}日\s+\d{1,2}:\d{2}(?::\d{2})?)$"  # 年月日 with a time is the CMS's too
+)
 # An unknown label that a value ran into: `来源:  选择阅读字号:[ ]` gives 来源 nothing.
 _UNKNOWN_LABEL = re.compile(r"(?:^|\s+)[\u4e00-\u9fff]{2,8}\s*[:：].*$")
+# A writer's name in the 来源 field: two or three characters, none of an organisation's words.
+_PERSON = re.compile(
+    r"^(?!.*[局委办院府厅会部所站台网社报室处队心协团校馆司组镇乡街村区县市省州大])[\u4e00-\u9fff]{2,3}$"
+)
 _REPRINT = re.compile(r"\s+(?:转载|原创|转发)$")
 # 题注 under a law's or document's title: `(2007年6月29日…会议通过)`, `(1985年5月4日皖政〔1985〕38号)`.
 _TIZHU = re.compile(r"^[(（]\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<rest>[^()（）]{0,80})[)）]")
@@ -369,8 +377,9 @@ def _heading_like(text: str) -> bool:
     return (
         4 <= len(text) <= 100
         and bool(_CJK.search(text))
-        and text[-1] not in "，,：:"
-        and not re.search(r"[。；;！？!?]", text)
+        and text[-1] not in "，,：:！？!?"
+        # a news title may exclaim inside: 助力乡村振兴！“中山+”…
+        and not re.search(r"[。；;]", text)
         and not is_date_line(text)
     )
 
@@ -439,6 +448,9 @@ def _clean_title(title: str) -> str:
         title = _TITLE_MARKER.sub("", title).strip()
     if m := re.match(rf"^{_DOCNO}\s*《(?P<inner>[^《》]+)》$", title):
         title = m["inner"]
+    title = re.sub(r"^原标题\s*[:：]\s*", "", title)  # a reprint's `原标题：…`
+    if (m := re.search(r"\s+(?P<year>\d{4})$", title)) and m["year"] in title[: m.start()]:
+        title = title[: m.start()]  # a year tag the site appends: `2022年…统计公报 2022`
     return title
 
 
@@ -508,8 +520,12 @@ class _Builder:
                 value = value.strip("[]【】［］ ")  # `发布日期:[2021-05-28]`
             if field_name == "org_name":
                 value = _REPRINT.sub("", re.sub(r"\s*[【\[].*$", "", value))
-                if value in layout.EMPTY_ORGS or not re.search(r"[\u4e00-\u9fffA-Za-z]", value):
-                    value = ""  # 来源：本站, 【发布单位】81202
+                if (
+                    value in layout.EMPTY_ORGS
+                    or not re.search(r"[\u4e00-\u9fffA-Za-z]", value)
+                    or _PERSON.match(value)
+                ):
+                    value = ""  # 来源：本站, 【发布单位】81202, 来源：杜雪雪 (the writer)
             if value.strip() in layout.EMPTY_VALUES:
                 self.empty_labels.setdefault(field_name, label)
                 continue
@@ -622,6 +638,8 @@ class _Builder:
             ln = lines[i]
             if begun and (ln.kind == "footer" or ln.toolbar):
                 return i
+            if begun and ln.kind == "chrome" and layout.SITE_FOOTER.search(ln.text):
+                return i  # the copyright or ICP line: what follows it is the site's, or spam
             if _paragraph_like(ln):
                 begun = True
         # no paragraph at all: the first footer line, as before

@@ -36,7 +36,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     ),
     "published_on": (
         "发布日期", "发布时间", "公开日期", "公开时间", "发表时间", "发表日期", "上载日期",
-        "上传日期", "时间", "日期", "更新日期", "更新时间", "开始时间", "征集时间",
+        "上传日期", "时间", "日期", "更新日期", "更新时间", "开始时间", "征集时间", "刊发日期", "信息时间",
     ),
     "validity": ("效力状态", "是否有效", "有效性", "时效性", "效力", "有效状态"),
     "category": (
@@ -54,6 +54,7 @@ IGNORED_LABELS = (
     # 统一登记号/登记号 of 规范性文件 are not 索引号; 导读 is a summary above the text
     "统一登记号", "登记号", "统一编号", "登记日期", "信息时效期", "所属机构", "失效日期",
     "文件来源", "选择阅读字号", "阅读字号", "导读", "语音播报", "信息发布者", "审核", "责编",
+    "核心提示",  # a law database's summary above the metadata table
 )  # fmt: skip
 FOOTER_ONLY_LABELS = frozenset(
     {"发布日期", "发布时间", "公开日期", "成文日期", "发文日期", "索引号", "发布机构", "责任部门"}
@@ -90,6 +91,8 @@ CHROME_WORDS = frozenset(
      "标准", "已收藏", "收藏本文", "打赏", "打赏捐赠", "举报", "安全隐私", "版权保护", "网站声明",
      "关于我们", "隐私政策", "法律声明", "网站纠错", "关于本网", "电脑版", "长者浏览", "大字版",
      "小字号", "大字号", "中字号", "背景颜色", "选择阅读字号", "阅读字号", "关闭当前页面",
+     "分享至", "一键转发", "官方微博", "微信公众号", "手机扫一扫", "我要打印", "选择区域",
+     "展开通版", "收缩通版",
      "X", "×"}
 )  # fmt: skip
 CHROME_SPLIT = re.compile(r"[\s|｜丨•·●■◆▪/:：\[\]【】()（）>＞×!！]+")
@@ -102,7 +105,11 @@ CHROME_LINES = tuple(
         r"[\[【](?:关闭|打印)[\]】]",
         r"^涉密(?:文件|信息)?严禁上网|^涉密不上网",
         r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$",  # an image's file name left as its caption
-        r"^扫一扫|在手机(?:上)?打开",
+        r"^扫一扫|在手机(?:上)?打开|^扫描二维码",
+        r"^[|｜](?:[^|｜。，,；;]{1,12}[|｜]){3,}$",  # a menu saved as `| 首页 | 聊天室 | 视频 |`
+        r"总第\s*\d+\s*期|本期共\s*\d+\s*版|^(?:上一版|下一版|当前版)|通版阅读",  # an e-paper's pager
+        r"document\.(?:write|close)\s*\(|^\s*[\"'];\s*\S",  # script text the saver kept
+        r"版权所有.{0,8}未经|禁止复制|[\[【]我要打印[\]】]",
         r"^[|｜•·●■◆▪\-—_=*\s]*$",
         r"^(?i:produced|powered|designed)\s+(?i:by)\b",  # the CMS vendor's credit (大汉网络, TRS …)
         # reprint disclaimers of copies and news sites
@@ -126,6 +133,10 @@ FOOTER_MARKERS = re.compile(
     r"|我要纠错|责任编辑|扫一扫|分享到|打印本页|关闭窗口|关闭本页|关闭当前页|版权所有|主办单位|网站标识码"
     r"|【打印】|【关闭】|推荐阅读|猜你喜欢|你可能会喜欢|最近更新|热门推荐|延伸阅读|更多阅读|友情链接"
     r"|相关推荐|精彩推荐|网友评论|发表评论|我要评论|\d+条评论|解读文章|相关解读|最新文章|最新信息)"
+)
+# A site footer line (copyright, ICP, 主办单位): once the text has begun nothing after it is text.
+SITE_FOOTER = re.compile(
+    r"^版权所有|版权所有.{0,8}未经|^Copyright|^©|ICP[备證证]|网站标识码|公网安备|^主办单位|^技术支持"
 )
 # Toolbar words that, on a chrome line after the text, end it (`打印 关闭 收藏`, `【打印本页】`).
 TOOLBAR_END = frozenset(
