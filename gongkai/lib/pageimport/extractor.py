@@ -252,7 +252,11 @@ def _bare_label_line(line: _Line) -> bool:
         len(line.pairs) == 1
         and not line.pairs[0][1]
         and len(line.text) <= 16
-        and (line.text.rstrip().endswith((":", "：", "]", "】", "］")) or line.bulleted)
+        and (
+            line.text.rstrip().endswith((":", "：", "]", "】", "］"))
+            or line.bulleted
+            or (line.text == line.pairs[0][0] and len(line.text) >= 4)  # a cell: `发布单位`
+        )
     )
 
 
@@ -356,7 +360,13 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
         ):
             # <td>索引号：</td><td>…</td>, `索 引 号：` or `• [ 发布机构 ]` with the value below.
             label, value = lines[-1].pairs[-1]
-            if not value:
+            field_name = _LABELS.get(label, ("", 0))[0]
+            dated = field_name in ("written_on", "published_on")
+            if dated and parse_date(text)[0] is None:
+                pass  # `发布日期:` left empty, the title below it
+            elif _NUMBER_LINE.match(text) and field_name != "index_no":
+                pass  # a table's header cell (责任单位) over a row number
+            elif not value:
                 lines[-1].pairs[-1] = (label, text)
                 continue
         lines.append(line)
@@ -495,6 +505,7 @@ class _Builder:
         self.lead_dates: list[str] = []
         self.own_docno_lines: list[str] = []
         self.crumbs: list[str] = []
+        self.first_paragraph = len(lines)
         self.title_raw = ""  # the heading line the title was read from, as the page shows it
         self.index = {id(ln): i for i, ln in enumerate(lines)}
         self.keys: dict[str, int] = {}  # how often each line occurs (a title is repeated)
@@ -555,6 +566,7 @@ class _Builder:
         ]
         if len(bare) == 1:  # the CMS's date under the title (several are a table's cells)
             bare[0].kind, bare[0].lead = "meta", bare[0].text
+        self.first_paragraph = first_paragraph
         header_end = max(
             (i for i in range(first_paragraph) if lines[i].kind in ("meta", "crumb", "docno")),
             default=-1,
@@ -674,7 +686,10 @@ class _Builder:
         for key in ("articletitle", "og:title"):
             if meta.get(key):
                 return normalize_value(meta[key]), None
-        columns = {match_key(c) for c in self.crumbs}
+        crumbs = self.crumbs
+        if crumbs and len(crumbs[-1]) >= 8 and _TITLE_END.search(crumbs[-1]):
+            crumbs = crumbs[:-1]  # the location ends in the document itself (…地方立法条例)
+        columns = {match_key(c) for c in crumbs}
         if self.html and self.html.h1 and match_key(normalize_value(self.html.h1)) not in columns:
             return normalize_value(self.html.h1), None
         # Otherwise the best-scored heading line above the first paragraph (title_score).
@@ -757,6 +772,10 @@ class _Builder:
                 score += 1  # a document title ends in its kind (通知, 决议 …)
             if self.info_follows(last):
                 score += 6  # the CMS prints 发布日期/来源 right under the title
+            elif last + 1 == self.first_paragraph and all(
+                x.kind in ("chrome", "crumb") for x in lines[:i]
+            ):
+                score += 2  # the page's first words, right above the text
             if heading.startswith(("——", "--")):
                 score -= 6  # a subtitle on its own
             scored.append((heading, score, last))
