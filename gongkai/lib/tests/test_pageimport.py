@@ -822,3 +822,77 @@ def test_signature_on_one_line_and_a_byline_without_its_counter() -> None:
     assert record.written_on == date(2020, 3, 1)
     assert warned(record, "落款")
     assert record.body_text.startswith("为了保证")
+
+
+def test_e_paper_pager_and_a_bare_date_with_its_time() -> None:
+    # dev/177, dev/183, dev/186: an e-paper's page switcher and a `|`-menu above the title, the
+    # CMS date written 年月日 with a time, an empty 发布日期 cell that must not take the title.
+    paper = extract(
+        "通版阅读请点击:\n展开通版\n收缩通版\n当前版:02版\n发布日期:\n某市非遗宣传活动在某县启动\n"
+        "本报讯 6月11日，某市非物质文化遗产宣传展示活动在某县举行，为市民送上文化盛宴。\n"
+    )
+    assert paper.title == "某市非遗宣传活动在某县启动"
+    menu = extract(
+        "| 某网首页 | 某网聊天室 | 某网视频 |\n[某区]志愿服务最快乐\n2014年3月6日 16:03\n"
+        "3月5日，记者走进社区活动现场，对数十位学雷锋志愿者进行了随机采访，了解他们的想法。\n"
+        "某网版权所有,未经授权禁止复制或建立镜像\n"
+    )
+    assert menu.title == "[某区]志愿服务最快乐" and menu.published_on == date(2014, 3, 6)
+    assert "版权所有" not in menu.body_text
+
+
+def test_a_copyright_line_ends_the_text() -> None:
+    # dev/187: spam after the site footer, dev/186: the copyright line itself.
+    record = extract(
+        "某省防总启动防汛四级应急响应\n2024-06-21 09:51:51   来源:某省发布\n"
+        "据气象部门预测，6月20日至21日，某省大部有大到暴雨，局地有大暴雨，请注意防范。\n"
+        "技术支持:某报网新闻传媒有限公司\n某网版权所有 鄂ICP备2020021375号-2\n某某广告文字\n"
+    )
+    assert record.body_text.endswith("请注意防范。")
+
+
+def test_title_from_the_first_words_and_what_sites_add_to_titles() -> None:
+    # dev/159 (script text, then a short title over the text), dev/181 (`原标题：`), dev/174 (a
+    # year tag), dev/179 (an exclamation inside a news title).
+    first = extract(
+        '"; document.write(str); document.close(); }\n如何解读某码\n'
+        "为每条信息建立索引号，必须保证每条信息的信息索引号是唯一的。\n"
+    )
+    assert first.title == "如何解读某码" and not first.body_text.startswith('"')
+    reprint = extract(
+        "原标题:某县认真办理代表建议\n  10月15日，某县农业农村局在某镇召开代表建议办理情况答复会。\n"
+    )
+    assert reprint.title == "某县认真办理代表建议"
+    tagged = extract(
+        "2022年某县国民经济和社会发展统计公报 2022\n选择区域:>>\n"
+        "2022年是极不平凡的一年，全县经济社会大局保持稳定，各项事业取得新进展。\n"
+    )
+    assert tagged.title == "2022年某县国民经济和社会发展统计公报"
+    assert "选择区域" not in tagged.body_text
+    exclaimed = extract(
+        "引才聚智,助力乡村振兴!“某市+”乡村振兴频道正式上线\n发布时间:2022-06-23\n"
+        "6月23日，“某市+”新闻客户端乡村振兴频道正式上线，这是服务中心工作的重要举措。\n"
+    )
+    assert exclaimed.title == "引才聚智,助力乡村振兴!“某市+”乡村振兴频道正式上线"
+
+
+def test_law_database_head_and_a_writer_as_source() -> None:
+    # dev/168: the location ends in the law itself, 核心提示 above a table of label cells;
+    # dev/178: `来源:杜雪雪` names the writer, not an organisation; dev/070: a header cell.
+    law = extract(
+        "当前位置: 首页 » 政策法规 » 地方法规 »某市地方立法条例\n某市地方立法条例\n"
+        "扫描二维码 分享好友和朋友圈\n核心提示:为了规范地方立法活动，提高立法质量，制定本条例。\n"
+        "发布单位\n某市人民代表大会常务委员会\n发布日期 2016-12-27 生效日期 2016-12-27\n"
+        "  第一条\n  为了规范地方立法活动，健全地方立法制度，提高立法质量，制定本条例。\n"
+    )
+    assert law.title == "某市地方立法条例" and law.org_name == "某市人民代表大会常务委员会"
+    assert law.published_on == date(2016, 12, 27) and "核心提示" not in law.body_text
+    writer = extract(
+        "某区退役军人局开展走访慰问\n来源:杜雪雪\n2023-07-27 21:07:12\n"
+        "建军节到来之际，某区退役军人事务局负责人带领局机关工作人员走访慰问了困难退役军人。\n"
+    )
+    assert writer.org_name == "" and writer.published_on == date(2023, 7, 27)
+    council = extract(
+        "某县政府信息公开\n来源:州人大\n发布时间:2024-01-12\n正文第一段，说明有关情况。\n"
+    )
+    assert council.org_name == "州人大"
