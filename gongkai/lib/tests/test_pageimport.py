@@ -697,30 +697,42 @@ def test_cms_markers_on_titles() -> None:
     assert quoted.published_on == date(2016, 1, 17)
 
 
-def test_source_values_that_are_no_organisation() -> None:
-    # dev/118: an unknown label after an empty 来源; dev/130: `转载` after the source;
-    # dev/134: a character lost after the time hides nothing; dev/122: a bracketed date.
-    empty = extract(
-        "某县人民政府办公室关于印发某县防汛抗旱应急预案的通知\n"
-        "作者:sc_zfb      发布时间:2020-03-20 16:03      来源:       选择阅读字号:[ ]      阅读次数:\n"
-        "各乡镇人民政府：经县政府同意，现将修订后的预案印发给你们，请认真贯彻实施。\n"
-    )
-    assert (empty.org_name, empty.published_on) == ("", date(2020, 3, 20))
-    reprint = extract(
-        "某县人民政府森林防火指挥部关于禁止燃放烟花爆竹的通告\n"
-        "2019-01-29 08:48:53    来源:今日某县   转载\n“春节”将至，为减少森林火险隐患，现通告如下。\n"
-    )
-    assert reprint.org_name == "今日某县"
-    lost = extract(
-        "某区人民政府森林防火禁火令\n2025-01-10 09:36:25? 作者: 来源:某市某区人民政府 责任编辑:肖练冰\n"
-        "我区未来几天将持续晴好天气，森林火险等级较高，区政府决定严禁一切野外用火。\n"
-    )
-    assert (lost.org_name, lost.published_on) == ("某市某区人民政府", date(2025, 1, 10))
-    bracketed = extract(
-        "关于公开征求某目录意见的公告\n发布日期:[2021-05-28]\n[ 字体:  ] [分享: ]\n"
-        "为优化营商环境，现向社会公开征求意见。\n"
-    )
-    assert bracketed.published_on == date(2021, 5, 28)
+# dev/118: an unknown label after an empty 来源; dev/130: `转载` after the source; dev/134: a
+# character lost after the time hides nothing; dev/122: a bracketed date.
+@pytest.mark.parametrize(
+    ("text", "org", "published"),
+    [
+        (
+            "某县人民政府办公室关于印发某县防汛抗旱应急预案的通知\n"
+            "作者:sc_zfb      发布时间:2020-03-20 16:03      来源:       选择阅读字号:[ ]      阅读次数:\n"
+            "各乡镇人民政府：经县政府同意，现将修订后的预案印发给你们，请认真贯彻实施。\n",
+            "",
+            date(2020, 3, 20),
+        ),
+        (
+            "某县人民政府森林防火指挥部关于禁止燃放烟花爆竹的通告\n"
+            "2019-01-29 08:48:53    来源:今日某县   转载\n“春节”将至，为减少森林火险隐患，现通告如下。\n",
+            "今日某县",
+            date(2019, 1, 29),
+        ),
+        (
+            "某区人民政府森林防火禁火令\n"
+            "2025-01-10 09:36:25? 作者: 来源:某市某区人民政府 责任编辑:肖练冰\n"
+            "我区未来几天将持续晴好天气，森林火险等级较高，区政府决定严禁一切野外用火。\n",
+            "某市某区人民政府",
+            date(2025, 1, 10),
+        ),
+        (
+            "关于公开征求某目录意见的公告\n发布日期:[2021-05-28]\n[ 字体:  ] [分享: ]\n"
+            "为优化营商环境，现向社会公开征求意见。\n",
+            "",
+            date(2021, 5, 28),
+        ),
+    ],
+)
+def test_source_values_that_are_no_organisation(text: str, org: str, published: date) -> None:
+    record = extract(text)
+    assert (record.org_name, record.published_on) == (org, published)
 
 
 def test_placeholders_and_registration_numbers_are_no_doc_number() -> None:
@@ -824,56 +836,64 @@ def test_signature_on_one_line_and_a_byline_without_its_counter() -> None:
     assert record.body_text.startswith("为了保证")
 
 
-def test_e_paper_pager_and_a_bare_date_with_its_time() -> None:
-    # dev/177, dev/183, dev/186: an e-paper's page switcher and a `|`-menu above the title, the
-    # CMS date written 年月日 with a time, an empty 发布日期 cell that must not take the title.
-    paper = extract(
-        "通版阅读请点击:\n展开通版\n收缩通版\n当前版:02版\n发布日期:\n某市非遗宣传活动在某县启动\n"
-        "本报讯 6月11日，某市非物质文化遗产宣传展示活动在某县举行，为市民送上文化盛宴。\n"
-    )
-    assert paper.title == "某市非遗宣传活动在某县启动"
-    menu = extract(
-        "| 某网首页 | 某网聊天室 | 某网视频 |\n[某区]志愿服务最快乐\n2014年3月6日 16:03\n"
-        "3月5日，记者走进社区活动现场，对数十位学雷锋志愿者进行了随机采访，了解他们的想法。\n"
-        "某网版权所有,未经授权禁止复制或建立镜像\n"
-    )
-    assert menu.title == "[某区]志愿服务最快乐" and menu.published_on == date(2014, 3, 6)
-    assert "版权所有" not in menu.body_text
+# dev/177 (an e-paper's pager, an empty 发布日期 cell above the title), dev/186 (a `|`-menu),
+# dev/159 (script text, then a short title right over the text), dev/181 (`原标题：`), dev/174
+# (a year tag the site appends), dev/179 (an exclamation inside a news title).
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "通版阅读请点击:\n展开通版\n收缩通版\n当前版:02版\n发布日期:\n某市非遗宣传活动在某县启动\n"
+            "本报讯 6月11日，某市非物质文化遗产宣传展示活动在某县举行，为市民送上文化盛宴。\n",
+            "某市非遗宣传活动在某县启动",
+        ),
+        (
+            "| 某网首页 | 某网聊天室 | 某网视频 |\n[某区]志愿服务最快乐\n2014年3月6日 16:03\n"
+            "3月5日，记者走进社区活动现场，对数十位学雷锋志愿者进行了随机采访。\n",
+            "[某区]志愿服务最快乐",
+        ),
+        (
+            '"; document.write(str); document.close(); }\n如何解读某码\n'
+            "为每条信息建立索引号，必须保证每条信息的信息索引号是唯一的。\n",
+            "如何解读某码",
+        ),
+        (
+            "原标题:某县认真办理代表建议\n  10月15日，某县农业农村局在某镇召开建议办理情况答复会。\n",
+            "某县认真办理代表建议",
+        ),
+        (
+            "2022年某县国民经济和社会发展统计公报 2022\n选择区域:>>\n"
+            "2022年是极不平凡的一年，全县经济社会大局保持稳定，各项事业取得新进展。\n",
+            "2022年某县国民经济和社会发展统计公报",
+        ),
+        (
+            "引才聚智,助力乡村振兴!“某市+”乡村振兴频道正式上线\n发布时间:2022-06-23\n"
+            "6月23日，“某市+”新闻客户端乡村振兴频道正式上线，这是服务中心工作的重要举措。\n",
+            "引才聚智,助力乡村振兴!“某市+”乡村振兴频道正式上线",
+        ),
+    ],
+)
+def test_titles_past_what_sites_put_around_them(text: str, title: str) -> None:
+    record = extract(text)
+    assert record.title == title
+    assert not record.body_text.startswith(('"', "选择区域"))
 
 
 def test_a_copyright_line_ends_the_text() -> None:
-    # dev/187: spam after the site footer, dev/186: the copyright line itself.
-    record = extract(
+    # dev/187: spam after the site footer; dev/186: the copyright line, and the CMS date written
+    # 年月日 with a time.
+    spam = extract(
         "某省防总启动防汛四级应急响应\n2024-06-21 09:51:51   来源:某省发布\n"
         "据气象部门预测，6月20日至21日，某省大部有大到暴雨，局地有大暴雨，请注意防范。\n"
         "技术支持:某报网新闻传媒有限公司\n某网版权所有 鄂ICP备2020021375号-2\n某某广告文字\n"
     )
-    assert record.body_text.endswith("请注意防范。")
-
-
-def test_title_from_the_first_words_and_what_sites_add_to_titles() -> None:
-    # dev/159 (script text, then a short title over the text), dev/181 (`原标题：`), dev/174 (a
-    # year tag), dev/179 (an exclamation inside a news title).
-    first = extract(
-        '"; document.write(str); document.close(); }\n如何解读某码\n'
-        "为每条信息建立索引号，必须保证每条信息的信息索引号是唯一的。\n"
+    assert spam.body_text.endswith("请注意防范。")
+    news = extract(
+        "[某区]志愿服务最快乐\n2014年3月6日 16:03\n"
+        "3月5日，记者走进社区活动现场，对数十位学雷锋志愿者进行了随机采访，了解他们的想法。\n"
+        "某网版权所有,未经授权禁止复制或建立镜像\n"
     )
-    assert first.title == "如何解读某码" and not first.body_text.startswith('"')
-    reprint = extract(
-        "原标题:某县认真办理代表建议\n  10月15日，某县农业农村局在某镇召开代表建议办理情况答复会。\n"
-    )
-    assert reprint.title == "某县认真办理代表建议"
-    tagged = extract(
-        "2022年某县国民经济和社会发展统计公报 2022\n选择区域:>>\n"
-        "2022年是极不平凡的一年，全县经济社会大局保持稳定，各项事业取得新进展。\n"
-    )
-    assert tagged.title == "2022年某县国民经济和社会发展统计公报"
-    assert "选择区域" not in tagged.body_text
-    exclaimed = extract(
-        "引才聚智,助力乡村振兴!“某市+”乡村振兴频道正式上线\n发布时间:2022-06-23\n"
-        "6月23日，“某市+”新闻客户端乡村振兴频道正式上线，这是服务中心工作的重要举措。\n"
-    )
-    assert exclaimed.title == "引才聚智,助力乡村振兴!“某市+”乡村振兴频道正式上线"
+    assert news.published_on == date(2014, 3, 6) and "版权所有" not in news.body_text
 
 
 def test_law_database_head_and_a_writer_as_source() -> None:
