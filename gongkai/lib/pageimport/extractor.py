@@ -109,12 +109,12 @@ for _field, _aliases in layout.FIELD_LABELS.items():
 for _alias in layout.IGNORED_LABELS:
     _LABELS.setdefault(_alias, (None, 0))
 _LABEL_ALT = "|".join(_label_regex(x) for x in sorted(_LABELS, key=len, reverse=True))
-# A label starts the line or follows a separator (so 项目名称 is not 名称) and ends in a colon.
 _LONG_ALT = "|".join(_label_regex(x) for x in sorted(_LABELS, key=len, reverse=True) if len(x) >= 3)
-# A label starts the line or follows a separator (so 项目名称 is not 名称) and ends in a colon;
-# a label of three or more characters may also follow a value directly (`…管理局浏览量：`).
+# A label starts the line or follows a separator or a date's digit (so 项目名称 is not 名称) and
+# ends in a colon; a label of three or more characters may also follow a value directly
+# (`…管理局浏览量：`).
 _LABEL = re.compile(
-    rf"(?:(?<![^\s|｜;；,，])(?P<label>{_LABEL_ALT})|(?P<long>{_LONG_ALT}))\s*[:：]"
+    rf"(?:(?<![^\s|｜;；,，\d])(?P<label>{_LABEL_ALT})|(?P<long>{_LONG_ALT}))\s*[:：]"
 )
 _BARE_LABEL = re.compile(rf"^(?:{_LABEL_ALT})\s*[:：]?$")
 # `[ 索引号 ] 1150…` and `【发布机构】…`: a label in brackets instead of before a colon.
@@ -122,6 +122,11 @@ _BRACKET_LABEL = re.compile(rf"[\[【［]\s*(?P<label>{_LABEL_ALT})\s*[\]】］]
 # A table saved as text without colons: `索 引 号 0031…/2015-00216 信息分类 信息公开制度`.
 _SPACED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\s|$)")
 _LEAD_LABEL = re.compile(rf"^(?P<label>{_LABEL_ALT})")
+_BRACKET_OPEN = re.compile(rf"[\[【［]\s*(?=(?:{_LABEL_ALT})\s*[:：])")
+# The site's name (and address) before the date of a byline.
+_SITE_LEAD = re.compile(
+    r"^[\u4e00-\u9fff]{2,30}?(?:网站|网)\s*(?:(?:https?://)?www\.[a-z0-9.-]+?)?(?=\d{4})"
+)
 _GLUED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\S)")
 # Labels too common as words to be trusted without a colon.
 _LOOSE = frozenset({"时间", "日期", "名称", "栏目", "分类", "类别", "索引", "来源", "编辑", "作者"})
@@ -270,7 +275,8 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
     text = " ".join(
         s + "：" if _BARE_LABEL.match(s) and s[-1] not in ":：" else s for s in segments
     )
-    text = _BRACKET_LABEL.sub(lambda m: f" {m['label']}：", text).strip()
+    text = _BRACKET_LABEL.sub(lambda m: f" {m['label']}：", text)
+    text = _BRACKET_OPEN.sub(" ", text).strip()  # `【信息来源:【作者:【信息时间:2018-06-12`
     matches = list(_LABEL.finditer(text))
     if not matches and (spaced := _spaced_pairs(text, bulleted)) is not None:
         text = spaced
@@ -279,6 +285,8 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
         return None
     # `2025-01-10 09:36:25? 作者:`: a character lost after the time does not hide the date
     lead = _LEAD_NOISE.sub("", text[: matches[0].start()].strip())
+    if (site := _SITE_LEAD.match(lead)) and date_span(lead[site.end() :]) == len(lead) - site.end():
+        lead = lead[site.end() :]  # `某县人民政府门户网站www.….gov.cn2022-08-12来源:`
     if lead and date_span(lead) != len(lead):
         return None
     pairs = []
@@ -345,8 +353,18 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
             line.kind = "chrome"  # (or a line the site repeats on most pages: sitelines.py)
             tokens = {t for t in layout.CHROME_SPLIT.split(text) if t}
             line.toolbar = bool(tokens & layout.TOOLBAR_END) and len(text) <= 40
-        elif (meta := _parse_meta(text, bulleted)) is not None:
+        elif (meta := _parse_meta(text, bulleted)) is not None and not _abstract(meta[1]):
             line.kind, (line.lead, line.pairs) = "meta", meta
+        elif (
+            lines
+            and lines[-1].kind == "meta"
+            and (m := _SPACED_LABEL.match(text))
+            and _canonical(m["label"]) not in _LOOSE
+            and len(text) <= 200
+            and not _PROSE_END.search(text)
+        ):
+            # a long row of a label-cell table: `备注 2016年10月26日…通过 …自公布之日起施行`
+            line.kind, line.pairs = "meta", [(_canonical(m["label"]), text[m.end() :].strip())]
         elif _DOCNO_LINE.match(text):
             line.kind = "docno"
         elif layout.RELATED_WITH_DATE.match(text):
@@ -371,6 +389,16 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
                 continue
         lines.append(line)
     return lines
+
+
+def _abstract(pairs: list[tuple[str, str]]) -> bool:
+    """`摘要：…。` alone on its line, a paragraph long: an article's abstract, part of the text."""
+    return (
+        len(pairs) == 1
+        and pairs[0][0] == "摘要"
+        and len(pairs[0][1]) >= 2 * _LONG
+        and pairs[0][1].endswith("。")
+    )
 
 
 def _paragraph_like(line: _Line) -> bool:

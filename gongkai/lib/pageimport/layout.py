@@ -38,7 +38,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "发布日期", "发布时间", "公开日期", "公开时间", "发表时间", "发表日期", "上载日期",
         "上传日期", "时间", "日期", "更新日期", "更新时间", "开始时间", "征集时间", "刊发日期", "信息时间",
     ),
-    "validity": ("效力状态", "是否有效", "有效性", "时效性", "效力", "有效状态"),
+    "validity": ("效力状态", "是否有效", "有效性", "时效性", "效力", "有效状态", "有效性状态"),
     "category": (
         "信息分类", "信息类别", "体裁分类", "主题分类", "组配分类", "所属栏目", "所属类别",
         "所属主题", "栏目", "分类", "类别",
@@ -54,7 +54,8 @@ IGNORED_LABELS = (
     # 统一登记号/登记号 of 规范性文件 are not 索引号; 导读 is a summary above the text
     "统一登记号", "登记号", "统一编号", "登记日期", "信息时效期", "所属机构", "失效日期",
     "文件来源", "选择阅读字号", "阅读字号", "导读", "语音播报", "信息发布者", "审核", "责编",
-    "核心提示",  # a law database's summary above the metadata table
+    "核心提示", "属性", "专业属性",  # a law database's summary and table cells
+    '所属"五公开"', "所属“五公开”", "五公开属性",  # 决策/执行/管理/服务/结果公开
 )  # fmt: skip
 FOOTER_ONLY_LABELS = frozenset(
     {"发布日期", "发布时间", "公开日期", "成文日期", "发文日期", "索引号", "发布机构", "责任部门"}
@@ -109,7 +110,7 @@ CHROME_LINES = tuple(
         r"^[|｜](?:[^|｜。，,；;]{1,12}[|｜]){3,}$",  # a menu saved as `| 首页 | 聊天室 | 视频 |`
         r"总第\s*\d+\s*期|本期共\s*\d+\s*版|^(?:上一版|下一版|当前版)|通版阅读",  # an e-paper's pager
         r"document\.(?:write|close)\s*\(|^\s*[\"'];\s*\S",  # script text the saver kept
-        r"版权所有.{0,8}未经|禁止复制|[\[【]我要打印[\]】]",
+        r"版权所有.{0,8}未经|禁止复制",
         r"^[|｜•·●■◆▪\-—_=*\s]*$",
         r"^(?i:produced|powered|designed)\s+(?i:by)\b",  # the CMS vendor's credit (大汉网络, TRS …)
         # reprint disclaimers of copies and news sites

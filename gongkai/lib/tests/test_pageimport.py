@@ -916,3 +916,47 @@ def test_law_database_head_and_a_writer_as_source() -> None:
         "某县政府信息公开\n来源:州人大\n发布时间:2024-01-12\n正文第一段，说明有关情况。\n"
     )
     assert council.org_name == "州人大"
+
+
+def test_bylines_glued_to_the_site_and_opened_with_brackets() -> None:
+    # dev/172: the site's name and address run into the date and 来源; dev/176: `【信息来源:【作者:`
+    # labels opened with a bracket; dev/175: a 所属"五公开" row of the metadata table.
+    glued = extract(
+        "关于某县公布森林防火禁火令的公示\n"
+        "某县人民政府门户网站www.example.gov.cn2022-08-12来源: 某县林业局 阅读人次:-\n"
+        "  为全面提高森林火灾的预防能力，某县林业局起草了禁火令，现予公示，欢迎监督。\n"
+    )
+    assert (glued.org_name, glued.published_on) == ("某县林业局", date(2022, 8, 12))
+    assert "门户网站" not in glued.body_text
+    opened = extract(
+        "某市举办文化遗产日宣传活动\n"
+        "【信息来源:【作者:【信息时间:2018-06-12 08:18  阅读次数: 】【字号 】【我要打印】【关闭\n"
+        "为弘扬民族传统文化，6月10日，某市举办以“多彩非遗 美好生活”为主题的宣传活动。\n"
+    )
+    assert opened.published_on == date(2018, 6, 12) and "信息时间" not in opened.body_text
+    five = extract(
+        "我局组织开展非遗宣传活动\n索引号 640122-133/2021-00015 文 号 发布日期 2020-06-19\n"
+        '发布机构 某县文广局 公开时限 长期公开\n所属"五公开" 服务公开,结果公开 关 键 词 非遗\n'
+        "按照通知要求，我局高度重视今年遗产日非遗活动，立即进行安排部署，确保活动成效。\n"
+    )
+    assert five.body_text.startswith("按照通知要求") and five.doc_number == ""
+
+
+def test_an_abstract_is_text_and_a_long_table_row_is_not() -> None:
+    # dev/169: `摘要：…。` of a research article is its text; dev/168: `备注 …` and `属性 …` rows
+    # of a law database's label-cell table.
+    article = extract(
+        "首页 > 学习交流 > 人大研究\n【优秀研究成果】论某某立法的逻辑\n时间:2021-04-22 来源:某省人大网\n"
+        "论某某立法的逻辑\n 某某\n  摘要:针对某某立法规制的一波浪潮，本文梳理我国某某立法规制的现状，"
+        "聚焦于探讨其影响因素问题，并提出立法的构造建议，进一步阐述了有关问题的处理建议。\n"
+        "  2016年12月以来，国家层面先后出台有关文件，有立法权的各地立法机关出台的法规数量日渐增加。\n"
+    )
+    assert "摘要:针对" in article.body_text
+    law = extract(
+        "某市地方立法条例\n发布单位\n某市人民代表大会常务委员会\n发布日期 2016-12-27 生效日期 2016-12-27\n"
+        "有效性状态 废止日期 暂无\n属性 地方性法规 专业属性\n"
+        "备注 2016年10月26日某市第七届人民代表大会第一次会议通过 2016年12月27日某市人民代表大会"
+        "常务委员会公告公布 自公布之日起施行\n"
+        "  第一条 为了规范地方立法活动，健全地方立法制度，提高立法质量，制定本条例。\n"
+    )
+    assert law.body_text.startswith("第一条") and law.org_name == "某市人民代表大会常务委员会"
