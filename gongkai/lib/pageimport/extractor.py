@@ -110,24 +110,29 @@ for _alias in layout.IGNORED_LABELS:
     _LABELS.setdefault(_alias, (None, 0))
 _LABEL_ALT = "|".join(_label_regex(x) for x in sorted(_LABELS, key=len, reverse=True))
 _LONG_ALT = "|".join(_label_regex(x) for x in sorted(_LABELS, key=len, reverse=True) if len(x) >= 3)
+
+
+def _labelled(pattern: str) -> re.Pattern[str]:
+    """The pattern with `{L}` standing for any known label (written with spaces or not)."""
+    return re.compile(pattern.replace("{L}", f"(?:{_LABEL_ALT})"))
+
+
 # A label starts the line or follows a separator or a date's digit (so 项目名称 is not 名称) and
 # ends in a colon; a label of three or more characters may also follow a value directly
 # (`…管理局浏览量：`).
-_LABEL = re.compile(
-    rf"(?:(?<![^\s|｜;；,，\d])(?P<label>{_LABEL_ALT})|(?P<long>{_LONG_ALT}))\s*[:：]"
-)
-_BARE_LABEL = re.compile(rf"^(?:{_LABEL_ALT})\s*[:：]?$")
+_LABEL = _labelled(rf"(?:(?<![^\s|｜;；,，\d])(?P<label>{{L}})|(?P<long>{_LONG_ALT}))\s*[:：]")
+_BARE_LABEL = _labelled(r"^{L}\s*[:：]?$")
 # `[ 索引号 ] 1150…` and `【发布机构】…`: a label in brackets instead of before a colon.
-_BRACKET_LABEL = re.compile(rf"[\[【［]\s*(?P<label>{_LABEL_ALT})\s*[\]】］]\s*")
+_BRACKET_LABEL = _labelled(r"[\[【［]\s*(?P<label>{L})\s*[\]】］]\s*")
 # A table saved as text without colons: `索 引 号 0031…/2015-00216 信息分类 信息公开制度`.
-_SPACED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\s|$)")
-_LEAD_LABEL = re.compile(rf"^(?P<label>{_LABEL_ALT})")
-_BRACKET_OPEN = re.compile(rf"[\[【［]\s*(?=(?:{_LABEL_ALT})\s*[:：])")
+_SPACED_LABEL = _labelled(r"(?:^|(?<=\s))(?P<label>{L})(?=\s|$)")
+_LEAD_LABEL = _labelled(r"^(?P<label>{L})")
+_BRACKET_OPEN = _labelled(r"[\[【［]\s*(?={L}\s*[:：])")
 # The site's name (and address) before the date of a byline.
 _SITE_LEAD = re.compile(
     r"^[\u4e00-\u9fff]{2,30}?(?:网站|网)\s*(?:(?:https?://)?www\.[a-z0-9.-]+?)?(?=\d{4})"
 )
-_GLUED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\S)")
+_GLUED_LABEL = _labelled(r"(?:^|(?<=\s))(?P<label>{L})(?=\S)")
 # Labels too common as words to be trusted without a colon.
 _LOOSE = frozenset({"时间", "日期", "名称", "栏目", "分类", "类别", "索引", "来源", "编辑", "作者"})
 _BULLET = re.compile(r"^(?:[\s•·●■◆▪◇○*]|-(?=\s))+")  # `• 索引号`, `- 发布日期:` (a list item)
@@ -136,11 +141,11 @@ _SENTENCE = re.compile(r"[，。；,;！？!?]")
 _DOCNO = (
     r"[\u4e00-\u9fffA-Za-z0-9]{1,20}\s*[〔\[【(（［{]\s*\d{4}\s*[〕\]】)）］}]\s*第?\s*\d{1,5}\s*号"
 )
-_DOCNO_LINE = re.compile(rf"^{_DOCNO}$")
-_DOCNO_START = re.compile(rf"^{_DOCNO}")
+_DOCNO_LINE, _DOCNO_START = re.compile(f"^{_DOCNO}$"), re.compile(f"^{_DOCNO}")
 _INDEX_TOKEN = re.compile(r"[^\s\u4e00-\u9fff，,；;|｜]*")
+# `…(津政办函〔2017〕103号)` quoted in the text, or closing the title
 _DOCNO_QUOTED = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]")
-_DOCNO_IN_TITLE = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]\s*$")
+_DOCNO_IN_TITLE = re.compile(_DOCNO_QUOTED.pattern + r"\s*$")
 # `凌政办发[2020]35号凌海市推进…的通知`, `(已废止)微政办字[2019]24号关于印发…`: a 文号 leading the title.
 _DOCNO_LEADS_TITLE = re.compile(
     rf"^(?:[(（【\[]已?(?:废止|失效)[)）】\]])?\s*(?P<no>{_DOCNO})(?=\s*[\u4e00-\u9fff])"
@@ -154,22 +159,24 @@ _FILE_NAME = re.compile(
 )
 _URL = re.compile(r"https?://[^\s<>\"'，。]+")
 _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|table|br)\b", re.I)
-_LEAD_DATE = re.compile(
-    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日|\d{6,8}|\d{4}-\d{1,2}-\d{1,2})(?=[,，\s])"
+# The date forms the rules below share: 2020-11-13, 2020年11月13日, a time 14:42(:05).
+_YMD, _CN_YMD, _HM = (
+    r"\d{4}-\d{1,2}-\d{1,2}",
+    r"\d{4}年\d{1,2}月\d{1,2}日",
+    r"\d{1,2}:\d{2}(?::\d{2})?",
 )
+_LEAD_DATE = re.compile(rf"^(?P<date>{_CN_YMD}|\d{{6,8}}|{_YMD})(?=[,，\s])")
 # `深圳市应急管理局信息提供日期:2019-05-05`: an unknown date label run into the value
 _GLUED_DATE_LABEL = re.compile(
-    r"[\u4e00-\u9fff]{0,6}(?:日期|时间)\s*[:：]\s*"
-    r"(?P<date>\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    rf"[\u4e00-\u9fff]{{0,6}}(?:日期|时间)\s*[:：]\s*(?P<date>\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}}|{_CN_YMD})"
 )
 _MAY_HOLD_LABEL = re.compile(r"[:：\[\]【】［］\t|]")
 _PROSE_END = re.compile(r"[。！？]")
 _LEAD_NOISE = re.compile(r"[\s?？|｜·•]+$")
 # A date and time alone on a line, as a CMS prints it under the title (`2020-11-13 14:42`); a
-# document's own dates are written 2020年11月13日 and stay in the text.
+# document's own dates are written 2020年11月13日 and stay in the text (with a time, the CMS's).
 _BARE_CMS_DATE = re.compile(
-    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
-    r"|\d{4}年\d{1,2}月\d{1,2}日\s+\d{1,2}:\d{2}(?::\d{2})?)$"  # 年月日 with a time is the CMS's too
+    rf"^(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:\s+{_HM})?|{_CN_YMD}\s+{_HM})$"
 )
 # An unknown label that a value ran into: `来源:  选择阅读字号:[ ]` gives 来源 nothing.
 _UNKNOWN_LABEL = re.compile(r"(?:^|\s+)[\u4e00-\u9fff]{2,8}\s*[:：].*$")
@@ -179,7 +186,7 @@ _PERSON = re.compile(
 )
 _REPRINT = re.compile(r"\s+(?:转载|原创|转发)$")
 # 题注 under a law's or document's title: `(2007年6月29日…会议通过)`, `(1985年5月4日皖政〔1985〕38号)`.
-_TIZHU = re.compile(r"^[(（]\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<rest>[^()（）]{0,80})[)）]")
+_TIZHU = re.compile(rf"^[(（]\s*(?P<date>{_CN_YMD})(?P<rest>[^()（）]{{0,80}})[)）]")
 _TIZHU_WORDS = re.compile(r"通过|公布|发布|施行|修订|修正|批准|印发")
 # Markers a CMS puts around a title: `[图]`, `【预警信息】`, and a 文号 with the title quoted.
 _TITLE_MARKER = re.compile(
@@ -188,11 +195,11 @@ _TITLE_MARKER = re.compile(
 # The issuing organs and the date of a 落款 written on one line at the end of the text.
 _SIGNED_LINE = re.compile(
     r"^(?:[\u4e00-\u9fff（）()]{2,30}(?:局|委|办|院|府|厅|会|队|部|所|中心|政府)\s+)+"
-    r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*[|｜]?$"
+    rf"(?P<date>{_CN_YMD})\s*[|｜]?$"
 )
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.、．]\s*\S")
 _NUMBER_LINE = re.compile(r"^[\d.,%\s]+$")  # a counter (浏览 4874268, 0%) left on its own line
-_TRAILING_DATE = re.compile(r"\s(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s|$)")
+_TRAILING_DATE = re.compile(rf"\s(?P<date>{_YMD}|{_CN_YMD})(?:\s|$)")
 _LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
 
 
