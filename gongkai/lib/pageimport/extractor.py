@@ -633,6 +633,7 @@ class _Builder:
         while body_start < len(lines) and lines[body_start].kind in ("chrome", "footer", "crumb"):
             body_start += 1
         body_end = self.body_end(body_start)
+        body_end = self.signature_below(body_end)
         body: list[_Line] = []
         head = True  # no paragraph yet
         for ln in lines[body_start:body_end]:
@@ -691,6 +692,28 @@ class _Builder:
                 begun = True
         # no paragraph at all: the first footer line, as before
         return next((i for i in range(start, len(lines)) if lines[i].kind == "footer"), len(lines))
+
+    def signature_below(self, end: int) -> int:
+        """The text's 落款 (organ, date) cut off by a toolbar or 分享到 line between them and the
+        last paragraph: the end moved below it, when only chrome or nothing follows it."""
+        lines = self.lines
+        if end >= len(lines) or lines[end].kind not in ("chrome", "footer"):
+            return end
+        i = end + 1
+        while i < len(lines) and lines[i].kind == "chrome" and not lines[i].toolbar:
+            i += 1
+        signed = i
+        while signed < len(lines) and signed - i < 2 and lines[signed].kind == "text":
+            text = lines[signed].text
+            if not (_ORG_LINE.match(text) or re.fullmatch(_CN_YMD, text)):
+                break
+            signed += 1
+        rest = lines[signed : signed + 1]
+        if signed == i or any(ln.kind == "text" for ln in rest):
+            return end
+        for ln in lines[end:i]:
+            ln.kind = "chrome"  # (the toolbar stays out of the text)
+        return signed
 
     def tab(self, line: _Line) -> bool:
         """A short list item next to another one: a tab bar or menu, not a sentence of the text."""
@@ -795,7 +818,9 @@ class _Builder:
             if not _heading_like(joined + below.text):
                 break
             joined, j = joined + below.text, j + 1
-            if j - i >= 2 and _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
+            # (two lines when the first is unfinished: 某县人民政府办公室关于印发 / …预案的通知)
+            unfinished = j - i >= 2 or not _TITLE_END.search(ln.text)
+            if unfinished and _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
                 found.append((joined, j))
         # A subtitle written as `——热烈祝贺…` on the next line belongs to the title.
         if nxt is not None and nxt.kind == "text" and nxt.text.startswith(("——", "--")):
@@ -803,6 +828,9 @@ class _Builder:
         scored = []
         for heading, last in found:
             score = _title_score(heading, self.keys, columns)
+            repeated = all(self.keys[match_key(x.text)] >= 2 for x in lines[i : last + 1])
+            if last > i and repeated and self.info_follows(last):
+                score += 2  # a title over several lines with its date below, all of them repeated
             if _TITLE_END.search(heading):
                 score += 1  # a document title ends in its kind (通知, 决议 …)
             if self.info_follows(last):

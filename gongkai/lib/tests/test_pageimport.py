@@ -960,3 +960,27 @@ def test_an_abstract_is_text_and_a_long_table_row_is_not() -> None:
         "  第一条 为了规范地方立法活动，健全地方立法制度，提高立法质量，制定本条例。\n"
     )
     assert law.body_text.startswith("第一条") and law.org_name == "某市人民代表大会常务委员会"
+
+
+def test_a_signature_below_a_toolbar_and_a_title_over_two_repeated_lines() -> None:
+    # The text's 落款 cut from it by a 分享到 or 【打印】 line, and a title written over two lines
+    # (the first unfinished) that the page repeats above the text.
+    shared = extract(
+        "某镇开展环境整治活动\n来源：某镇人民政府 时间：2024-04-02\n"
+        "近日，某镇组织干部群众开展人居环境整治活动，清理垃圾20余吨。\n分享到：\n"
+        "某镇人民政府\n2024年4月2日\n"
+    )
+    assert shared.body_text.endswith("某镇人民政府\n2024年4月2日")
+    related = extract(
+        "某镇开展环境整治活动\n来源：某镇人民政府 时间：2024-04-02\n"
+        "近日，某镇组织干部群众开展人居环境整治活动，清理垃圾20余吨。\n上一篇：某镇召开会议\n"
+        "下一篇：某镇开展活动\n"
+    )
+    assert related.body_text.endswith("清理垃圾20余吨。")
+    twice = extract(
+        "某县人民政府办公室关于印发\n某县防汛应急预案的通知\n发布日期：2024-05-01\n"
+        "某县人民政府办公室关于印发\n某县防汛应急预案的通知\n各乡镇人民政府：\n"
+        "现将预案印发给你们，请认真贯彻执行。\n"
+    )
+    assert twice.title == "某县人民政府办公室关于印发某县防汛应急预案的通知"
+    assert twice.body_text.startswith("各乡镇人民政府：")
