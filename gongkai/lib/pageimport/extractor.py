@@ -277,6 +277,8 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
     if not _MAY_HOLD_LABEL.search(line) and (len(line) > 160 or _PROSE_END.search(line)):
         return None  # no colon, bracket or cell, and prose: the usual paragraph, decided at once
     # cells: tab-separated (HTML tables), or `索引号 | /2025-0000 | 公开目录: |` saved as text
+    if m := re.fullmatch(r"[(（]\s*(?P<inner>[^()（）]+?)\s*[)）]", line):
+        line = m["inner"]  # `（供稿：某县应急管理局）`, `(编辑：张三)` at the end of a news item
     cells = line.split("\t") if "\t" in line or line.count("|") < 2 else line.split("|")
     segments = [s.strip() for s in cells]
     text = " ".join(

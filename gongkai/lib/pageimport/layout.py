@@ -27,7 +27,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "org_name": (
         "发布机构", "发布机关", "发布单位", "发文机关", "发文单位", "制发机关", "发文机构",
         "信息来源", "征集部门", "征集单位", "发布部门",
-        "文章来源", "来源",
+        "文章来源", "来源", "供稿单位", "供稿",
     ),
     "department": ("责任部门", "公开责任部门", "责任单位", "责任科室", "主责部门"),
     "doc_number": ("文号", "发文字号", "发文文号", "发布文号", "文件编号", "文件字号"),
@@ -62,7 +62,7 @@ FOOTER_ONLY_LABELS = frozenset(
 )
 # 来源 lines trusted right below the text (`来源：巴彦淖尔日报  编辑：苏亮`): only the source is read.
 SOURCE_LABELS = frozenset(
-    {"来源", "信息来源", "文章来源", "编辑", "责任编辑", "作者", "摄影", "审核"}
+    {"来源", "信息来源", "文章来源", "编辑", "责任编辑", "作者", "摄影", "审核", "供稿", "供稿单位"}
 )
 # Values that mean "nothing here".
 EMPTY_VALUES = frozenset({"", "无", "暂无", "/", "-", "—", "--", "——", "空", "null", "none"})
@@ -108,6 +108,7 @@ CHROME_LINES = tuple(
         r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$",  # an image's file name left as its caption
         r"^扫一扫|在手机(?:上)?打开|^扫描二维码",
         r"^[|｜](?:[^|｜。，,；;]{1,12}[|｜]){3,}$",  # a menu saved as `| 首页 | 聊天室 | 视频 |`
+        r"^(?:网站)?首页(?:\s+[^\s。，,；;：:]{2,8}){2,}$",  # `网站首页 新闻中心 工作动态 政务公开`
         r"总第\s*\d+\s*期|本期共\s*\d+\s*版|^(?:上一版|下一版|当前版)|通版阅读",  # an e-paper's pager
         r"document\.(?:write|close)\s*\(|^\s*[\"'];\s*\S",  # script text the saver kept
         r"版权所有.{0,8}未经|禁止复制",

@@ -984,3 +984,22 @@ def test_a_signature_below_a_toolbar_and_a_title_over_two_repeated_lines() -> No
     )
     assert twice.title == "某县人民政府办公室关于印发某县防汛应急预案的通知"
     assert twice.body_text.startswith("各乡镇人民政府：")
+
+
+def test_a_spaced_menu_is_no_title_and_a_bracketed_source_below_the_text() -> None:
+    # A menu saved as words with spaces (`网站首页 新闻中心 …`) over the column heading and a
+    # news title without a date line; `（供稿：…）` closing a news item names its source.
+    menu = extract(
+        "网站首页 新闻中心 工作动态 政务公开\n当前位置：首页 > 工作动态\n工作动态\n春风送岗位 就业暖人心\n"
+        "2月20日，县人社局在县城广场举办春风行动招聘会，50余家企业提供岗位1200个。\n"
+    )
+    assert menu.title == "春风送岗位 就业暖人心" and menu.body_text.startswith("2月20日")
+    supplied = extract(
+        "某县召开会议\n发布时间：2024-01-02\n会议要求，各乡镇要压实责任，确保安全生产形势稳定。\n"
+        "（供稿：某县应急管理局）\n"
+    )
+    assert supplied.org_name == "某县应急管理局" and "供稿" not in supplied.body_text
+    note = extract(
+        "关于某某的通知\n发布时间：2024-01-02\n各单位：现将有关事项通知如下，请遵照执行。\n（此件公开发布）\n"
+    )
+    assert note.body_text.endswith("（此件公开发布）")
