@@ -496,6 +496,8 @@ def _clean_title(title: str) -> str:
     if m := re.match(rf"^{_DOCNO}\s*《(?P<inner>[^《》]+)》$", title):
         title = m["inner"]
     title = re.sub(r"^原标题\s*[:：]\s*", "", title)  # a reprint's `原标题：…`
+    # and its note after the title: `…的公示[转载于:某市农业农村局网站]`
+    title = re.sub(r"\s*[\[【(（]\s*(?:转载|转自|摘自|来源)[^\]】)）]*[\]】)）]$", "", title)
     if (m := re.search(r"\s+(?P<year>\d{4})$", title)) and m["year"] in title[: m.start()]:
         title = title[: m.start()]  # a year tag the site appends: `2022年…统计公报 2022`
     return title

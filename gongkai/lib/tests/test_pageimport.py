@@ -871,6 +871,11 @@ def test_signature_on_one_line_and_a_byline_without_its_counter() -> None:
             "6月23日，“某市+”新闻客户端乡村振兴频道正式上线，这是服务中心工作的重要举措。\n",
             "引才聚智,助力乡村振兴!“某市+”乡村振兴频道正式上线",
         ),
+        (  # dev/190: a reprint's note after the title
+            "通知公告\n· 关于推荐某某基地的公示[转载于:某市农业农村局网站]\n"
+            "    按照有关文件要求，某市农业农村局根据县级政府的申报情况，拟推荐某县申报基地。\n",
+            "关于推荐某某基地的公示",
+        ),
     ],
 )
 def test_titles_past_what_sites_put_around_them(text: str, title: str) -> None:
