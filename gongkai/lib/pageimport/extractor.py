@@ -14,15 +14,21 @@ Zones: the header runs to the last crumb/meta/docno line above the first real pa
 CMS's bare `2020-11-13 14:42` under the title counts as metadata); the body starts after it —
 after the page's title if the title is repeated there (also when split over lines) — and stops
 at the first footer line or 打印/关闭 toolbar once a paragraph has been read (a 分享到 or 打印本页
-between the title and the text does not end it). Above the first paragraph the title again, a
-teaser cut with `…`, tab bars and counters are dropped. Metadata is read from the header, and
-from a block of well-known labels (and the 来源 line) right below the body or its toolbar.
+between the title and the text does not end it), or at the site's copyright/ICP line; a 落款
+(organ, 年月日) that such a line cut off from the text is kept when nothing but chrome follows
+it. Above the first paragraph the title again, a teaser cut with `…`, tab bars and counters are
+dropped; an article's own `摘要：…。` stays. Metadata is read from the header, and from a block
+of well-known labels (and the 来源/供稿 line, also in brackets) right below the body or its
+toolbar. A byline may start with the site's name and address (`某县人民政府门户网站www.…2022-08-12
+来源:…`) and its labels may be opened with brackets (`【信息来源:【信息时间:…`).
 
 Fields come from the best source present, and every guess or gap becomes a Chinese warning:
 - title: 名称/标题 label > `<meta ArticleTitle>` > `<h1>` > a heading line (warned) > `<title>`
-  (warned). A heading line scores most when the CMS's date/source line follows it; a 版头 title
-  may run over four lines, a `——` subtitle joins it; the `[图]` a CMS appends and a 文号 before a
-  title quoted in 《》 are removed.
+  (warned). A heading line scores most when the CMS's date/source line follows it, and the
+  page's first words right above the text score too; a 版头 title may run over four lines (two
+  when the first is unfinished), a `——` subtitle joins it; the `[图]` a CMS appends, a 文号 before
+  a title quoted in 《》, a reprint's `原标题：` and `[转载于:…]` and a year tag (`… 2022`) are
+  removed. A location that ends in a document's name (…条例) names no column.
 - doc_number: the 文号 label, or a 文号 standing alone on a line of the header or the first
   body lines (warned), or one in brackets closing the title (warned). A 文号 quoted inside a sentence (`…的通知》（银政办发〔2019〕76号）`) belongs to
   another document and is never taken; the warning names it. Normalised with
@@ -31,6 +37,7 @@ Fields come from the best source present, and every guess or gap becomes a Chine
 - written_on: 成文日期 label, else the 题注 under the title (`(2007年6月29日…通过)`, warned),
   else the signature date of the body (落款, warned).
   published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line (warned).
+  org_name: 发布机构 and kin, else 来源/信息来源/供稿; 本站 or a writer's name (来源：杜雪雪) is none.
   Dates are parsed by dates.py: ambiguous or partial dates stay empty — never invented.
 - category: 信息分类 label (and kin), `<meta ColumnName>`, else the breadcrumb's last column
   (warned). validity: mapped onto 有效/失效/废止/已修改/部分失效.
