@@ -884,127 +884,138 @@ def test_titles_past_what_sites_put_around_them(text: str, title: str) -> None:
     assert not record.body_text.startswith(('"', "选择区域"))
 
 
-def test_a_copyright_line_ends_the_text() -> None:
-    # dev/187: spam after the site footer; dev/186: the copyright line, and the CMS date written
-    # 年月日 with a time.
-    spam = extract(
+# Pages built for the rules taken from dev/158–193 (named by the class they stand for).
+BYLINES_AND_ENDS = {
+    # dev/187: spam after the site footer
+    "spam after the footer": (
         "某省防总启动防汛四级应急响应\n2024-06-21 09:51:51   来源:某省发布\n"
         "据气象部门预测，6月20日至21日，某省大部有大到暴雨，局地有大暴雨，请注意防范。\n"
         "技术支持:某报网新闻传媒有限公司\n某网版权所有 鄂ICP备2020021375号-2\n某某广告文字\n"
-    )
-    assert spam.body_text.endswith("请注意防范。")
-    news = extract(
+    ),
+    # dev/186: the copyright line, and the CMS date written 年月日 with a time
+    "copyright line": (
         "[某区]志愿服务最快乐\n2014年3月6日 16:03\n"
         "3月5日，记者走进社区活动现场，对数十位学雷锋志愿者进行了随机采访，了解他们的想法。\n"
         "某网版权所有,未经授权禁止复制或建立镜像\n"
-    )
-    assert news.published_on == date(2014, 3, 6) and "版权所有" not in news.body_text
-
-
-def test_law_database_head_and_a_writer_as_source() -> None:
-    # dev/168: the location ends in the law itself, 核心提示 above a table of label cells;
-    # dev/178: `来源:杜雪雪` names the writer, not an organisation; dev/070: a header cell.
-    law = extract(
-        "当前位置: 首页 » 政策法规 » 地方法规 »某市地方立法条例\n某市地方立法条例\n"
-        "扫描二维码 分享好友和朋友圈\n核心提示:为了规范地方立法活动，提高立法质量，制定本条例。\n"
-        "发布单位\n某市人民代表大会常务委员会\n发布日期 2016-12-27 生效日期 2016-12-27\n"
-        "  第一条\n  为了规范地方立法活动，健全地方立法制度，提高立法质量，制定本条例。\n"
-    )
-    assert law.title == "某市地方立法条例" and law.org_name == "某市人民代表大会常务委员会"
-    assert law.published_on == date(2016, 12, 27) and "核心提示" not in law.body_text
-    writer = extract(
-        "某区退役军人局开展走访慰问\n来源:杜雪雪\n2023-07-27 21:07:12\n"
-        "建军节到来之际，某区退役军人事务局负责人带领局机关工作人员走访慰问了困难退役军人。\n"
-    )
-    assert writer.org_name == "" and writer.published_on == date(2023, 7, 27)
-    council = extract(
-        "某县政府信息公开\n来源:州人大\n发布时间:2024-01-12\n正文第一段，说明有关情况。\n"
-    )
-    assert council.org_name == "州人大"
-
-
-def test_bylines_glued_to_the_site_and_opened_with_brackets() -> None:
-    # dev/172: the site's name and address run into the date and 来源; dev/176: `【信息来源:【作者:`
-    # labels opened with a bracket; dev/175: a 所属"五公开" row of the metadata table.
-    glued = extract(
+    ),
+    # dev/172: the site's name and address run into the date and 来源
+    "site before the date": (
         "关于某县公布森林防火禁火令的公示\n"
         "某县人民政府门户网站www.example.gov.cn2022-08-12来源: 某县林业局 阅读人次:-\n"
         "  为全面提高森林火灾的预防能力，某县林业局起草了禁火令，现予公示，欢迎监督。\n"
-    )
-    assert (glued.org_name, glued.published_on) == ("某县林业局", date(2022, 8, 12))
-    assert "门户网站" not in glued.body_text
-    opened = extract(
+    ),
+    # dev/176: labels opened with a bracket
+    "bracket-opened labels": (
         "某市举办文化遗产日宣传活动\n"
         "【信息来源:【作者:【信息时间:2018-06-12 08:18  阅读次数: 】【字号 】【我要打印】【关闭\n"
         "为弘扬民族传统文化，6月10日，某市举办以“多彩非遗 美好生活”为主题的宣传活动。\n"
-    )
-    assert opened.published_on == date(2018, 6, 12) and "信息时间" not in opened.body_text
-    five = extract(
+    ),
+    # dev/175: a 所属"五公开" row of the metadata table, an empty 文号 cell
+    "五公开 row": (
         "我局组织开展非遗宣传活动\n索引号 640122-133/2021-00015 文 号 发布日期 2020-06-19\n"
         '发布机构 某县文广局 公开时限 长期公开\n所属"五公开" 服务公开,结果公开 关 键 词 非遗\n'
         "按照通知要求，我局高度重视今年遗产日非遗活动，立即进行安排部署，确保活动成效。\n"
-    )
-    assert five.body_text.startswith("按照通知要求") and five.doc_number == ""
-
-
-def test_an_abstract_is_text_and_a_long_table_row_is_not() -> None:
-    # dev/169: `摘要：…。` of a research article is its text; dev/168: `备注 …` and `属性 …` rows
-    # of a law database's label-cell table.
-    article = extract(
+    ),
+    # dev/169: `摘要：…。` of a research article is its text
+    "abstract": (
         "首页 > 学习交流 > 人大研究\n【优秀研究成果】论某某立法的逻辑\n时间:2021-04-22 来源:某省人大网\n"
         "论某某立法的逻辑\n 某某\n  摘要:针对某某立法规制的一波浪潮，本文梳理我国某某立法规制的现状，"
         "聚焦于探讨其影响因素问题，并提出立法的构造建议，进一步阐述了有关问题的处理建议。\n"
         "  2016年12月以来，国家层面先后出台有关文件，有立法权的各地立法机关出台的法规数量日渐增加。\n"
-    )
-    assert "摘要:针对" in article.body_text
-    law = extract(
-        "某市地方立法条例\n发布单位\n某市人民代表大会常务委员会\n发布日期 2016-12-27 生效日期 2016-12-27\n"
+    ),
+    # dev/168: `备注 …` and `属性 …` rows of a label-cell table, a location ending in the law,
+    # 核心提示 above the table
+    "law database": (
+        "当前位置: 首页 » 政策法规 » 地方法规 »某市地方立法条例\n某市地方立法条例\n"
+        "扫描二维码 分享好友和朋友圈\n核心提示:为了规范地方立法活动，提高立法质量，制定本条例。\n"
+        "发布单位\n某市人民代表大会常务委员会\n发布日期 2016-12-27 生效日期 2016-12-27\n"
         "有效性状态 废止日期 暂无\n属性 地方性法规 专业属性\n"
         "备注 2016年10月26日某市第七届人民代表大会第一次会议通过 2016年12月27日某市人民代表大会"
         "常务委员会公告公布 自公布之日起施行\n"
         "  第一条 为了规范地方立法活动，健全地方立法制度，提高立法质量，制定本条例。\n"
-    )
-    assert law.body_text.startswith("第一条") and law.org_name == "某市人民代表大会常务委员会"
-
-
-def test_a_signature_below_a_toolbar_and_a_title_over_two_repeated_lines() -> None:
-    # The text's 落款 cut from it by a 分享到 or 【打印】 line, and a title written over two lines
-    # (the first unfinished) that the page repeats above the text.
-    shared = extract(
+    ),
+    # dev/178: `来源:杜雪雪` names the writer, not an organisation
+    "writer as source": (
+        "某区退役军人局开展走访慰问\n来源:杜雪雪\n2023-07-27 21:07:12\n"
+        "建军节到来之际，某区退役军人事务局负责人带领局机关工作人员走访慰问了困难退役军人。\n"
+    ),
+    "short organisation": (
+        "某县政府信息公开\n来源:州人大\n发布时间:2024-01-12\n正文第一段，说明有关情况。\n"
+    ),
+    # the text's 落款 cut from it by a 分享到 line; 上一篇 still ends the text
+    "signature below 分享到": (
         "某镇开展环境整治活动\n来源：某镇人民政府 时间：2024-04-02\n"
         "近日，某镇组织干部群众开展人居环境整治活动，清理垃圾20余吨。\n分享到：\n"
         "某镇人民政府\n2024年4月2日\n"
-    )
-    assert shared.body_text.endswith("某镇人民政府\n2024年4月2日")
-    related = extract(
+    ),
+    "related links": (
         "某镇开展环境整治活动\n来源：某镇人民政府 时间：2024-04-02\n"
         "近日，某镇组织干部群众开展人居环境整治活动，清理垃圾20余吨。\n上一篇：某镇召开会议\n"
         "下一篇：某镇开展活动\n"
-    )
-    assert related.body_text.endswith("清理垃圾20余吨。")
-    twice = extract(
+    ),
+    # a title written over two lines (the first unfinished) that the page repeats
+    "title over two lines": (
         "某县人民政府办公室关于印发\n某县防汛应急预案的通知\n发布日期：2024-05-01\n"
         "某县人民政府办公室关于印发\n某县防汛应急预案的通知\n各乡镇人民政府：\n"
         "现将预案印发给你们，请认真贯彻执行。\n"
-    )
-    assert twice.title == "某县人民政府办公室关于印发某县防汛应急预案的通知"
-    assert twice.body_text.startswith("各乡镇人民政府：")
-
-
-def test_a_spaced_menu_is_no_title_and_a_bracketed_source_below_the_text() -> None:
-    # A menu saved as words with spaces (`网站首页 新闻中心 …`) over the column heading and a
-    # news title without a date line; `（供稿：…）` closing a news item names its source.
-    menu = extract(
+    ),
+    # a menu of spaced words over the column heading and a news title without a date line
+    "spaced menu": (
         "网站首页 新闻中心 工作动态 政务公开\n当前位置：首页 > 工作动态\n工作动态\n春风送岗位 就业暖人心\n"
         "2月20日，县人社局在县城广场举办春风行动招聘会，50余家企业提供岗位1200个。\n"
-    )
-    assert menu.title == "春风送岗位 就业暖人心" and menu.body_text.startswith("2月20日")
-    supplied = extract(
+    ),
+    # `（供稿：…）` closing a news item names its source; a bracketed note is text
+    "bracketed source": (
         "某县召开会议\n发布时间：2024-01-02\n会议要求，各乡镇要压实责任，确保安全生产形势稳定。\n"
         "（供稿：某县应急管理局）\n"
-    )
-    assert supplied.org_name == "某县应急管理局" and "供稿" not in supplied.body_text
-    note = extract(
+    ),
+    "bracketed note": (
         "关于某某的通知\n发布时间：2024-01-02\n各单位：现将有关事项通知如下，请遵照执行。\n（此件公开发布）\n"
-    )
-    assert note.body_text.endswith("（此件公开发布）")
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "starts", "ends"),
+    [
+        ("spam after the footer", "据气象部门预测", "请注意防范。"),
+        ("copyright line", "3月5日", "了解他们的想法。"),
+        ("site before the date", "为全面提高", "欢迎监督。"),
+        ("bracket-opened labels", "为弘扬", "宣传活动。"),
+        ("五公开 row", "按照通知要求", "确保活动成效。"),
+        ("abstract", "论某某立法的逻辑\n某某\n摘要:针对", "日渐增加。"),
+        ("law database", "第一条", "制定本条例。"),
+        ("signature below 分享到", "近日", "某镇人民政府\n2024年4月2日"),
+        ("related links", "近日", "清理垃圾20余吨。"),
+        ("title over two lines", "各乡镇人民政府：", "请认真贯彻执行。"),
+        ("spaced menu", "2月20日", "岗位1200个。"),
+        ("bracketed source", "会议要求", "形势稳定。"),
+        ("bracketed note", "各单位", "（此件公开发布）"),
+    ],
+)
+def test_where_the_text_starts_and_ends(name: str, starts: str, ends: str) -> None:
+    body = extract(BYLINES_AND_ENDS[name]).body_text
+    assert body.startswith(starts) and body.endswith(ends)
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "value"),
+    [
+        ("copyright line", "published_on", date(2014, 3, 6)),
+        ("site before the date", "org_name", "某县林业局"),
+        ("site before the date", "published_on", date(2022, 8, 12)),
+        ("bracket-opened labels", "published_on", date(2018, 6, 12)),
+        ("五公开 row", "doc_number", ""),
+        ("law database", "title", "某市地方立法条例"),
+        ("law database", "org_name", "某市人民代表大会常务委员会"),
+        ("law database", "published_on", date(2016, 12, 27)),
+        ("writer as source", "org_name", ""),
+        ("writer as source", "published_on", date(2023, 7, 27)),
+        ("short organisation", "org_name", "州人大"),
+        ("title over two lines", "title", "某县人民政府办公室关于印发某县防汛应急预案的通知"),
+        ("spaced menu", "title", "春风送岗位 就业暖人心"),
+        ("bracketed source", "org_name", "某县应急管理局"),
+    ],
+)
+def test_fields_from_bylines_and_tables(name: str, field: str, value: object) -> None:
+    assert getattr(extract(BYLINES_AND_ENDS[name]), field) == value
