@@ -14,15 +14,21 @@ Zones: the header runs to the last crumb/meta/docno line above the first real pa
 CMS's bare `2020-11-13 14:42` under the title counts as metadata); the body starts after it —
 after the page's title if the title is repeated there (also when split over lines) — and stops
 at the first footer line or 打印/关闭 toolbar once a paragraph has been read (a 分享到 or 打印本页
-between the title and the text does not end it). Above the first paragraph the title again, a
-teaser cut with `…`, tab bars and counters are dropped. Metadata is read from the header, and
-from a block of well-known labels (and the 来源 line) right below the body or its toolbar.
+between the title and the text does not end it), or at the site's copyright/ICP line; a 落款
+(organ, 年月日) that such a line cut off from the text is kept when nothing but chrome follows
+it. Above the first paragraph the title again, a teaser cut with `…`, tab bars and counters are
+dropped; an article's own `摘要：…。` stays. Metadata is read from the header, and from a block
+of well-known labels (and the 来源/供稿 line, also in brackets) right below the body or its
+toolbar. A byline may start with the site's name and address (`某县人民政府门户网站www.…2022-08-12
+来源:…`) and its labels may be opened with brackets (`【信息来源:【信息时间:…`).
 
 Fields come from the best source present, and every guess or gap becomes a Chinese warning:
 - title: 名称/标题 label > `<meta ArticleTitle>` > `<h1>` > a heading line (warned) > `<title>`
-  (warned). A heading line scores most when the CMS's date/source line follows it; a 版头 title
-  may run over four lines, a `——` subtitle joins it; the `[图]` a CMS appends and a 文号 before a
-  title quoted in 《》 are removed.
+  (warned). A heading line scores most when the CMS's date/source line follows it, and the
+  page's first words right above the text score too; a 版头 title may run over four lines (two
+  when the first is unfinished), a `——` subtitle joins it; the `[图]` a CMS appends, a 文号 before
+  a title quoted in 《》, a reprint's `原标题：` and `[转载于:…]` and a year tag (`… 2022`) are
+  removed. A location that ends in a document's name (…条例) names no column.
 - doc_number: the 文号 label, or a 文号 standing alone on a line of the header or the first
   body lines (warned), or one in brackets closing the title (warned). A 文号 quoted inside a sentence (`…的通知》（银政办发〔2019〕76号）`) belongs to
   another document and is never taken; the warning names it. Normalised with
@@ -31,6 +37,7 @@ Fields come from the best source present, and every guess or gap becomes a Chine
 - written_on: 成文日期 label, else the 题注 under the title (`(2007年6月29日…通过)`, warned),
   else the signature date of the body (落款, warned).
   published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line (warned).
+  org_name: 发布机构 and kin, else 来源/信息来源/供稿; 本站 or a writer's name (来源：杜雪雪) is none.
   Dates are parsed by dates.py: ambiguous or partial dates stay empty — never invented.
 - category: 信息分类 label (and kin), `<meta ColumnName>`, else the breadcrumb's last column
   (warned). validity: mapped onto 有效/失效/废止/已修改/部分失效.
@@ -109,20 +116,30 @@ for _field, _aliases in layout.FIELD_LABELS.items():
 for _alias in layout.IGNORED_LABELS:
     _LABELS.setdefault(_alias, (None, 0))
 _LABEL_ALT = "|".join(_label_regex(x) for x in sorted(_LABELS, key=len, reverse=True))
-# A label starts the line or follows a separator (so 项目名称 is not 名称) and ends in a colon.
 _LONG_ALT = "|".join(_label_regex(x) for x in sorted(_LABELS, key=len, reverse=True) if len(x) >= 3)
-# A label starts the line or follows a separator (so 项目名称 is not 名称) and ends in a colon;
-# a label of three or more characters may also follow a value directly (`…管理局浏览量：`).
-_LABEL = re.compile(
-    rf"(?:(?<![^\s|｜;；,，])(?P<label>{_LABEL_ALT})|(?P<long>{_LONG_ALT}))\s*[:：]"
-)
-_BARE_LABEL = re.compile(rf"^(?:{_LABEL_ALT})\s*[:：]?$")
+
+
+def _labelled(pattern: str) -> re.Pattern[str]:
+    """The pattern with `{L}` standing for any known label (written with spaces or not)."""
+    return re.compile(pattern.replace("{L}", f"(?:{_LABEL_ALT})"))
+
+
+# A label starts the line or follows a separator or a date's digit (so 项目名称 is not 名称) and
+# ends in a colon; a label of three or more characters may also follow a value directly
+# (`…管理局浏览量：`).
+_LABEL = _labelled(rf"(?:(?<![^\s|｜;；,，\d])(?P<label>{{L}})|(?P<long>{_LONG_ALT}))\s*[:：]")
+_BARE_LABEL = _labelled(r"^{L}\s*[:：]?$")
 # `[ 索引号 ] 1150…` and `【发布机构】…`: a label in brackets instead of before a colon.
-_BRACKET_LABEL = re.compile(rf"[\[【［]\s*(?P<label>{_LABEL_ALT})\s*[\]】］]\s*")
+_BRACKET_LABEL = _labelled(r"[\[【［]\s*(?P<label>{L})\s*[\]】］]\s*")
 # A table saved as text without colons: `索 引 号 0031…/2015-00216 信息分类 信息公开制度`.
-_SPACED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\s|$)")
-_LEAD_LABEL = re.compile(rf"^(?P<label>{_LABEL_ALT})")
-_GLUED_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL_ALT})(?=\S)")
+_SPACED_LABEL = _labelled(r"(?:^|(?<=\s))(?P<label>{L})(?=\s|$)")
+_LEAD_LABEL = _labelled(r"^(?P<label>{L})")
+_BRACKET_OPEN = _labelled(r"[\[【［]\s*(?={L}\s*[:：])")
+# The site's name (and address) before the date of a byline.
+_SITE_LEAD = re.compile(
+    r"^[\u4e00-\u9fff]{2,30}?(?:网站|网)\s*(?:(?:https?://)?www\.[a-z0-9.-]+?)?(?=\d{4})"
+)
+_GLUED_LABEL = _labelled(r"(?:^|(?<=\s))(?P<label>{L})(?=\S)")
 # Labels too common as words to be trusted without a colon.
 _LOOSE = frozenset({"时间", "日期", "名称", "栏目", "分类", "类别", "索引", "来源", "编辑", "作者"})
 _BULLET = re.compile(r"^(?:[\s•·●■◆▪◇○*]|-(?=\s))+")  # `• 索引号`, `- 发布日期:` (a list item)
@@ -131,11 +148,11 @@ _SENTENCE = re.compile(r"[，。；,;！？!?]")
 _DOCNO = (
     r"[\u4e00-\u9fffA-Za-z0-9]{1,20}\s*[〔\[【(（［{]\s*\d{4}\s*[〕\]】)）］}]\s*第?\s*\d{1,5}\s*号"
 )
-_DOCNO_LINE = re.compile(rf"^{_DOCNO}$")
-_DOCNO_START = re.compile(rf"^{_DOCNO}")
+_DOCNO_LINE, _DOCNO_START = re.compile(f"^{_DOCNO}$"), re.compile(f"^{_DOCNO}")
 _INDEX_TOKEN = re.compile(r"[^\s\u4e00-\u9fff，,；;|｜]*")
+# `…(津政办函〔2017〕103号)` quoted in the text, or closing the title
 _DOCNO_QUOTED = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]")
-_DOCNO_IN_TITLE = re.compile(rf"[(（]\s*(?P<no>{_DOCNO})\s*[)）]\s*$")
+_DOCNO_IN_TITLE = re.compile(_DOCNO_QUOTED.pattern + r"\s*$")
 # `凌政办发[2020]35号凌海市推进…的通知`, `(已废止)微政办字[2019]24号关于印发…`: a 文号 leading the title.
 _DOCNO_LEADS_TITLE = re.compile(
     rf"^(?:[(（【\[]已?(?:废止|失效)[)）】\]])?\s*(?P<no>{_DOCNO})(?=\s*[\u4e00-\u9fff])"
@@ -149,24 +166,34 @@ _FILE_NAME = re.compile(
 )
 _URL = re.compile(r"https?://[^\s<>\"'，。]+")
 _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|table|br)\b", re.I)
-_LEAD_DATE = re.compile(
-    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日|\d{6,8}|\d{4}-\d{1,2}-\d{1,2})(?=[,，\s])"
+# The date forms the rules below share: 2020-11-13, 2020年11月13日, a time 14:42(:05).
+_YMD, _CN_YMD, _HM = (
+    r"\d{4}-\d{1,2}-\d{1,2}",
+    r"\d{4}年\d{1,2}月\d{1,2}日",
+    r"\d{1,2}:\d{2}(?::\d{2})?",
 )
+_LEAD_DATE = re.compile(rf"^(?P<date>{_CN_YMD}|\d{{6,8}}|{_YMD})(?=[,，\s])")
 # `深圳市应急管理局信息提供日期:2019-05-05`: an unknown date label run into the value
 _GLUED_DATE_LABEL = re.compile(
-    r"[\u4e00-\u9fff]{0,6}(?:日期|时间)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    rf"[\u4e00-\u9fff]{{0,6}}(?:日期|时间)\s*[:：]\s*(?P<date>\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}}|{_CN_YMD})"
 )
 _MAY_HOLD_LABEL = re.compile(r"[:：\[\]【】［］\t|]")
 _PROSE_END = re.compile(r"[。！？]")
 _LEAD_NOISE = re.compile(r"[\s?？|｜·•]+$")
 # A date and time alone on a line, as a CMS prints it under the title (`2020-11-13 14:42`); a
-# document's own dates are written 2020年11月13日 and stay in the text.
-_BARE_CMS_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+# document's own dates are written 2020年11月13日 and stay in the text (with a time, the CMS's).
+_BARE_CMS_DATE = re.compile(
+    rf"^(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:\s+{_HM})?|{_CN_YMD}\s+{_HM})$"
+)
 # An unknown label that a value ran into: `来源:  选择阅读字号:[ ]` gives 来源 nothing.
 _UNKNOWN_LABEL = re.compile(r"(?:^|\s+)[\u4e00-\u9fff]{2,8}\s*[:：].*$")
+# A writer's name in the 来源 field: two or three characters, none of an organisation's words.
+_PERSON = re.compile(
+    r"^(?!.*[局委办院府厅会部所站台网社报室处队心协团校馆司组镇乡街村区县市省州大])[\u4e00-\u9fff]{2,3}$"
+)
 _REPRINT = re.compile(r"\s+(?:转载|原创|转发)$")
 # 题注 under a law's or document's title: `(2007年6月29日…会议通过)`, `(1985年5月4日皖政〔1985〕38号)`.
-_TIZHU = re.compile(r"^[(（]\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<rest>[^()（）]{0,80})[)）]")
+_TIZHU = re.compile(rf"^[(（]\s*(?P<date>{_CN_YMD})(?P<rest>[^()（）]{{0,80}})[)）]")
 _TIZHU_WORDS = re.compile(r"通过|公布|发布|施行|修订|修正|批准|印发")
 # Markers a CMS puts around a title: `[图]`, `【预警信息】`, and a 文号 with the title quoted.
 _TITLE_MARKER = re.compile(
@@ -175,11 +202,11 @@ _TITLE_MARKER = re.compile(
 # The issuing organs and the date of a 落款 written on one line at the end of the text.
 _SIGNED_LINE = re.compile(
     r"^(?:[\u4e00-\u9fff（）()]{2,30}(?:局|委|办|院|府|厅|会|队|部|所|中心|政府)\s+)+"
-    r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*[|｜]?$"
+    rf"(?P<date>{_CN_YMD})\s*[|｜]?$"
 )
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.、．]\s*\S")
 _NUMBER_LINE = re.compile(r"^[\d.,%\s]+$")  # a counter (浏览 4874268, 0%) left on its own line
-_TRAILING_DATE = re.compile(r"\s(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s|$)")
+_TRAILING_DATE = re.compile(rf"\s(?P<date>{_YMD}|{_CN_YMD})(?:\s|$)")
 _LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
 
 
@@ -244,7 +271,11 @@ def _bare_label_line(line: _Line) -> bool:
         len(line.pairs) == 1
         and not line.pairs[0][1]
         and len(line.text) <= 16
-        and (line.text.rstrip().endswith((":", "：", "]", "】", "］")) or line.bulleted)
+        and (
+            line.text.rstrip().endswith((":", "：", "]", "】", "］"))
+            or line.bulleted
+            or (line.text == line.pairs[0][0] and len(line.text) >= 4)  # a cell: `发布单位`
+        )
     )
 
 
@@ -253,12 +284,15 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
     if not _MAY_HOLD_LABEL.search(line) and (len(line) > 160 or _PROSE_END.search(line)):
         return None  # no colon, bracket or cell, and prose: the usual paragraph, decided at once
     # cells: tab-separated (HTML tables), or `索引号 | /2025-0000 | 公开目录: |` saved as text
+    if m := re.fullmatch(r"[(（]\s*(?P<inner>[^()（）]+?)\s*[)）]", line):
+        line = m["inner"]  # `（供稿：某县应急管理局）`, `(编辑：张三)` at the end of a news item
     cells = line.split("\t") if "\t" in line or line.count("|") < 2 else line.split("|")
     segments = [s.strip() for s in cells]
     text = " ".join(
         s + "：" if _BARE_LABEL.match(s) and s[-1] not in ":：" else s for s in segments
     )
-    text = _BRACKET_LABEL.sub(lambda m: f" {m['label']}：", text).strip()
+    text = _BRACKET_LABEL.sub(lambda m: f" {m['label']}：", text)
+    text = _BRACKET_OPEN.sub(" ", text).strip()  # `【信息来源:【作者:【信息时间:2018-06-12`
     matches = list(_LABEL.finditer(text))
     if not matches and (spaced := _spaced_pairs(text, bulleted)) is not None:
         text = spaced
@@ -267,6 +301,8 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
         return None
     # `2025-01-10 09:36:25? 作者:`: a character lost after the time does not hide the date
     lead = _LEAD_NOISE.sub("", text[: matches[0].start()].strip())
+    if (site := _SITE_LEAD.match(lead)) and date_span(lead[site.end() :]) == len(lead) - site.end():
+        lead = lead[site.end() :]  # `某县人民政府门户网站www.….gov.cn2022-08-12来源:`
     if lead and date_span(lead) != len(lead):
         return None
     pairs = []
@@ -333,8 +369,18 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
             line.kind = "chrome"  # (or a line the site repeats on most pages: sitelines.py)
             tokens = {t for t in layout.CHROME_SPLIT.split(text) if t}
             line.toolbar = bool(tokens & layout.TOOLBAR_END) and len(text) <= 40
-        elif (meta := _parse_meta(text, bulleted)) is not None:
+        elif (meta := _parse_meta(text, bulleted)) is not None and not _abstract(meta[1]):
             line.kind, (line.lead, line.pairs) = "meta", meta
+        elif (
+            lines
+            and lines[-1].kind == "meta"
+            and (m := _SPACED_LABEL.match(text))
+            and _canonical(m["label"]) not in _LOOSE
+            and len(text) <= 200
+            and not _PROSE_END.search(text)
+        ):
+            # a long row of a label-cell table: `备注 2016年10月26日…通过 …自公布之日起施行`
+            line.kind, line.pairs = "meta", [(_canonical(m["label"]), text[m.end() :].strip())]
         elif _DOCNO_LINE.match(text):
             line.kind = "docno"
         elif layout.RELATED_WITH_DATE.match(text):
@@ -348,11 +394,27 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
         ):
             # <td>索引号：</td><td>…</td>, `索 引 号：` or `• [ 发布机构 ]` with the value below.
             label, value = lines[-1].pairs[-1]
-            if not value:
+            field_name = _LABELS.get(label, ("", 0))[0]
+            dated = field_name in ("written_on", "published_on")
+            if dated and parse_date(text)[0] is None:
+                pass  # `发布日期:` left empty, the title below it
+            elif _NUMBER_LINE.match(text) and field_name != "index_no":
+                pass  # a table's header cell (责任单位) over a row number
+            elif not value:
                 lines[-1].pairs[-1] = (label, text)
                 continue
         lines.append(line)
     return lines
+
+
+def _abstract(pairs: list[tuple[str, str]]) -> bool:
+    """`摘要：…。` alone on its line, a paragraph long: an article's abstract, part of the text."""
+    return (
+        len(pairs) == 1
+        and pairs[0][0] == "摘要"
+        and len(pairs[0][1]) >= 2 * _LONG
+        and pairs[0][1].endswith("。")
+    )
 
 
 def _paragraph_like(line: _Line) -> bool:
@@ -369,8 +431,9 @@ def _heading_like(text: str) -> bool:
     return (
         4 <= len(text) <= 100
         and bool(_CJK.search(text))
-        and text[-1] not in "，,：:"
-        and not re.search(r"[。；;！？!?]", text)
+        and text[-1] not in "，,：:！？!?"
+        # a news title may exclaim inside: 助力乡村振兴！“中山+”…
+        and not re.search(r"[。；;]", text)
         and not is_date_line(text)
     )
 
@@ -439,6 +502,11 @@ def _clean_title(title: str) -> str:
         title = _TITLE_MARKER.sub("", title).strip()
     if m := re.match(rf"^{_DOCNO}\s*《(?P<inner>[^《》]+)》$", title):
         title = m["inner"]
+    title = re.sub(r"^原标题\s*[:：]\s*", "", title)  # a reprint's `原标题：…`
+    # and its note after the title: `…的公示[转载于:某市农业农村局网站]`
+    title = re.sub(r"\s*[\[【(（]\s*(?:转载|转自|摘自|来源)[^\]】)）]*[\]】)）]$", "", title)
+    if (m := re.search(r"\s+(?P<year>\d{4})$", title)) and m["year"] in title[: m.start()]:
+        title = title[: m.start()]  # a year tag the site appends: `2022年…统计公报 2022`
     return title
 
 
@@ -483,6 +551,7 @@ class _Builder:
         self.lead_dates: list[str] = []
         self.own_docno_lines: list[str] = []
         self.crumbs: list[str] = []
+        self.first_paragraph = len(lines)
         self.title_raw = ""  # the heading line the title was read from, as the page shows it
         self.index = {id(ln): i for i, ln in enumerate(lines)}
         self.keys: dict[str, int] = {}  # how often each line occurs (a title is repeated)
@@ -508,8 +577,12 @@ class _Builder:
                 value = value.strip("[]【】［］ ")  # `发布日期:[2021-05-28]`
             if field_name == "org_name":
                 value = _REPRINT.sub("", re.sub(r"\s*[【\[].*$", "", value))
-                if value in layout.EMPTY_ORGS or not re.search(r"[\u4e00-\u9fffA-Za-z]", value):
-                    value = ""  # 来源：本站, 【发布单位】81202
+                if (
+                    value in layout.EMPTY_ORGS
+                    or not re.search(r"[\u4e00-\u9fffA-Za-z]", value)
+                    or _PERSON.match(value)
+                ):
+                    value = ""  # 来源：本站, 【发布单位】81202, 来源：杜雪雪 (the writer)
             if value.strip() in layout.EMPTY_VALUES:
                 self.empty_labels.setdefault(field_name, label)
                 continue
@@ -539,6 +612,7 @@ class _Builder:
         ]
         if len(bare) == 1:  # the CMS's date under the title (several are a table's cells)
             bare[0].kind, bare[0].lead = "meta", bare[0].text
+        self.first_paragraph = first_paragraph
         header_end = max(
             (i for i in range(first_paragraph) if lines[i].kind in ("meta", "crumb", "docno")),
             default=-1,
@@ -570,6 +644,7 @@ class _Builder:
         while body_start < len(lines) and lines[body_start].kind in ("chrome", "footer", "crumb"):
             body_start += 1
         body_end = self.body_end(body_start)
+        body_end = self.signature_below(body_end)
         body: list[_Line] = []
         head = True  # no paragraph yet
         for ln in lines[body_start:body_end]:
@@ -622,10 +697,34 @@ class _Builder:
             ln = lines[i]
             if begun and (ln.kind == "footer" or ln.toolbar):
                 return i
+            if begun and ln.kind == "chrome" and layout.SITE_FOOTER.search(ln.text):
+                return i  # the copyright or ICP line: what follows it is the site's, or spam
             if _paragraph_like(ln):
                 begun = True
         # no paragraph at all: the first footer line, as before
         return next((i for i in range(start, len(lines)) if lines[i].kind == "footer"), len(lines))
+
+    def signature_below(self, end: int) -> int:
+        """The text's 落款 (organ, date) cut off by a toolbar or 分享到 line between them and the
+        last paragraph: the end moved below it, when only chrome or nothing follows it."""
+        lines = self.lines
+        if end >= len(lines) or lines[end].kind not in ("chrome", "footer"):
+            return end
+        i = end + 1
+        while i < len(lines) and lines[i].kind == "chrome" and not lines[i].toolbar:
+            i += 1
+        signed = i
+        while signed < len(lines) and signed - i < 2 and lines[signed].kind == "text":
+            text = lines[signed].text
+            if not (_ORG_LINE.match(text) or re.fullmatch(_CN_YMD, text)):
+                break
+            signed += 1
+        rest = lines[signed : signed + 1]
+        if signed == i or any(ln.kind == "text" for ln in rest):
+            return end
+        for ln in lines[end:i]:
+            ln.kind = "chrome"  # (the toolbar stays out of the text)
+        return signed
 
     def tab(self, line: _Line) -> bool:
         """A short list item next to another one: a tab bar or menu, not a sentence of the text."""
@@ -656,7 +755,10 @@ class _Builder:
         for key in ("articletitle", "og:title"):
             if meta.get(key):
                 return normalize_value(meta[key]), None
-        columns = {match_key(c) for c in self.crumbs}
+        crumbs = self.crumbs
+        if crumbs and len(crumbs[-1]) >= 8 and _TITLE_END.search(crumbs[-1]):
+            crumbs = crumbs[:-1]  # the location ends in the document itself (…地方立法条例)
+        columns = {match_key(c) for c in crumbs}
         if self.html and self.html.h1 and match_key(normalize_value(self.html.h1)) not in columns:
             return normalize_value(self.html.h1), None
         # Otherwise the best-scored heading line above the first paragraph (title_score).
@@ -727,7 +829,9 @@ class _Builder:
             if not _heading_like(joined + below.text):
                 break
             joined, j = joined + below.text, j + 1
-            if j - i >= 2 and _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
+            # (two lines when the first is unfinished: 某县人民政府办公室关于印发 / …预案的通知)
+            unfinished = j - i >= 2 or not _TITLE_END.search(ln.text)
+            if unfinished and _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
                 found.append((joined, j))
         # A subtitle written as `——热烈祝贺…` on the next line belongs to the title.
         if nxt is not None and nxt.kind == "text" and nxt.text.startswith(("——", "--")):
@@ -735,10 +839,17 @@ class _Builder:
         scored = []
         for heading, last in found:
             score = _title_score(heading, self.keys, columns)
+            repeated = all(self.keys[match_key(x.text)] >= 2 for x in lines[i : last + 1])
+            if last > i and repeated and self.info_follows(last):
+                score += 2  # a title over several lines with its date below, all of them repeated
             if _TITLE_END.search(heading):
                 score += 1  # a document title ends in its kind (通知, 决议 …)
             if self.info_follows(last):
                 score += 6  # the CMS prints 发布日期/来源 right under the title
+            elif last + 1 == self.first_paragraph and all(
+                x.kind in ("chrome", "crumb") for x in lines[:i]
+            ):
+                score += 2  # the page's first words, right above the text
             if heading.startswith(("——", "--")):
                 score -= 6  # a subtitle on its own
             scored.append((heading, score, last))

@@ -697,30 +697,42 @@ def test_cms_markers_on_titles() -> None:
     assert quoted.published_on == date(2016, 1, 17)
 
 
-def test_source_values_that_are_no_organisation() -> None:
-    # dev/118: an unknown label after an empty 来源; dev/130: `转载` after the source;
-    # dev/134: a character lost after the time hides nothing; dev/122: a bracketed date.
-    empty = extract(
-        "某县人民政府办公室关于印发某县防汛抗旱应急预案的通知\n"
-        "作者:sc_zfb      发布时间:2020-03-20 16:03      来源:       选择阅读字号:[ ]      阅读次数:\n"
-        "各乡镇人民政府：经县政府同意，现将修订后的预案印发给你们，请认真贯彻实施。\n"
-    )
-    assert (empty.org_name, empty.published_on) == ("", date(2020, 3, 20))
-    reprint = extract(
-        "某县人民政府森林防火指挥部关于禁止燃放烟花爆竹的通告\n"
-        "2019-01-29 08:48:53    来源:今日某县   转载\n“春节”将至，为减少森林火险隐患，现通告如下。\n"
-    )
-    assert reprint.org_name == "今日某县"
-    lost = extract(
-        "某区人民政府森林防火禁火令\n2025-01-10 09:36:25? 作者: 来源:某市某区人民政府 责任编辑:肖练冰\n"
-        "我区未来几天将持续晴好天气，森林火险等级较高，区政府决定严禁一切野外用火。\n"
-    )
-    assert (lost.org_name, lost.published_on) == ("某市某区人民政府", date(2025, 1, 10))
-    bracketed = extract(
-        "关于公开征求某目录意见的公告\n发布日期:[2021-05-28]\n[ 字体:  ] [分享: ]\n"
-        "为优化营商环境，现向社会公开征求意见。\n"
-    )
-    assert bracketed.published_on == date(2021, 5, 28)
+# dev/118: an unknown label after an empty 来源; dev/130: `转载` after the source; dev/134: a
+# character lost after the time hides nothing; dev/122: a bracketed date.
+@pytest.mark.parametrize(
+    ("text", "org", "published"),
+    [
+        (
+            "某县人民政府办公室关于印发某县防汛抗旱应急预案的通知\n"
+            "作者:sc_zfb      发布时间:2020-03-20 16:03      来源:       选择阅读字号:[ ]      阅读次数:\n"
+            "各乡镇人民政府：经县政府同意，现将修订后的预案印发给你们，请认真贯彻实施。\n",
+            "",
+            date(2020, 3, 20),
+        ),
+        (
+            "某县人民政府森林防火指挥部关于禁止燃放烟花爆竹的通告\n"
+            "2019-01-29 08:48:53    来源:今日某县   转载\n“春节”将至，为减少森林火险隐患，现通告如下。\n",
+            "今日某县",
+            date(2019, 1, 29),
+        ),
+        (
+            "某区人民政府森林防火禁火令\n"
+            "2025-01-10 09:36:25? 作者: 来源:某市某区人民政府 责任编辑:肖练冰\n"
+            "我区未来几天将持续晴好天气，森林火险等级较高，区政府决定严禁一切野外用火。\n",
+            "某市某区人民政府",
+            date(2025, 1, 10),
+        ),
+        (
+            "关于公开征求某目录意见的公告\n发布日期:[2021-05-28]\n[ 字体:  ] [分享: ]\n"
+            "为优化营商环境，现向社会公开征求意见。\n",
+            "",
+            date(2021, 5, 28),
+        ),
+    ],
+)
+def test_source_values_that_are_no_organisation(text: str, org: str, published: date) -> None:
+    record = extract(text)
+    assert (record.org_name, record.published_on) == (org, published)
 
 
 def test_placeholders_and_registration_numbers_are_no_doc_number() -> None:
@@ -822,3 +834,188 @@ def test_signature_on_one_line_and_a_byline_without_its_counter() -> None:
     assert record.written_on == date(2020, 3, 1)
     assert warned(record, "落款")
     assert record.body_text.startswith("为了保证")
+
+
+# dev/177 (an e-paper's pager, an empty 发布日期 cell above the title), dev/186 (a `|`-menu),
+# dev/159 (script text, then a short title right over the text), dev/181 (`原标题：`), dev/174
+# (a year tag the site appends), dev/179 (an exclamation inside a news title).
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "通版阅读请点击:\n展开通版\n收缩通版\n当前版:02版\n发布日期:\n某市非遗宣传活动在某县启动\n"
+            "本报讯 6月11日，某市非物质文化遗产宣传展示活动在某县举行，为市民送上文化盛宴。\n",
+            "某市非遗宣传活动在某县启动",
+        ),
+        (
+            "| 某网首页 | 某网聊天室 | 某网视频 |\n[某区]志愿服务最快乐\n2014年3月6日 16:03\n"
+            "3月5日，记者走进社区活动现场，对数十位学雷锋志愿者进行了随机采访。\n",
+            "[某区]志愿服务最快乐",
+        ),
+        (
+            '"; document.write(str); document.close(); }\n如何解读某码\n'
+            "为每条信息建立索引号，必须保证每条信息的信息索引号是唯一的。\n",
+            "如何解读某码",
+        ),
+        (
+            "原标题:某县认真办理代表建议\n  10月15日，某县农业农村局在某镇召开建议办理情况答复会。\n",
+            "某县认真办理代表建议",
+        ),
+        (
+            "2022年某县国民经济和社会发展统计公报 2022\n选择区域:>>\n"
+            "2022年是极不平凡的一年，全县经济社会大局保持稳定，各项事业取得新进展。\n",
+            "2022年某县国民经济和社会发展统计公报",
+        ),
+        (
+            "引才聚智,助力乡村振兴!“某市+”乡村振兴频道正式上线\n发布时间:2022-06-23\n"
+            "6月23日，“某市+”新闻客户端乡村振兴频道正式上线，这是服务中心工作的重要举措。\n",
+            "引才聚智,助力乡村振兴!“某市+”乡村振兴频道正式上线",
+        ),
+        (  # dev/190: a reprint's note after the title
+            "通知公告\n· 关于推荐某某基地的公示[转载于:某市农业农村局网站]\n"
+            "    按照有关文件要求，某市农业农村局根据县级政府的申报情况，拟推荐某县申报基地。\n",
+            "关于推荐某某基地的公示",
+        ),
+    ],
+)
+def test_titles_past_what_sites_put_around_them(text: str, title: str) -> None:
+    record = extract(text)
+    assert record.title == title
+    assert not record.body_text.startswith(('"', "选择区域"))
+
+
+# Pages built for the rules taken from dev/158–193 (named by the class they stand for).
+BYLINES_AND_ENDS = {
+    # dev/187: spam after the site footer
+    "spam after the footer": (
+        "某省防总启动防汛四级应急响应\n2024-06-21 09:51:51   来源:某省发布\n"
+        "据气象部门预测，6月20日至21日，某省大部有大到暴雨，局地有大暴雨，请注意防范。\n"
+        "技术支持:某报网新闻传媒有限公司\n某网版权所有 鄂ICP备2020021375号-2\n某某广告文字\n"
+    ),
+    # dev/186: the copyright line, and the CMS date written 年月日 with a time
+    "copyright line": (
+        "[某区]志愿服务最快乐\n2014年3月6日 16:03\n"
+        "3月5日，记者走进社区活动现场，对数十位学雷锋志愿者进行了随机采访，了解他们的想法。\n"
+        "某网版权所有,未经授权禁止复制或建立镜像\n"
+    ),
+    # dev/172: the site's name and address run into the date and 来源
+    "site before the date": (
+        "关于某县公布森林防火禁火令的公示\n"
+        "某县人民政府门户网站www.example.gov.cn2022-08-12来源: 某县林业局 阅读人次:-\n"
+        "  为全面提高森林火灾的预防能力，某县林业局起草了禁火令，现予公示，欢迎监督。\n"
+    ),
+    # dev/176: labels opened with a bracket
+    "bracket-opened labels": (
+        "某市举办文化遗产日宣传活动\n"
+        "【信息来源:【作者:【信息时间:2018-06-12 08:18  阅读次数: 】【字号 】【我要打印】【关闭\n"
+        "为弘扬民族传统文化，6月10日，某市举办以“多彩非遗 美好生活”为主题的宣传活动。\n"
+    ),
+    # dev/175: a 所属"五公开" row of the metadata table, an empty 文号 cell
+    "五公开 row": (
+        "我局组织开展非遗宣传活动\n索引号 640122-133/2021-00015 文 号 发布日期 2020-06-19\n"
+        '发布机构 某县文广局 公开时限 长期公开\n所属"五公开" 服务公开,结果公开 关 键 词 非遗\n'
+        "按照通知要求，我局高度重视今年遗产日非遗活动，立即进行安排部署，确保活动成效。\n"
+    ),
+    # dev/169: `摘要：…。` of a research article is its text
+    "abstract": (
+        "首页 > 学习交流 > 人大研究\n【优秀研究成果】论某某立法的逻辑\n时间:2021-04-22 来源:某省人大网\n"
+        "论某某立法的逻辑\n 某某\n  摘要:针对某某立法规制的一波浪潮，本文梳理我国某某立法规制的现状，"
+        "聚焦于探讨其影响因素问题，并提出立法的构造建议，进一步阐述了有关问题的处理建议。\n"
+        "  2016年12月以来，国家层面先后出台有关文件，有立法权的各地立法机关出台的法规数量日渐增加。\n"
+    ),
+    # dev/168: `备注 …` and `属性 …` rows of a label-cell table, a location ending in the law,
+    # 核心提示 above the table
+    "law database": (
+        "当前位置: 首页 » 政策法规 » 地方法规 »某市地方立法条例\n某市地方立法条例\n"
+        "扫描二维码 分享好友和朋友圈\n核心提示:为了规范地方立法活动，提高立法质量，制定本条例。\n"
+        "发布单位\n某市人民代表大会常务委员会\n发布日期 2016-12-27 生效日期 2016-12-27\n"
+        "有效性状态 废止日期 暂无\n属性 地方性法规 专业属性\n"
+        "备注 2016年10月26日某市第七届人民代表大会第一次会议通过 2016年12月27日某市人民代表大会"
+        "常务委员会公告公布 自公布之日起施行\n"
+        "  第一条 为了规范地方立法活动，健全地方立法制度，提高立法质量，制定本条例。\n"
+    ),
+    # dev/178: `来源:杜雪雪` names the writer, not an organisation
+    "writer as source": (
+        "某区退役军人局开展走访慰问\n来源:杜雪雪\n2023-07-27 21:07:12\n"
+        "建军节到来之际，某区退役军人事务局负责人带领局机关工作人员走访慰问了困难退役军人。\n"
+    ),
+    "short organisation": (
+        "某县政府信息公开\n来源:州人大\n发布时间:2024-01-12\n正文第一段，说明有关情况。\n"
+    ),
+    # the text's 落款 cut from it by a 分享到 line; 上一篇 still ends the text
+    "signature below 分享到": (
+        "某镇开展环境整治活动\n来源：某镇人民政府 时间：2024-04-02\n"
+        "近日，某镇组织干部群众开展人居环境整治活动，清理垃圾20余吨。\n分享到：\n"
+        "某镇人民政府\n2024年4月2日\n"
+    ),
+    "related links": (
+        "某镇开展环境整治活动\n来源：某镇人民政府 时间：2024-04-02\n"
+        "近日，某镇组织干部群众开展人居环境整治活动，清理垃圾20余吨。\n上一篇：某镇召开会议\n"
+        "下一篇：某镇开展活动\n"
+    ),
+    # a title written over two lines (the first unfinished) that the page repeats
+    "title over two lines": (
+        "某县人民政府办公室关于印发\n某县防汛应急预案的通知\n发布日期：2024-05-01\n"
+        "某县人民政府办公室关于印发\n某县防汛应急预案的通知\n各乡镇人民政府：\n"
+        "现将预案印发给你们，请认真贯彻执行。\n"
+    ),
+    # a menu of spaced words over the column heading and a news title without a date line
+    "spaced menu": (
+        "网站首页 新闻中心 工作动态 政务公开\n当前位置：首页 > 工作动态\n工作动态\n春风送岗位 就业暖人心\n"
+        "2月20日，县人社局在县城广场举办春风行动招聘会，50余家企业提供岗位1200个。\n"
+    ),
+    # `（供稿：…）` closing a news item names its source; a bracketed note is text
+    "bracketed source": (
+        "某县召开会议\n发布时间：2024-01-02\n会议要求，各乡镇要压实责任，确保安全生产形势稳定。\n"
+        "（供稿：某县应急管理局）\n"
+    ),
+    "bracketed note": (
+        "关于某某的通知\n发布时间：2024-01-02\n各单位：现将有关事项通知如下，请遵照执行。\n（此件公开发布）\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "starts", "ends"),
+    [
+        ("spam after the footer", "据气象部门预测", "请注意防范。"),
+        ("copyright line", "3月5日", "了解他们的想法。"),
+        ("site before the date", "为全面提高", "欢迎监督。"),
+        ("bracket-opened labels", "为弘扬", "宣传活动。"),
+        ("五公开 row", "按照通知要求", "确保活动成效。"),
+        ("abstract", "论某某立法的逻辑\n某某\n摘要:针对", "日渐增加。"),
+        ("law database", "第一条", "制定本条例。"),
+        ("signature below 分享到", "近日", "某镇人民政府\n2024年4月2日"),
+        ("related links", "近日", "清理垃圾20余吨。"),
+        ("title over two lines", "各乡镇人民政府：", "请认真贯彻执行。"),
+        ("spaced menu", "2月20日", "岗位1200个。"),
+        ("bracketed source", "会议要求", "形势稳定。"),
+        ("bracketed note", "各单位", "（此件公开发布）"),
+    ],
+)
+def test_where_the_text_starts_and_ends(name: str, starts: str, ends: str) -> None:
+    body = extract(BYLINES_AND_ENDS[name]).body_text
+    assert body.startswith(starts) and body.endswith(ends)
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "value"),
+    [
+        ("copyright line", "published_on", date(2014, 3, 6)),
+        ("site before the date", "org_name", "某县林业局"),
+        ("site before the date", "published_on", date(2022, 8, 12)),
+        ("bracket-opened labels", "published_on", date(2018, 6, 12)),
+        ("五公开 row", "doc_number", ""),
+        ("law database", "title", "某市地方立法条例"),
+        ("law database", "org_name", "某市人民代表大会常务委员会"),
+        ("law database", "published_on", date(2016, 12, 27)),
+        ("writer as source", "org_name", ""),
+        ("writer as source", "published_on", date(2023, 7, 27)),
+        ("short organisation", "org_name", "州人大"),
+        ("title over two lines", "title", "某县人民政府办公室关于印发某县防汛应急预案的通知"),
+        ("spaced menu", "title", "春风送岗位 就业暖人心"),
+        ("bracketed source", "org_name", "某县应急管理局"),
+    ],
+)
+def test_fields_from_bylines_and_tables(name: str, field: str, value: object) -> None:
+    assert getattr(extract(BYLINES_AND_ENDS[name]), field) == value
