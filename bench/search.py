@@ -11,12 +11,13 @@ generator seeded by (seed, batch number), so every backend streams the very same
 batch, a 文号 query can look up the one document it needs, and memory stays bounded at any N
 (`peak_rss_mb`: this process, and the largest segmenting worker). Every figure is printed next
 to the load average it ran under, as other work on the machine slows the wall-clock ones.
-Measured 2026-12-07, 1,000,000 documents, 2 cores shared with other work (load 8–13 all along):
-wall 51.7 min (build 3,098 s = 323 docs/s), but 0.95 ms CPU per document at build and 24 µs to
-make one, i.e. ~8.5 minutes on two idle cores (`build_docs_per_s_cpu_bound_2_cores` 2,114);
-index 1,798 MB in 14 segments; 130 queries p50 25 ms, p95 47 ms (CPU p95 46 ms); peak RSS
-1.9 GB in the bench process (the 400 MB writer heap, then the final commit and merges),
-115 MB per segmenting worker — the documents themselves are never held.
+Measured 2026-12-08, 1,000,000 documents, three runs on 2 cores (load 1–4.5, other light work
+beside): whole run 507–518 s (8.5–8.6 min); build 503–514 s, 1,946–1,988 docs/s wall-clock with
+the documents made in this same process (52–56 s of it), 0.86–0.94 ms CPU per document
+(`build_docs_per_s_cpu_bound_2_cores` 2,117–2,330); index 1,797 MB in 3–10 segments; 130
+queries p50 22–24 ms, p95 34–53 ms; peak RSS 2.0–2.1 GB in the bench process (the 400 MB
+writer heap, then the final commit and merges), 116 MB per segmenting worker — the documents
+themselves are never held.
 
 Backends (`--backends`, default tantivy,fts5,like up to 200,000 documents and tantivy alone
 above; run in the order tantivy, like, fts5, postgres): `tantivy` (the default backend's own
