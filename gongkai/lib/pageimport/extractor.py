@@ -17,7 +17,12 @@ at the first footer line or 打印/关闭 toolbar once a paragraph has been read
 between the title and the text does not end it), or at the site's copyright/ICP line; a 落款
 (organ, 年月日) that such a line cut off from the text is kept when nothing but chrome follows
 it. Above the first paragraph the title again, a teaser cut with `…`, tab bars and counters are
-dropped; an article's own `摘要：…。` stays. Metadata is read from the header, and from a block
+dropped, and so is a subtitle right under a title read from a heading line (not an organ,
+文号 or section heading); an article's own `摘要：…。` stays, and a news card's date (`6月20日`)
+above the title again starts the text, the title kept. Below the last paragraph the title again
+with an article id, a lone number, or one short tag (`摄影作品`, not an organ or `特此…`) is
+dropped; a number under a chrome line is that button's counter. A label cell over a row number
+(`责任单位` / `1`) is a table's header, text. Metadata is read from the header, and from a block
 of well-known labels (and the 来源/供稿 line, also in brackets) right below the body or its
 toolbar. A byline may start with the site's name and address (`某县人民政府门户网站www.…2022-08-12
 来源:…`) and its labels may be opened with brackets (`【信息来源:【信息时间:…`).
@@ -37,7 +42,8 @@ Fields come from the best source present, and every guess or gap becomes a Chine
 - written_on: 成文日期 label, else the 题注 under the title (`(2007年6月29日…通过)`, warned),
   else the signature date of the body (落款, warned).
   published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line (warned).
-  org_name: 发布机构 and kin, else 来源/信息来源/供稿; 本站 or a writer's name (来源：杜雪雪) is none.
+  org_name: 发布机构 and kin, else 来源/信息来源/供稿; 本站 or a writer's name (来源：杜雪雪) is none;
+  else an organ followed by its level in the header (`某市自然资源和规划局 县级`, warned).
   Dates are parsed by dates.py: ambiguous or partial dates stay empty — never invented.
 - category: 信息分类 label (and kin), `<meta ColumnName>`, else the breadcrumb's last column
   (warned). validity: mapped onto 有效/失效/废止/已修改/部分失效.
@@ -199,13 +205,20 @@ _TIZHU_WORDS = re.compile(r"通过|公布|发布|施行|修订|修正|批准|印
 _TITLE_MARKER = re.compile(
     r"^\s*[\[【](?:图|组图|视频|图文|多图)[\]】]|[\[【(（](?:图|组图|视频|图文|多图)[\]】)）]\s*$"
 )
+# How an organ's name ends (the 落款 below the text).
+_ORGAN_SUFFIX = r"(?:局|委|办|院|府|厅|会|队|部|所|室|处|站|组|社|司|馆|校|团|联|署|台|中心|政府)"
 # The issuing organs and the date of a 落款 written on one line at the end of the text.
 _SIGNED_LINE = re.compile(
-    r"^(?:[\u4e00-\u9fff（）()]{2,30}(?:局|委|办|院|府|厅|会|队|部|所|中心|政府)\s+)+"
-    rf"(?P<date>{_CN_YMD})\s*[|｜]?$"
+    rf"^(?:[\u4e00-\u9fff（）()]{{2,30}}{_ORGAN_SUFFIX}\s+)+(?P<date>{_CN_YMD})\s*[|｜]?$"
 )
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.、．]\s*\S")
 _NUMBER_LINE = re.compile(r"^[\d.,%\s]+$")  # a counter (浏览 4874268, 0%) left on its own line
+_SECTION = re.compile(  # `一、总体情况`, `第一章 总则`
+    r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十百\d]+[章节条编部])"
+)
+_DATELINE = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日$")  # a news card's `6月20日`
+# A tag below the text is a few characters, not an organ nor a closing formula (特此通告).
+_TAG = re.compile(rf"^(?!特此|此件|此页|以上|全文完|.*{_ORGAN_SUFFIX}$)[\u4e00-\u9fff]{{4,12}}$")
 _TRAILING_DATE = re.compile(rf"\s(?P<date>{_YMD}|{_CN_YMD})(?:\s|$)")
 _LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
 
@@ -369,6 +382,8 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
             line.kind = "chrome"  # (or a line the site repeats on most pages: sitelines.py)
             tokens = {t for t in layout.CHROME_SPLIT.split(text) if t}
             line.toolbar = bool(tokens & layout.TOOLBAR_END) and len(text) <= 40
+        elif lines and lines[-1].kind == "chrome" and _NUMBER_LINE.match(text):
+            line.kind = "chrome"  # a button's counter below it (打赏捐赠 / 0, 点赞 / 12)
         elif (meta := _parse_meta(text, bulleted)) is not None and not _abstract(meta[1]):
             line.kind, (line.lead, line.pairs) = "meta", meta
         elif (
@@ -399,12 +414,27 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
             if dated and parse_date(text)[0] is None:
                 pass  # `发布日期:` left empty, the title below it
             elif _NUMBER_LINE.match(text) and field_name != "index_no":
-                pass  # a table's header cell (责任单位) over a row number
+                # a table's header cell (责任单位) over a row number: the table's, not a label
+                if lines[-1].text == label:
+                    lines[-1].kind, lines[-1].pairs = "text", []
             elif not value:
                 lines[-1].pairs[-1] = (label, text)
                 continue
         lines.append(line)
     return lines
+
+
+def _subtitle(text: str) -> bool:
+    """A news subtitle: a short heading of words, not an organ, a 文号, a section heading or a
+    bracketed note."""
+    return (
+        _heading_like(text)
+        and len(text) <= 40
+        and bool(_CJK.match(text))
+        and not _ORG_LINE.match(text)
+        and not _DOCNO_START.match(text)
+        and not _SECTION.match(text)
+    )
 
 
 def _abstract(pairs: list[tuple[str, str]]) -> bool:
@@ -468,10 +498,10 @@ _TITLE_WORDS = re.compile(
 _TITLE_END = re.compile(
     r"(?:通知|意见|办法|规定|规则|方案|预案|决定|决议|公告|通告|公示|报告|细则|批复|函|条例|命令|纪要)$"
 )
-_ORG_LINE = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,24}"
-    r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协|中心|机关)$"
-)
+_ORGAN = r"[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协|中心|机关)"
+_ORG_LINE = re.compile(f"^{_ORGAN}$")
+# A header cell row of organisation and administrative level, without their labels.
+_LEVELLED_ORG = re.compile(rf"^(?P<org>{_ORGAN})\s+[省市县区乡镇村]级$")
 _SITE_NAME = re.compile(r"(?:网|网站|门户|门户网|平台|之窗)$|^(?:中国政府网|首页)")
 # (a colon is fine in a news title, 长安街道：三月春“锋”暖…, but not before a number or at the end)
 _NOT_TITLE = re.compile(
@@ -550,6 +580,7 @@ class _Builder:
         self.empty_labels: dict[str, str] = {}
         self.lead_dates: list[str] = []
         self.own_docno_lines: list[str] = []
+        self.header_org = ""  # `某市自然资源和规划局 县级` in the header, its labels lost
         self.crumbs: list[str] = []
         self.first_paragraph = len(lines)
         self.title_raw = ""  # the heading line the title was read from, as the page shows it
@@ -619,6 +650,8 @@ class _Builder:
         )
         crumbs: list[str] = []
         for ln in lines[: header_end + 1]:
+            if ln.kind == "text" and (m := _LEVELLED_ORG.match(ln.text)):
+                self.header_org = m["org"]
             if ln.kind == "meta":
                 self.take_meta(ln)
             elif ln.kind == "crumb":
@@ -633,6 +666,8 @@ class _Builder:
         for shown in dict.fromkeys(t for t in (self.title_raw, title) if t):
             # The page repeats its title above the text, maybe over several lines, maybe twice.
             block = _title_block(lines, body_start, first_paragraph, shown)
+            if block and any(_DATELINE.match(ln.text) for ln in lines[body_start : block[0]]):
+                block = None  # `6月20日` / the headline again: a news card that opens the text
             while block:
                 body_start = block[1] + 1
                 while body_start < len(lines) and lines[body_start].kind == "chrome":
@@ -640,6 +675,12 @@ class _Builder:
                 block = _title_block(lines, body_start, first_paragraph, shown, anchored=True)
         if title_line is not None and title_line >= body_start:
             body_start = title_line + 1
+        if (
+            title_line is not None
+            and body_start == title_line + 1 == first_paragraph - 1
+            and _subtitle(lines[body_start].text)
+        ):
+            body_start += 1  # 王兴主持召开县长办公会 / 安排部署重点工作任务 / 本报讯…
         # A toolbar between the title and the text (打印本页 | 关闭窗口) does not end the body.
         while body_start < len(lines) and lines[body_start].kind in ("chrome", "footer", "crumb"):
             body_start += 1
@@ -659,8 +700,7 @@ class _Builder:
         # last one; among a table's cells a number is a cell.
         while len(body) > 1 and _NUMBER_LINE.match(body[0].text) and _paragraph_like(body[1]):
             body.pop(0)
-        while len(body) > 1 and _NUMBER_LINE.match(body[-1].text) and _paragraph_like(body[-2]):
-            body.pop()
+        self.drop_trailer(body, title)
         # Well-known labels right below the body (发布日期：… under the text) are metadata.
         below = layout.FOOTER_ONLY_LABELS | layout.SOURCE_LABELS
         while (
@@ -725,6 +765,19 @@ class _Builder:
         for ln in lines[end:i]:
             ln.kind = "chrome"  # (the toolbar stays out of the text)
         return signed
+
+    def drop_trailer(self, body: list[_Line], title: str) -> None:
+        """What a site prints below the last paragraph: the title again and an article id or
+        counter (`33851722`), or one tag or column name (`摄影作品`); a 落款 or table cells stay."""
+        last = max((i for i, ln in enumerate(body) if _paragraph_like(ln)), default=-1)
+        tail = body[last + 1 :] if last >= 0 else []
+        if not tail:
+            return
+        title_key = match_key(title)
+        again = [ln for ln in tail if match_key(ln.text) == title_key]
+        noise = all(_NUMBER_LINE.match(ln.text) or ln in again for ln in tail)
+        if (noise and (again or len(tail) == 1)) or (len(tail) == 1 and _TAG.match(tail[0].text)):
+            del body[last + 1 :]
 
     def tab(self, line: _Line) -> bool:
         """A short list item next to another one: a tab bar or menu, not a sentence of the text."""
@@ -884,6 +937,9 @@ class _Builder:
             self.missing("index_no")
 
         org = self.value("org_name") or meta.get("contentsource", "")
+        if not org and self.header_org:
+            org = self.header_org
+            self.warnings.append(f"发布机构取自页首未标注的“{org}”（其后注明层级），请核对")
         rec.org_name = normalize_value(org)
         if not rec.org_name:
             self.missing("org_name")

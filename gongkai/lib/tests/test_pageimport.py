@@ -972,6 +972,49 @@ BYLINES_AND_ENDS = {
     "bracketed note": (
         "关于某某的通知\n发布时间：2024-01-02\n各单位：现将有关事项通知如下，请遵照执行。\n（此件公开发布）\n"
     ),
+    # what a site prints below the text: the title again and an article id, a tag, a counter
+    "title and id below": (
+        "某县多措并举宣传耕地保护\n时间:2025-11-18 16:19\n"
+        "近日，某县自然资源局在全县开展耕地保护宣传工作，推动政策深入人心。\n"
+        "某县多措并举宣传耕地保护\n33851722\n"
+    ),
+    "tag below": (
+        "县政府召开常务会议\n发布时间：2024-06-21\n"
+        "6月20日，县政府召开常务会议，研究部署近期重点工作，要求各部门压实责任。\n县政府常务会议\n"
+    ),
+    "organ below": (
+        "关于某某的通告\n发布时间：2024-01-02\n现将有关事项通告如下，请遵照执行。\n某县应急管理局\n"
+    ),
+    "counter below a button": (
+        "关于禁止燃放烟花爆竹的通告\n2019-01-29 08:48:53 来源:某县融媒\n"
+        "春节将至，为减少森林火险隐患，县森防指决定在全县林区禁止燃放烟花爆竹。\n"
+        "某县森林防火指挥部\n2019年1月16日\n打赏捐赠\n0\n"
+    ),
+    # an e-paper's news item: title, subtitle, text, without a date line
+    "subtitle": (
+        "下一版»本期共4版(1-2-4)\n某县长主持召开县长办公会\n安排部署重点工作任务\n"
+        "本报讯 12月5日，县长主持召开县长办公会议，听取重点工作推进情况汇报，并安排部署。\n"
+    ),
+    "section heading": (
+        "下一版»本期共4版(1-2-4)\n某镇2023年政府信息公开工作年度报告\n一、总体情况\n"
+        "2023年，某镇认真贯彻落实政府信息公开条例，主动公开政府信息120条。\n"
+    ),
+    # a news card that opens the text: its date, then the headline again over two lines
+    "dateline card": (
+        "某省防总启动防汛四级应急响应\n2024-06-21 09:51:51   来源:某省发布\n6月20日\n某省防总\n"
+        "启动防汛四级应急响应\n据气象部门预测，6月20日至21日，某省大部有大到暴雨，请注意防范。\n"
+    ),
+    # a table whose header row has a cell that is also a label (责任单位) over row 1
+    "table header": (
+        "市政府重点工作进展情况表\n发布日期:2020-05-14 09:44\n序号\n内容与要求\n责任单位\n1\n"
+        "加强季度、月度数据监测，确保地区生产总值增长7%左右。\n市发改委\n"
+    ),
+    # the header's organisation and level cells, saved without their labels
+    "organ and level": (
+        "某市基层政务公开\n某市自然资源和规划局 县级\n2023-02-24 2023-02-24\n"
+        "某市人民政府关于拟征收某镇土地的预公告\n某政征预告字〔2023〕第5号\n"
+        "为实施年度土地利用计划，某市人民政府拟征收某镇集体土地，现将有关事项公告如下。\n"
+    ),
 }
 
 
@@ -991,6 +1034,14 @@ BYLINES_AND_ENDS = {
         ("spaced menu", "2月20日", "岗位1200个。"),
         ("bracketed source", "会议要求", "形势稳定。"),
         ("bracketed note", "各单位", "（此件公开发布）"),
+        ("title and id below", "近日", "深入人心。"),
+        ("tag below", "6月20日", "压实责任。"),
+        ("organ below", "现将", "某县应急管理局"),
+        ("counter below a button", "春节将至", "2019年1月16日"),
+        ("subtitle", "本报讯", "安排部署。"),
+        ("section heading", "一、总体情况", "120条。"),
+        ("dateline card", "6月20日\n某省防总\n启动防汛四级应急响应\n据气象部门预测", "防范。"),
+        ("table header", "序号\n内容与要求\n责任单位\n1\n", "市发改委"),
     ],
 )
 def test_where_the_text_starts_and_ends(name: str, starts: str, ends: str) -> None:
@@ -1015,6 +1066,9 @@ def test_where_the_text_starts_and_ends(name: str, starts: str, ends: str) -> No
         ("title over two lines", "title", "某县人民政府办公室关于印发某县防汛应急预案的通知"),
         ("spaced menu", "title", "春风送岗位 就业暖人心"),
         ("bracketed source", "org_name", "某县应急管理局"),
+        ("subtitle", "title", "某县长主持召开县长办公会"),
+        ("organ and level", "org_name", "某市自然资源和规划局"),
+        ("table header", "department", ""),
     ],
 )
 def test_fields_from_bylines_and_tables(name: str, field: str, value: object) -> None:
