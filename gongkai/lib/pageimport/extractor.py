@@ -5,7 +5,7 @@ HTML through htmlpage.py). Each line is classified with the rules in layout.py:
 
     crumb   the location line (当前位置：首页 > … > 政策解读)
     chrome  toolbars, switches, QR prompts, copyright — dropped wherever they are
-    footer  上一篇 / 责任编辑 / 相关信息 … — the body ends at the first one
+    footer  上一篇 / 责任编辑 / 相关信息 … — the body ends at the first one (never a sentence)
     meta    `标签：值` pairs (several per line, a table row, or after a leading date)
     docno   a line that is nothing but a 文号
     text    everything else
@@ -24,7 +24,8 @@ with an article id, a lone number, or one short tag (`摄影作品`, not an orga
 dropped; a number under a chrome line is that button's counter. A label cell over a row number
 (`责任单位` / `1`) is a table's header, text. Metadata is read from the header, and from a block
 of well-known labels (and the 来源/供稿 line, also in brackets) right below the body or its
-toolbar. A byline may start with the site's name and address (`某县人民政府门户网站www.…2022-08-12
+toolbar; editor and counter lines there (责编, 初审…终审, 浏览次数, 关键词) leave the text. A
+byline may start with the site's name and address (`某县人民政府门户网站www.…2022-08-12
 来源:…`) and its labels may be opened with brackets (`【信息来源:【信息时间:…`).
 
 Fields come from the best source present, and every guess or gap becomes a Chinese warning:
@@ -325,7 +326,9 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
     return lead, pairs
 
 
-_CHROME_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in layout.CHROME_LINES))
+_CHROME_ANY = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (*layout.CHROME_LINES, layout.SITE_FOOTER))
+)
 _CHROME_CHARS = frozenset("".join(layout.CHROME_WORDS))
 
 
@@ -376,8 +379,8 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
         line = _Line(text, cell=cell, bulleted=bulleted)
         if _crumbs(text) is not None and len(text) <= 120:
             line.kind = "crumb"
-        elif len(text) <= 40 and layout.FOOTER_MARKERS.match(text):
-            line.kind = "footer"
+        elif len(text) <= 40 and layout.FOOTER_MARKERS.match(text) and not _PROSE_END.search(text):
+            line.kind = "footer"  # (a sentence that starts 相关文件… or 扫一扫… is the text's)
         elif _is_chrome(text) or (site_lines and candidate(text) in site_lines):
             line.kind = "chrome"  # (or a line the site repeats on most pages: sitelines.py)
             tokens = {t for t in layout.CHROME_SPLIT.split(text) if t}

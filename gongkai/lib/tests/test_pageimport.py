@@ -1073,3 +1073,54 @@ def test_where_the_text_starts_and_ends(name: str, starts: str, ends: str) -> No
 )
 def test_fields_from_bylines_and_tables(name: str, field: str, value: object) -> None:
     assert getattr(extract(BYLINES_AND_ENDS[name]), field) == value
+
+
+WHOLE_PAGE_TEXT = (
+    "3月4日，某县应急管理局组织开展安全生产大检查，重点检查了企业的消防设施。\n"
+    "检查组要求，各企业要落实主体责任，及时整改隐患，确保安全生产形势稳定。"
+)
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        # the site's footer
+        "主办：某县人民政府办公室 承办：某县信息中心\n地址：某县人民路1号 电话：0795-1234567",
+        "关于我们 | 网站地图 | 使用帮助\n某县人民政府办公室主办\n党政机关\n政府网站找错",
+        "当前访问量：123456\n某县人民政府办公室 版权所有",
+        "联系我们：0795-1234567 电子邮箱：abc@example.cn",
+        # related-links lists and 上一篇/下一篇
+        "热点新闻\n某县召开安全生产工作会议\n图片新闻",
+        "本栏目最新\n某县召开安全生产工作会议",
+        "< 上一篇：某县召开会议\n下一篇：某县开展活动 >",
+        "«上一篇\n下一篇»",
+        # share prompts
+        "用微信扫描二维码\n分享至好友和朋友圈",
+        # editor and counter lines
+        "初审：张三 复审：李四 终审：王五",
+        "编辑：张三\n校对：李四\n审核：王五",
+        "责编：张三",
+        "稿件来源：某县应急管理局 责任编辑：张三",
+        "信息员：张三 审核人：李四",
+        "阅读：123\n点赞",
+        "【发布时间：2024-03-05】【浏览次数：12】",
+    ],
+)
+def test_what_a_whole_page_puts_below_the_text_leaves_it(below: str) -> None:
+    page = (
+        "当前位置：首页 > 工作动态\n某县开展安全生产大检查\n发布时间：2024-03-05 来源：某县应急管理局\n"
+        f"{WHOLE_PAGE_TEXT}\n{below}\n"
+    )
+    assert extract(page).body_text == WHOLE_PAGE_TEXT
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "扫一扫二维码即可参加网上问卷调查，欢迎踊跃参与。",
+        "相关文件中规定的事项，由县应急管理局负责解释。",
+    ],
+)
+def test_a_sentence_that_starts_like_a_footer_stays(sentence: str) -> None:
+    page = f"某县开展安全生产大检查\n发布时间：2024-03-05\n{WHOLE_PAGE_TEXT}\n{sentence}\n"
+    assert extract(page).body_text == f"{WHOLE_PAGE_TEXT}\n{sentence}"
