@@ -6,7 +6,8 @@ HTML through htmlpage.py). Each line is classified with the rules in layout.py:
     crumb   the location line (当前位置：首页 > … > 政策解读)
     chrome  toolbars, switches, QR prompts, copyright — dropped wherever they are
     footer  上一篇 / 责任编辑 / 相关信息 … — the body ends at the first one (never a sentence)
-    meta    `标签：值` pairs (several per line, a table row, or after a leading date)
+    meta    `标签：值` pairs (several per line, a table row, after a leading date or a label
+            the extractor does not know); a byline with 【打印】【关闭】 on it too
     docno   a line that is nothing but a 文号
     text    everything else
 
@@ -39,7 +40,8 @@ Fields come from the best source present, and every guess or gap becomes a Chine
   body lines (warned), or one in brackets closing the title (warned). A 文号 quoted inside a sentence (`…的通知》（银政办发〔2019〕76号）`) belongs to
   another document and is never taken; the warning names it. Normalised with
   gongkai.lib.docnumber; a value that does not fit is kept as written, with a warning.
-- index_no: checked with gongkai.lib.indexno; kept as written either way (it is permanent).
+- index_no: checked with gongkai.lib.indexno; kept as written either way (it is permanent). A
+  value of its form under a label the saved page cut (`号: 003043524/202203-00218`) is taken, warned.
 - written_on: 成文日期 label, else the 题注 under the title (`(2007年6月29日…通过)`, warned),
   else the signature date of the body (落款, warned).
   published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line (warned).
@@ -60,7 +62,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from gongkai.lib.docnumber import DocNumberError, normalize_doc_number
-from gongkai.lib.indexno import IndexFormatError, validate_index_no
+from gongkai.lib.indexno import INDEX_NO_RE, IndexFormatError, validate_index_no
 
 from . import layout
 from .dates import date_span, is_date_line, parse_date
@@ -184,6 +186,7 @@ _LEAD_DATE = re.compile(rf"^(?P<date>{_CN_YMD}|\d{{6,8}}|{_YMD})(?=[,，\s])")
 _GLUED_DATE_LABEL = re.compile(
     rf"[\u4e00-\u9fff]{{0,6}}(?:日期|时间)\s*[:：]\s*(?P<date>\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}}|{_CN_YMD})"
 )
+_UNKNOWN_LEAD = re.compile(r"^(?P<label>[\u4e00-\u9fff]{1,6})\s*[:：](?P<value>[^:：]{0,40})$")
 _MAY_HOLD_LABEL = re.compile(r"[:：\[\]【】［］\t|]")
 _PROSE_END = re.compile(r"[。！？]")
 _LEAD_NOISE = re.compile(r"[\s?？|｜·•]+$")
@@ -317,9 +320,13 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
     lead = _LEAD_NOISE.sub("", text[: matches[0].start()].strip())
     if (site := _SITE_LEAD.match(lead)) and date_span(lead[site.end() :]) == len(lead) - site.end():
         lead = lead[site.end() :]  # `某县人民政府门户网站www.….gov.cn2022-08-12来源:`
+    pairs = []
+    if (unknown := _UNKNOWN_LEAD.match(lead)) and len(text) <= 100 and not _SENTENCE.search(text):
+        # `出处：某县应急管理局 时间：2024-03-05`: a label the extractor does not know leads
+        pairs.append((unknown["label"], unknown["value"].strip()))
+        lead = ""
     if lead and date_span(lead) != len(lead):
         return None
-    pairs = []
     for m, nxt in zip(matches, [*matches[1:], None], strict=True):
         value = text[m.end() : nxt.start() if nxt else len(text)].strip()
         pairs.append((_canonical(m["label"] or m["long"]), value))
@@ -385,6 +392,11 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
             line.kind = "chrome"  # (or a line the site repeats on most pages: sitelines.py)
             tokens = {t for t in layout.CHROME_SPLIT.split(text) if t}
             line.toolbar = bool(tokens & layout.TOOLBAR_END) and len(text) <= 40
+            if (meta := _parse_meta(text, bulleted)) is not None and any(
+                _LABELS.get(label, (None, 0))[0] and value for label, value in meta[1]
+            ):
+                # `日期：2024-03-05 来源：某局 【打印】【关闭】`: a byline with the toolbar on it
+                line.kind, (line.lead, line.pairs) = "meta", meta
         elif lines and lines[-1].kind == "chrome" and _NUMBER_LINE.match(text):
             line.kind = "chrome"  # a button's counter below it (打赏捐赠 / 0, 点赞 / 12)
         elif (meta := _parse_meta(text, bulleted)) is not None and not _abstract(meta[1]):
@@ -583,6 +595,7 @@ class _Builder:
         self.empty_labels: dict[str, str] = {}
         self.lead_dates: list[str] = []
         self.own_docno_lines: list[str] = []
+        self.unknown_values: list[str] = []  # values of labels no field has (`号: 0030…`)
         self.header_org = ""  # `某市自然资源和规划局 县级` in the header, its labels lost
         self.crumbs: list[str] = []
         self.first_paragraph = len(lines)
@@ -597,6 +610,8 @@ class _Builder:
             self.lead_dates.append(line.lead)
         for label, value in line.pairs:
             field_name, rank = _LABELS.get(label, (None, 0))
+            if label not in _LABELS:
+                self.unknown_values.append(value)
             if field_name is None or (labels is not None and label not in labels):
                 continue
             if field_name not in ("written_on", "published_on") and (
@@ -606,9 +621,8 @@ class _Builder:
                 self.lead_dates.append(m["date"])
                 value = value[: m.start()].strip()
             if field_name != "title":  # a news title may have a colon: 长安街道：三月春“锋”暖
-                value = _UNKNOWN_LABEL.sub("", value).strip()
-            if field_name in ("written_on", "published_on"):
-                value = value.strip("[]【】［］ ")  # `发布日期:[2021-05-28]`
+                # and `发布日期:[2021-05-28]`, `【来源：某局】`, `来源：某局 | 发布时间：…`
+                value = _UNKNOWN_LABEL.sub("", value).strip("[]【】［］|｜ \t")
             if field_name == "org_name":
                 value = _REPRINT.sub("", re.sub(r"\s*[【\[].*$", "", value))
                 if (
@@ -936,6 +950,9 @@ class _Builder:
                 validate_index_no(rec.index_no)
             except IndexFormatError as e:
                 self.warnings.append(f"{e}，已原样保留")
+        elif found := [v for v in self.unknown_values if INDEX_NO_RE.match(v)]:
+            rec.index_no = found[0]  # `号: 003043524/202203-00218`: the saved page cut its label
+            self.warnings.append(f"索引号取自页首标签不全的“{found[0]}”（按其格式认定），请核对")
         else:
             self.missing("index_no")
 

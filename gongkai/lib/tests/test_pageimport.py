@@ -1124,3 +1124,33 @@ def test_what_a_whole_page_puts_below_the_text_leaves_it(below: str) -> None:
 def test_a_sentence_that_starts_like_a_footer_stays(sentence: str) -> None:
     page = f"某县开展安全生产大检查\n发布时间：2024-03-05\n{WHOLE_PAGE_TEXT}\n{sentence}\n"
     assert extract(page).body_text == f"{WHOLE_PAGE_TEXT}\n{sentence}"
+
+
+@pytest.mark.parametrize(
+    ("byline", "org"),
+    [
+        ("信息来源：某县应急管理局 | 发布时间：2024-03-05", "某县应急管理局"),
+        ("【来源：某县应急管理局】【发布时间：2024-03-05】", "某县应急管理局"),
+        ("[ 来源：某县应急管理局 ] [ 发布时间：2024-03-05 ]", "某县应急管理局"),
+        (
+            "日期：2024-03-05 来源：某县应急管理局 【打印】【关闭】",
+            "某县应急管理局",
+        ),  # a toolbar on it
+        ("消息来源：某县应急管理局 时间：2024-03-05", "某县应急管理局"),
+        ("出处：某县应急管理局 时间：2024-03-05", "某县应急管理局"),
+        ("所属单位：某县应急管理局 发布时间：2024-03-05", ""),  # an unknown label leads
+    ],
+)
+def test_bylines_past_brackets_toolbars_and_unknown_labels(byline: str, org: str) -> None:
+    record = extract(f"某县开展安全生产大检查\n{byline}\n{WHOLE_PAGE_TEXT}\n")
+    assert (record.org_name, record.published_on) == (org, date(2024, 3, 5))
+    assert record.body_text == WHOLE_PAGE_TEXT
+
+
+def test_an_index_number_under_a_label_the_saved_page_cut() -> None:
+    record = extract(
+        "号: 003043524/202203-00218 信息分类: 规范性文件\n发布日期: 2022-03-26\n"
+        f"标  题: 关于某某的通知\n{WHOLE_PAGE_TEXT}\n"
+    )
+    assert record.index_no == "003043524/202203-00218" and warned(record, "索引号", "标签不全")
+    assert extract(f"关于某某的通知\n说明: 2022-03-26 备注: 无\n{WHOLE_PAGE_TEXT}\n").index_no == ""
