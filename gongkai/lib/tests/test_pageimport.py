@@ -1154,3 +1154,25 @@ def test_an_index_number_under_a_label_the_saved_page_cut() -> None:
     )
     assert record.index_no == "003043524/202203-00218" and warned(record, "索引号", "标签不全")
     assert extract(f"关于某某的通知\n说明: 2022-03-26 备注: 无\n{WHOLE_PAGE_TEXT}\n").index_no == ""
+
+
+@pytest.mark.parametrize(
+    ("above", "published"),
+    [
+        (
+            "您所在的位置：首页 » 工作动态\n某县开展安全生产大检查\n日期：2024-03-05",
+            date(2024, 3, 5),
+        ),
+        ("您当前的位置:首页>>工作动态\n某县开展安全生产大检查\n[2024-03-05]", date(2024, 3, 5)),
+        (
+            "当前位置：首页 > 工作动态\n某县开展安全生产大检查\n【2024-03-05 10:20】",
+            date(2024, 3, 5),
+        ),
+    ],
+)
+def test_longer_location_labels_and_a_bracketed_date_under_the_title(
+    above: str, published: date
+) -> None:
+    record = extract(f"{above}\n{WHOLE_PAGE_TEXT}\n")
+    assert (record.title, record.published_on) == ("某县开展安全生产大检查", published)
+    assert record.category == "工作动态" and record.body_text == WHOLE_PAGE_TEXT
