@@ -12,7 +12,8 @@ HTML through htmlpage.py). Each line is classified with the rules in layout.py:
     text    everything else
 
 Zones: the header runs to the last crumb/meta/docno line above the first real paragraph (a
-CMS's bare `2020-11-13 14:42`, also in brackets, under the title counts as metadata); the body starts after it —
+CMS's bare `2020-11-13 14:42`, also in brackets or with the source after it, `… 09:57 光明网`,
+under the title counts as metadata); the body starts after it —
 after the page's title if the title is repeated there (also when split over lines) — and stops
 at the first footer line or 打印/关闭 toolbar once a paragraph has been read (a 分享到 or 打印本页
 between the title and the text does not end it), or at the site's copyright/ICP line; a 落款
@@ -192,9 +193,9 @@ _PROSE_END = re.compile(r"[。！？]")
 _LEAD_NOISE = re.compile(r"[\s?？|｜·•]+$")
 # A date and time alone on a line, as a CMS prints it under the title (`2020-11-13 14:42`); a
 # document's own dates are written 2020年11月13日 and stay in the text (with a time, the CMS's).
-_BARE_CMS_DATE = re.compile(  # (also in brackets: `[2024-03-05]`)
+_BARE_CMS_DATE = re.compile(  # (also in brackets, `[2024-03-05]`, or with the source: `… 09:57 光明网`)
     rf"^[\[【(（]?\s*(?P<date>\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:\s+{_HM})?|{_CN_YMD}\s+{_HM})"
-    r"\s*[\]】)）]?$"
+    rf"\s*[\]】)）]?(?:(?<=\d)\s+(?P<source>[\u4e00-\u9fff]{{2,16}}))?$"
 )
 # An unknown label that a value ran into: `来源:  选择阅读字号:[ ]` gives 来源 nothing.
 _UNKNOWN_LABEL = re.compile(r"(?:^|\s+)[\u4e00-\u9fff]{2,8}\s*[:：].*$")
@@ -660,7 +661,8 @@ class _Builder:
             if ln.kind == "text" and (m := _BARE_CMS_DATE.match(ln.text))
         ]
         if len(bare) == 1:  # the CMS's date under the title (several are a table's cells)
-            bare[0][0].kind, bare[0][0].lead = "meta", bare[0][1]["date"]
+            (ln, m), source = bare[0], bare[0][1]["source"]
+            ln.kind, ln.lead, ln.pairs = "meta", m["date"], [("来源", source)] if source else []
         self.first_paragraph = first_paragraph
         header_end = max(
             (i for i in range(first_paragraph) if lines[i].kind in ("meta", "crumb", "docno")),

@@ -13,7 +13,8 @@ Supporting a new site is usually an addition here, not new code:
   accessibility switches, print and close buttons).
 - CHROME_LINES: other chrome lines, anywhere (QR code and share prompts, pagers); SITE_FOOTER
   lines (copyright, ICP, 主办) are chrome too.
-- FOOTER_MARKERS: the first of these after the body starts ends the body (上一篇, 责任编辑…);
+- FOOTER_MARKERS: the first of these after the body starts ends the body (上一篇, 责任编辑, a
+  sidebar's heading alone on its line: 最新动态, 图片聚焦 …);
   TOOLBAR_END words on a chrome line do the same once a paragraph has been read.
 - FOOTER_WORDS: a line naming two of these (主办 … 承办 … ICP …) is the site's footer.
 - BREADCRUMB: how a location line starts; its last meaningful crumb can give the category.
@@ -104,6 +105,7 @@ CHROME_WORDS = frozenset(
      "小字号", "大字号", "中字号", "背景颜色", "选择阅读字号", "阅读字号", "关闭当前页面",
      "分享至", "一键转发", "官方微博", "微信公众号", "手机扫一扫", "我要打印", "选择区域",
      "展开通版", "收缩通版", "使用帮助", "网站帮助", "网站导航", "点赞", "在看", "我要留言",
+     "分享让更多人看到", "人人", "人人网", "空间", "豆瓣", "新浪微博", "腾讯微博", "官方微信平台",
      "X", "×"}
 )  # fmt: skip
 CHROME_SPLIT = re.compile(r"[\s|｜丨•·●■◆▪/:：\[\]【】()（）>＞×!！]+")
@@ -145,12 +147,14 @@ FOOTER_WORDS = re.compile(
     r"主办|承办|技术支持|网站地图|访问量|网站标识|版权所有|ICP|公网安备|备案号|中文网址|中文域名|英文域名"
 )
 FOOTER_MARKERS = re.compile(
-    r"^(?:[【\[(（<«‹＜]\s*)?(?:上一篇|下一篇|上一条|下一条|相关信息|相关链接|相关文章|相关阅读|相关新闻|相关文件"
+    r"^(?:[【\[(（<«‹＜|｜]\s*)?(?:上一篇|下一篇|上一条|下一条|相关信息|相关链接|相关文章|相关阅读|相关新闻|相关文件"
     r"|我要纠错|责任编辑|扫一扫|分享到|打印本页|关闭窗口|关闭本页|关闭当前页|版权所有|主办单位|网站标识码"
     r"|【打印】|【关闭】|推荐阅读|猜你喜欢|你可能会喜欢|最近更新|热门推荐|延伸阅读|更多阅读|友情链接"
     r"|相关推荐|精彩推荐|网友评论|发表评论|我要评论|\d+条评论|解读文章|相关解读|最新文章|最新信息"
     r"|热点新闻|热门新闻|热门文章|热点文章|图片新闻|新闻排行|点击排行|阅读排行|相关专题|往期回顾"
-    r"|本栏目最新|栏目最新|同类文章)"
+    r"|本栏目最新|栏目最新|同类文章|反侵权公告|版权声明"
+    # a sidebar's heading alone on its line, its headlines below it
+    r"|(?:最新|最新动态|图片聚焦|精彩图片|精彩专栏|数字报|热门排行|排行榜)$)"
 )
 # A site footer line (copyright, ICP, 主办单位): once the text has begun nothing after it is text.
 SITE_FOOTER = re.compile(
@@ -163,7 +167,7 @@ TOOLBAR_END = frozenset(
 )
 BREADCRUMB = re.compile(
     r"^.{0,4}?(?:您当前所在的位置|您现在的位置|现在的位置|您的位置|当前所在位置|当前位置|所在位置|位置)"
-    r"\s*[:：]\s*(?P<path>.*)$"
+    r"(?:\s*[:：]\s*|\s+(?=首页))(?P<path>.*)$"  # (`您所在的位置 首页 专题频道`: no colon)
 )
 CRUMB_SEPARATOR = re.compile(r"\s*(?:»|>>|>|＞|›|→|/|\\|-{1,2}>)\s*")
 # Crumbs that name the page itself rather than its column.

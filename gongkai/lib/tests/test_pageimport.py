@@ -1176,3 +1176,22 @@ def test_longer_location_labels_and_a_bracketed_date_under_the_title(
     record = extract(f"{above}\n{WHOLE_PAGE_TEXT}\n")
     assert (record.title, record.published_on) == ("某县开展安全生产大检查", published)
     assert record.category == "工作动态" and record.body_text == WHOLE_PAGE_TEXT
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        "最新动态\n聚焦10月经济成绩单\n某区近9万居民有了家庭医生\n图片聚焦\n赏菊",
+        "| 最新\n2月14日冬奥看点\n某地一客船倾覆",
+        "分享到\n微信\n人人\n空间",
+        "反侵权公告：\n根据有关法律法规，未经书面许可，任何单位或个人不得转载本网作品。",
+    ],
+)
+def test_sidebars_share_targets_and_notices_below_a_news_item(below: str) -> None:
+    page = (
+        "您所在的位置 首页 专题频道 新春走基层\n土豆不“土” 土豆无“土”\n2022-02-13 09:57 光明网\n"
+        f"{WHOLE_PAGE_TEXT}\n{below}\n"
+    )
+    record = extract(page)
+    assert (record.title, record.org_name) == ("土豆不“土” 土豆无“土”", "光明网")
+    assert (record.published_on, record.body_text) == (date(2022, 2, 13), WHOLE_PAGE_TEXT)
