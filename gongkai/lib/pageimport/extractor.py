@@ -36,7 +36,8 @@ Fields come from the best source present, and every guess or gap becomes a Chine
   page's first words right above the text score too; a 版头 title may run over four lines (two
   when the first is unfinished), a `——` subtitle joins it; the `[图]` a CMS appends, a 文号 before
   a title quoted in 《》, a reprint's `原标题：` and `[转载于:…]` and a year tag (`… 2022`) are
-  removed. A location that ends in a document's name (…条例) names no column.
+  removed. A location that ends in a document's name (…条例) names no column; a menu of short
+  items is no title, and a short line ending in ！ with the byline below it is one, no paragraph.
 - doc_number: the 文号 label, or a 文号 standing alone on a line of the header or the first
   body lines (warned), or one in brackets closing the title (warned). A 文号 quoted inside a sentence (`…的通知》（银政办发〔2019〕76号）`) belongs to
   another document and is never taken; the warning names it. Normalised with
@@ -478,7 +479,7 @@ def _heading_like(text: str) -> bool:
     return (
         4 <= len(text) <= 100
         and bool(_CJK.search(text))
-        and text[-1] not in "，,：:！？!?"
+        and text[-1] not in "，,：:？?"  # (…学术年会成功举行！ is a news title)
         # a news title may exclaim inside: 助力乡村振兴！“中山+”…
         and not re.search(r"[。；;]", text)
         and not is_date_line(text)
@@ -524,8 +525,9 @@ _SITE_NAME = re.compile(r"(?:网|网站|门户|门户网|平台|之窗)$|^(?:中
 _NOT_TITLE = re.compile(
     r"今天是|星期[一二三四五六日天]|欢迎|\d{1,2}:\d{2}|[:：]\s*(?:\d|$)|^\d{4}[-/.年]\d{1,2}|^[>»›]|>.*>"
 )
-# A navigation bar saved with its items spaced out: `首     页 政 务 公 开 网 上 办 事`.
-_SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}")
+# A navigation bar saved with its items spaced out: `首     页 政 务 公 开 网 上 办 事`, or a
+# menu of short items: `会议通知 学术活动 科普活动 表彰奖励 公告公示`.
+_SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}|^(?:[^\s]{1,6}\s+){3,}[^\s]{1,6}$")
 # What a site appends to a title: `…应急预案-湘西高新技术产业开发区`, `…的通知|`.
 _TITLE_TAIL = re.compile(
     r"\s*(?:[|｜]\s*|[-_—|｜]\s*[\u4e00-\u9fff]{2,30}(?:网|网站|政府|开发区|门户))$"
@@ -652,7 +654,11 @@ class _Builder:
     def build(self) -> PageRecord:
         lines, rec = self.lines, self.record
         first_paragraph = next(
-            (i for i, ln in enumerate(lines) if _paragraph_like(ln) and not self.slogan(i)),
+            (
+                i
+                for i, ln in enumerate(lines)
+                if _paragraph_like(ln) and not self.slogan(i) and not self.exclaimed_title(i)
+            ),
             len(lines),
         )
         bare = [
@@ -868,6 +874,18 @@ class _Builder:
             i < 3
             and not any(_title_score(ln.text, self.keys, set()) > 0 for ln in above)
             and any(ln.kind in ("crumb", "meta") for ln in self.lines[i + 1 : i + 13])
+        )
+
+    def exclaimed_title(self, i: int) -> bool:
+        """A short line that ends in ！ with the CMS's date/source line below it: a news title
+        (…学术年会成功举行！), not the first paragraph."""
+        text, below = self.lines[i].text, self.lines[i + 1 : i + 2]
+        return (
+            text.endswith(("！", "!"))
+            and len(text) < _LONG
+            and not _SENTENCE.search(text[:-1])
+            and bool(below)
+            and below[0].kind == "meta"
         )
 
     def title_candidates(self, i: int, columns: set[str]) -> list[tuple[str, int, int]]:

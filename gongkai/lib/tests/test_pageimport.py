@@ -1195,3 +1195,18 @@ def test_sidebars_share_targets_and_notices_below_a_news_item(below: str) -> Non
     record = extract(page)
     assert (record.title, record.org_name) == ("土豆不“土” 土豆无“土”", "光明网")
     assert (record.published_on, record.body_text) == (date(2022, 2, 13), WHOLE_PAGE_TEXT)
+
+
+def test_a_news_title_that_exclaims_over_a_menu_of_short_items() -> None:
+    record = extract(
+        "学会概况\n会议通知 学术活动 科普活动 表彰奖励 公告公示\n首页 - 新闻动态\n"
+        "2019年某学术年会在某大学成功举行！\n发布时间：2019-05-18 来源：某学会\n"
+        f"{WHOLE_PAGE_TEXT}\n查看评论\n阅读 539\nA+\n标签：\n扫二维码上移动某某网\n"
+    )
+    assert (record.title, record.org_name) == ("2019年某学术年会在某大学成功举行！", "某学会")
+    assert record.body_text == WHOLE_PAGE_TEXT
+
+
+def test_source_label_written_with_a_preposition() -> None:
+    record = extract(f"某街道开展调研工作\n来源于：某区办事处\n2019-03-06\n{WHOLE_PAGE_TEXT}\n")
+    assert (record.org_name, record.body_text) == ("某区办事处", WHOLE_PAGE_TEXT)
