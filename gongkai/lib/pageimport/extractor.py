@@ -5,7 +5,8 @@ HTML through htmlpage.py). Each line is classified with the rules in layout.py:
 
     crumb   the location line (当前位置：首页 > … > 政策解读)
     chrome  toolbars, switches, QR prompts, copyright — dropped wherever they are
-    footer  上一篇 / 责任编辑 / 相关信息 … — the body ends at the first one (never a sentence)
+    footer  上一篇 / 责任编辑 / 相关信息 … — the body ends at the first one (never a sentence;
+            a 上一篇…下一篇 pager line of any length)
     meta    `标签：值` pairs (several per line, a table row, after a leading date or a label
             the extractor does not know); a byline with 【打印】【关闭】 on it too
     docno   a line that is nothing but a 文号
@@ -220,6 +221,8 @@ _SIGNED_LINE = re.compile(
 )
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.、．]\s*\S")
 _NUMBER_LINE = re.compile(r"^[\d.,%\s]+$")  # a counter (浏览 4874268, 0%) left on its own line
+# `【上一篇】 某某… 【下一篇】 某某…`: the pager of a site, however long its titles
+_PREV_NEXT = re.compile(r"^[【\[(（<«‹＜|｜]?\s*(?:上一篇|下一篇|上一条|下一条)")
 _SECTION = re.compile(  # `一、总体情况`, `第一章 总则`
     r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十百\d]+[章节条编部])"
 )
@@ -389,7 +392,9 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
         line = _Line(text, cell=cell, bulleted=bulleted)
         if _crumbs(text) is not None and len(text) <= 120:
             line.kind = "crumb"
-        elif len(text) <= 40 and layout.FOOTER_MARKERS.match(text) and not _PROSE_END.search(text):
+        elif _PREV_NEXT.match(text) or (
+            len(text) <= 40 and layout.FOOTER_MARKERS.match(text) and not _PROSE_END.search(text)
+        ):
             line.kind = "footer"  # (a sentence that starts 相关文件… or 扫一扫… is the text's)
         elif _is_chrome(text) or (site_lines and candidate(text) in site_lines):
             line.kind = "chrome"  # (or a line the site repeats on most pages: sitelines.py)
