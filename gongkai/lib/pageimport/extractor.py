@@ -23,8 +23,8 @@ it. Above the first paragraph the title again, a teaser cut with `…`, tab bars
 dropped, and so is a subtitle right under a title read from a heading line (not an organ,
 文号 or section heading); an article's own `摘要：…。` stays, and a news card's date (`6月20日`)
 above the title again starts the text, the title kept. Below the last paragraph the title again
-with an article id, a lone number, or one short tag (`摄影作品`, not an organ or `特此…`) is
-dropped; a number under a chrome line is that button's counter. A label cell over a row number
+with an article id, a lone number, or one short tag (`摄影作品`, not an organ, `特此…` or the
+title alone, which may head an attached document) is dropped; a number under a chrome line is that button's counter. A label cell over a row number
 (`责任单位` / `1`) is a table's header, text. Metadata is read from the header, and from a block
 of well-known labels (and the 来源/供稿 line, also in brackets) right below the body or its
 toolbar; editor and counter lines there (责编, 初审…终审, 浏览次数, 关键词) leave the text. A
@@ -807,7 +807,10 @@ class _Builder:
         title_key = match_key(title)
         again = [ln for ln in tail if match_key(ln.text) == title_key]
         noise = all(_NUMBER_LINE.match(ln.text) or ln in again for ln in tail)
-        if (noise and (again or len(tail) == 1)) or (len(tail) == 1 and _TAG.match(tail[0].text)):
+        # (the title alone there may head an attached document of the same name: it stays)
+        ids = len(tail) - len(again)
+        tag = len(tail) == 1 and not again and _TAG.match(tail[0].text)
+        if (noise and ids and (again or ids == 1)) or tag:
             del body[last + 1 :]
 
     def tab(self, line: _Line) -> bool:
