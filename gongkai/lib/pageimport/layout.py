@@ -141,8 +141,12 @@ CHROME_LINES = tuple(
         r"^(?:阅读|浏览|点击|阅读量|浏览量)\s*\d+\s*次?$",  # a counter without its colon: `阅读 539`
     )
 )
-# A related article listed with its date (`图文解读：《…》 2023-07-12`), once no label is read in it.
-RELATED_WITH_DATE = re.compile(r"^[^。；;，,！？\s][^。；;，,！？]{7,59}\s\d{4}-\d{2}-\d{2}$")
+# A related article listed with its date (`图文解读：《…》 2023-07-12`, `… [2024/03/01]`, `… [03-01]`),
+# once no label is read in it.
+RELATED_WITH_DATE = re.compile(
+    r"^[^。；;，,！？\s][^。；;，,！？]{7,59}"
+    r"(?:\s[\[(（【]?\d{4}([-/.])\d{2}\1\d{2}[\]）)】]?|\s?[\[(（【]\d{2}-\d{2}[\]）)】])$"
+)
 # A footer line names several of these at once (主办 … 承办 … ICP … 网站地图).
 FOOTER_WORDS = re.compile(
     r"主办|承办|技术支持|网站地图|访问量|网站标识|版权所有|ICP|公网安备|备案号|中文网址|中文域名|英文域名"
