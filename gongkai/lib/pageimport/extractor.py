@@ -12,7 +12,8 @@ HTML through htmlpage.py). Each line is classified with the rules in layout.py:
     docno   a line that is nothing but a 文号
     text    everything else
 
-Zones: the header runs to the last crumb/meta/docno line above the first real paragraph (a
+Zones: the header runs to the last crumb/meta/docno line above the first real paragraph (one
+below the last location line, when there is one: a sentence above it is a notice of the site; a
 CMS's bare `2020-11-13 14:42`, also in brackets or with the source after it, `… 09:57 光明网`,
 under the title counts as metadata); the body starts after it —
 after the page's title if the title is repeated there (also when split over lines) — and stops
@@ -658,13 +659,15 @@ class _Builder:
 
     def build(self) -> PageRecord:
         lines, rec = self.lines, self.record
+        prose = [
+            i
+            for i, ln in enumerate(lines)
+            if _paragraph_like(ln) and not self.slogan(i) and not self.exclaimed_title(i)
+        ]
+        # A sentence above the location line is the site's (a notice in its header), not the text.
+        last_crumb = max((i for i, ln in enumerate(lines) if ln.kind == "crumb"), default=-1)
         first_paragraph = next(
-            (
-                i
-                for i, ln in enumerate(lines)
-                if _paragraph_like(ln) and not self.slogan(i) and not self.exclaimed_title(i)
-            ),
-            len(lines),
+            (i for i in prose if i > last_crumb), prose[0] if prose else len(lines)
         )
         bare = [
             (ln, m)

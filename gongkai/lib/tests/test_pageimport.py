@@ -1216,3 +1216,14 @@ def test_a_news_title_that_exclaims_over_a_menu_of_short_items() -> None:
 def test_source_label_written_with_a_preposition() -> None:
     record = extract(f"某街道开展调研工作\n来源于：某区办事处\n2019-03-06\n{WHOLE_PAGE_TEXT}\n")
     assert (record.org_name, record.body_text) == ("某区办事处", WHOLE_PAGE_TEXT)
+
+
+def test_a_notice_in_the_site_header_above_the_location_is_not_the_text() -> None:
+    record = extract(
+        "某县人民政府\n首页 政务公开 新闻中心\n通知公告\n"
+        "关于网站系统升级维护的公告：本网站将于3月10日进行升级维护，届时暂停访问。\n"
+        "当前位置：首页 > 工作动态\n某县开展安全生产大检查\n发布时间：2024-03-05 来源：某县应急管理局\n"
+        f"{WHOLE_PAGE_TEXT}\n"
+    )
+    assert (record.title, record.org_name) == ("某县开展安全生产大检查", "某县应急管理局")
+    assert (record.published_on, record.body_text) == (date(2024, 3, 5), WHOLE_PAGE_TEXT)
