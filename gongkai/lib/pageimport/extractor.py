@@ -13,7 +13,8 @@ HTML through htmlpage.py). Each line is classified with the rules in layout.py:
     text    everything else
 
 Zones: the header runs to the last crumb/meta/docno line above the first real paragraph (one
-below the last location line, when there is one: a sentence above it is a notice of the site; a
+below the last location line or the first title with its byline, when at most two sentences,
+fewer than below, stand above it: those are notices of the site; a
 CMS's bare `2020-11-13 14:42`, also in brackets or with the source after it, `… 09:57 光明网`,
 under the title counts as metadata); the body starts after it —
 after the page's title if the title is repeated there (also when split over lines) — and stops
@@ -664,11 +665,15 @@ class _Builder:
             for i, ln in enumerate(lines)
             if _paragraph_like(ln) and not self.slogan(i) and not self.exclaimed_title(i)
         ]
-        # A sentence above the location line is the site's (a notice in its header), not the text.
+        # A sentence or two above the location line, or above the title with its byline, are the
+        # site's (a notice in its header), not the text.
         last_crumb = max((i for i, ln in enumerate(lines) if ln.kind == "crumb"), default=-1)
-        first_paragraph = next(
-            (i for i in prose if i > last_crumb), prose[0] if prose else len(lines)
-        )
+        headed = next((i for i in range(len(lines)) if self.headline(i)), -1)
+        start = max(last_crumb, headed)
+        above = sum(i < start for i in prose)
+        if above > 2 or above >= len(prose) - above:
+            start = -1
+        first_paragraph = next((i for i in prose if i > start), len(lines))
         bare = [
             (ln, m)
             for ln in lines[:first_paragraph]
@@ -885,6 +890,16 @@ class _Builder:
             i < 3
             and not any(_title_score(ln.text, self.keys, set()) > 0 for ln in above)
             and any(ln.kind in ("crumb", "meta") for ln in self.lines[i + 1 : i + 13])
+        )
+
+    def headline(self, i: int) -> bool:
+        """A heading line with the CMS's date/source line right below it."""
+        ln = self.lines[i]
+        return (
+            ln.kind == "text"
+            and _heading_like(ln.text)
+            and not _paragraph_like(ln)
+            and self.info_follows(i)
         )
 
     def exclaimed_title(self, i: int) -> bool:

@@ -1218,11 +1218,12 @@ def test_source_label_written_with_a_preposition() -> None:
     assert (record.org_name, record.body_text) == ("某区办事处", WHOLE_PAGE_TEXT)
 
 
-def test_a_notice_in_the_site_header_above_the_location_is_not_the_text() -> None:
+@pytest.mark.parametrize("location", ["当前位置：首页 > 工作动态\n", ""])
+def test_a_notice_in_the_site_header_is_not_the_text(location: str) -> None:
     record = extract(
         "某县人民政府\n首页 政务公开 新闻中心\n通知公告\n"
         "关于网站系统升级维护的公告：本网站将于3月10日进行升级维护，届时暂停访问。\n"
-        "当前位置：首页 > 工作动态\n某县开展安全生产大检查\n发布时间：2024-03-05 来源：某县应急管理局\n"
+        f"{location}某县开展安全生产大检查\n发布时间：2024-03-05 来源：某县应急管理局\n"
         f"{WHOLE_PAGE_TEXT}\n"
     )
     assert (record.title, record.org_name) == ("某县开展安全生产大检查", "某县应急管理局")
