@@ -534,7 +534,7 @@ _NOT_TITLE = re.compile(
 )
 # A navigation bar saved with its items spaced out: `首     页 政 务 公 开 网 上 办 事`, or a
 # menu of short items: `会议通知 学术活动 科普活动 表彰奖励 公告公示`.
-_SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}|^(?:[^\s]{1,6}\s+){3,}[^\s]{1,6}$")
+_SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}|^(?:\S{2,4}\s+){4,}\S{2,4}$")
 # What a site appends to a title: `…应急预案-湘西高新技术产业开发区`, `…的通知|`.
 _TITLE_TAIL = re.compile(
     r"\s*(?:[|｜]\s*|[-_—|｜]\s*[\u4e00-\u9fff]{2,30}(?:网|网站|政府|开发区|门户))$"

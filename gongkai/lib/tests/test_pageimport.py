@@ -1211,6 +1211,10 @@ def test_a_news_title_that_exclaims_over_a_menu_of_short_items() -> None:
     )
     assert (record.title, record.org_name) == ("2019年某学术年会在某大学成功举行！", "某学会")
     assert record.body_text == WHOLE_PAGE_TEXT
+    spaced = extract(
+        f"喜迎二十大 奋进新征程 某县 开展活动\n发布时间：2024-03-05\n{WHOLE_PAGE_TEXT}\n"
+    )
+    assert spaced.title == "喜迎二十大 奋进新征程 某县 开展活动"  # four short words: a title
 
 
 def test_source_label_written_with_a_preposition() -> None:
