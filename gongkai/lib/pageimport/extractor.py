@@ -26,7 +26,8 @@ dropped, and so is a subtitle right under a title read from a heading line (not 
 文号 or section heading); an article's own `摘要：…。` stays, and a news card's date (`6月20日`)
 above the title again starts the text, the title kept. Below the last paragraph the title again
 with an article id, a lone number, or one short tag (`摄影作品`, not an organ, `特此…` or the
-title alone, which may head an attached document) is dropped; a number under a chrome line is that button's counter. A label cell over a row number
+title alone, which may head an attached document, or a closing formula such as 请遵照执行) is
+dropped; a number under a chrome line is that button's counter. A label cell over a row number
 (`责任单位` / `1`) is a table's header, text. Metadata is read from the header, and from a block
 of well-known labels (and the 来源/供稿 line, also in brackets) right below the body or its
 toolbar; editor and counter lines there (责编, 初审…终审, 浏览次数, 关键词) leave the text. A
@@ -229,8 +230,11 @@ _SECTION = re.compile(  # `一、总体情况`, `第一章 总则`
     r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十百\d]+[章节条编部])"
 )
 _DATELINE = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日$")  # a news card's `6月20日`
-# A tag below the text is a few characters, not an organ nor a closing formula (特此通告).
-_TAG = re.compile(rf"^(?!特此|此件|此页|以上|全文完|.*{_ORGAN_SUFFIX}$)[\u4e00-\u9fff]{{4,12}}$")
+# A tag below the text is a few characters, not an organ nor a closing formula (特此通告,
+# 请遵照执行, 此致敬礼, 谢谢大家).
+_TAG = re.compile(
+    rf"^(?!特此|此件|此页|此致|以上|全文完|请|望|现予|谢谢|欢迎|.*{_ORGAN_SUFFIX}$)[\u4e00-\u9fff]{{4,12}}$"
+)
 _TRAILING_DATE = re.compile(rf"\s(?P<date>{_YMD}|{_CN_YMD})(?:\s|$)")
 _LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
 

@@ -985,6 +985,9 @@ BYLINES_AND_ENDS = {
     "title alone below": (
         "某县防汛应急预案\n发布时间：2024-05-01\n现将预案印发给你们，请认真贯彻执行。\n某县防汛应急预案\n"
     ),
+    "formula below": (
+        "关于某某的通知\n发布时间：2024-01-02\n现将有关事项通知如下，各单位要高度重视。\n请遵照执行\n"
+    ),
     "organ below": (
         "关于某某的通告\n发布时间：2024-01-02\n现将有关事项通告如下，请遵照执行。\n某县应急管理局\n"
     ),
@@ -1040,6 +1043,7 @@ BYLINES_AND_ENDS = {
         ("title and id below", "近日", "深入人心。"),
         ("tag below", "6月20日", "压实责任。"),
         ("organ below", "现将", "某县应急管理局"),
+        ("formula below", "现将", "高度重视。\n请遵照执行"),
         ("title alone below", "现将", "执行。\n某县防汛应急预案"),
         ("counter below a button", "春节将至", "2019年1月16日"),
         ("subtitle", "本报讯", "安排部署。"),
