@@ -22,7 +22,7 @@ at the first footer line or 打印/关闭 toolbar once a paragraph has been read
 between the title and the text does not end it), or at the site's copyright/ICP line; a 落款
 (organ, 年月日) that such a line cut off from the text is kept when nothing but chrome follows
 it. Above the first paragraph the title again, a teaser cut with `…`, tab bars and counters are
-dropped, and so is a subtitle right under a title read from a heading line (not an organ,
+dropped, and so is a subtitle right under a title read from a heading line (not an organ, a byline,
 文号 or section heading); an article's own `摘要：…。` stays, and a news card's date (`6月20日`)
 above the title again starts the text, the title kept. Below the last paragraph the title again
 with an article id, a lone number, or one short tag (`摄影作品`, not an organ, `特此…` or the
@@ -454,12 +454,13 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
 
 
 def _subtitle(text: str) -> bool:
-    """A news subtitle: a short heading of words, not an organ, a 文号, a section heading or a
-    bracketed note."""
+    """A news subtitle: a short heading of words, not an organ, a 文号, a section heading, a
+    bracketed note or a byline (`本报记者 张三`)."""
     return (
         _heading_like(text)
         and len(text) <= 40
         and bool(_CJK.match(text))
+        and not re.search(r"\s|记者|通讯员|摄影|撰稿|作者", text)
         and not _ORG_LINE.match(text)
         and not _DOCNO_START.match(text)
         and not _SECTION.match(text)
