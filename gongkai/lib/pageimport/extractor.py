@@ -628,14 +628,17 @@ class _Builder:
             field_name, rank = _LABELS.get(label, (None, 0))
             if label not in _LABELS:
                 self.unknown_values.append(value)
-            if field_name is None or (labels is not None and label not in labels):
+            if labels is not None and label not in labels:
                 continue
             if field_name not in ("written_on", "published_on") and (
                 m := _TRAILING_DATE.search(value) or _GLUED_DATE_LABEL.search(value)
             ):
-                # `来源:某市人民政府  2017-09-06 00:00:00 【字体:`: the date is the page's own.
+                # `来源:某市人民政府  2017-09-06 00:00:00 【字体:`, `作者：张三 2024-03-05`: the
+                # date is the page's own.
                 self.lead_dates.append(m["date"])
                 value = value[: m.start()].strip()
+            if field_name is None:
+                continue
             if field_name != "title":  # a news title may have a colon: 长安街道：三月春“锋”暖
                 # and `发布日期:[2021-05-28]`, `【来源：某局】`, `来源：某局 | 发布时间：…`
                 value = _UNKNOWN_LABEL.sub("", value).strip("[]【】［］|｜ \t")

@@ -1154,6 +1154,7 @@ def test_a_sentence_that_starts_like_a_footer_stays(sentence: str) -> None:
         ("消息来源：某县应急管理局 时间：2024-03-05", "某县应急管理局"),
         ("出处：某县应急管理局 时间：2024-03-05", "某县应急管理局"),
         ("所属单位：某县应急管理局 发布时间：2024-03-05", ""),  # an unknown label leads
+        ("作者：张三 2024-03-05 10:20", ""),  # the page's date after a writer's name
     ],
 )
 def test_bylines_past_brackets_toolbars_and_unknown_labels(byline: str, org: str) -> None:
