@@ -50,7 +50,8 @@ Fields come from the best source present, and every guess or gap becomes a Chine
   value of its form under a label the saved page cut (`号: 003043524/202203-00218`) is taken, warned.
 - written_on: 成文日期 label, else the 题注 under the title (`(2007年6月29日…通过)`, warned),
   else the signature date of the body (落款, warned).
-  published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line (warned).
+  published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line or follows
+  a byline value (`作者：张三 2024-03-05`, warned).
   org_name: 发布机构 and kin, else 来源/信息来源/供稿; 本站 or a writer's name (来源：杜雪雪) is none;
   else an organ followed by its level in the header (`某市自然资源和规划局 县级`, warned).
   Dates are parsed by dates.py: ambiguous or partial dates stay empty — never invented.
