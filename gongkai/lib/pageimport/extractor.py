@@ -41,7 +41,8 @@ Fields come from the best source present, and every guess or gap becomes a Chine
   when the first is unfinished), a `——` subtitle joins it; the `[图]` a CMS appends, a 文号 before
   a title quoted in 《》, a reprint's `原标题：` and `[转载于:…]` and a year tag (`… 2022`) are
   removed. A location that ends in a document's name (…条例) names no column; a menu of short
-  items is no title, and a short line ending in ！ with the byline below it is one, no paragraph.
+  items (spaces or `|` between them) is no title; a title on the line of its `发布时间：…` is read
+  as a label, and a short line ending in ！ with the byline below it is one, no paragraph.
 - doc_number: the 文号 label, or a 文号 standing alone on a line of the header or the first
   body lines (warned), or one in brackets closing the title (warned). A 文号 quoted inside a sentence (`…的通知》（银政办发〔2019〕76号）`) belongs to
   another document and is never taken; the warning names it. Normalised with
@@ -295,6 +296,17 @@ def _spaced_pairs(text: str, bulleted: bool) -> str | None:
     return None
 
 
+def _title_before_byline(lead: str, rest: str) -> bool:
+    """Is the text before a byline's first label the page's title, printed on the same line?"""
+    return (
+        len(lead) >= 10
+        and _heading_like(lead)
+        and not _ORG_LINE.match(lead)
+        and not _SITE_NAME.search(lead)
+        and bool(re.match(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]", rest))
+    )
+
+
 def _bare_label_line(line: _Line) -> bool:
     """A line that is one label and nothing else, written as a label: `索 引 号：`, `[ 索引号 ]`."""
     return (
@@ -339,7 +351,10 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
         pairs.append((unknown["label"], unknown["value"].strip()))
         lead = ""
     if lead and date_span(lead) != len(lead):
-        return None
+        if not _title_before_byline(lead, text[matches[0].start() :]):
+            return None
+        pairs.append(("标题", lead))  # `某县开展安全生产大检查 发布时间：2024-03-05`
+        lead = ""
     for m, nxt in zip(matches, [*matches[1:], None], strict=True):
         value = text[m.end() : nxt.start() if nxt else len(text)].strip()
         pairs.append((_canonical(m["label"] or m["long"]), value))
@@ -540,7 +555,9 @@ _NOT_TITLE = re.compile(
 )
 # A navigation bar saved with its items spaced out: `首     页 政 务 公 开 网 上 办 事`, or a
 # menu of short items: `会议通知 学术活动 科普活动 表彰奖励 公告公示`.
-_SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}|^(?:\S{2,4}\s+){4,}\S{2,4}$")
+_SPACED_OUT = re.compile(
+    r"(?:[\u4e00-\u9fff]\s+){4}|^(?:[^\s|｜·•/]{2,4}(?:\s*[|｜·•/]\s*|\s+)){4,}[^\s|｜·•/]{2,4}$"
+)
 # What a site appends to a title: `…应急预案-湘西高新技术产业开发区`, `…的通知|`.
 _TITLE_TAIL = re.compile(
     r"\s*(?:[|｜]\s*|[-_—|｜]\s*[\u4e00-\u9fff]{2,30}(?:网|网站|政府|开发区|门户))$"

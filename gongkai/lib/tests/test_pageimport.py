@@ -1215,7 +1215,7 @@ def test_sidebars_share_targets_and_notices_below_a_news_item(below: str) -> Non
 
 def test_a_news_title_that_exclaims_over_a_menu_of_short_items() -> None:
     record = extract(
-        "学会概况\n会议通知 学术活动 科普活动 表彰奖励 公告公示\n首页 - 新闻动态\n"
+        "邮箱 | 相册 | 助手 | 雅虎通 | 社区\n会议通知 学术活动 科普活动 表彰奖励 公告公示\n首页 - 新闻动态\n"
         "2019年某学术年会在某大学成功举行！\n发布时间：2019-05-18 来源：某学会\n"
         f"{WHOLE_PAGE_TEXT}\n查看评论\n阅读 539\nA+\n标签：\n扫二维码上移动某某网\n"
     )
@@ -1242,3 +1242,11 @@ def test_a_notice_in_the_site_header_is_not_the_text(location: str) -> None:
     )
     assert (record.title, record.org_name) == ("某县开展安全生产大检查", "某县应急管理局")
     assert (record.published_on, record.body_text) == (date(2024, 3, 5), WHOLE_PAGE_TEXT)
+
+
+def test_a_title_printed_on_the_line_of_its_byline() -> None:
+    record = extract(
+        f"当前位置：首页 > 工作动态\n某县开展安全生产大检查 发布时间：2024-03-05\n{WHOLE_PAGE_TEXT}\n"
+    )
+    assert (record.title, record.published_on) == ("某县开展安全生产大检查", date(2024, 3, 5))
+    assert record.body_text == WHOLE_PAGE_TEXT
