@@ -47,9 +47,9 @@ Fields come from the best source present, and every guess or gap becomes a Chine
   body lines (warned), or one in brackets closing the title (warned). A 文号 quoted inside a sentence (`…的通知》（银政办发〔2019〕76号）`) belongs to
   another document and is never taken; the warning names it. Normalised with
   gongkai.lib.docnumber; a value that does not fit is kept as written, with a warning.
-- index_no: checked with gongkai.lib.indexno; kept as written either way (it is permanent). A
-  value of its form under the tail of an 索引号 label the saved page cut
-  (`号: 003043524/202203-00218`) is taken, warned; under any other unknown label it is not.
+- index_no: checked with gongkai.lib.indexno; kept as written either way (it is permanent). Only
+  a known 索引号 label gives one: a value of its form under a cut or unknown label
+  (`号: 003043524/202203-00218`) is not taken, as a guessed 索引号 would be an invented one.
 - written_on: 成文日期 label, else the 题注 under the title (`(2007年6月29日…通过)`, warned),
   else the signature date of the body (落款, warned).
   published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line or follows
@@ -71,7 +71,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from gongkai.lib.docnumber import DocNumberError, normalize_doc_number
-from gongkai.lib.indexno import INDEX_NO_RE, IndexFormatError, validate_index_no
+from gongkai.lib.indexno import IndexFormatError, validate_index_no
 
 from . import layout
 from .dates import date_span, is_date_line, parse_date
@@ -195,10 +195,6 @@ _LEAD_DATE = re.compile(rf"^(?P<date>{_CN_YMD}|\d{{6,8}}|{_YMD})(?=[,，\s])")
 _GLUED_DATE_LABEL = re.compile(
     rf"[\u4e00-\u9fff]{{0,6}}(?:日期|时间)\s*[:：]\s*(?P<date>\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}}|{_CN_YMD})"
 )
-# The tails of the 索引号 labels (`号`, `引号`) that a saved page may start with, its head cut off.
-_CUT_INDEX_LABELS = frozenset(
-    alias[i:] for alias in layout.FIELD_LABELS["index_no"] for i in range(1, len(alias))
-) - set(_LABELS)
 _UNKNOWN_LEAD = re.compile(r"^(?P<label>[\u4e00-\u9fff]{1,6})\s*[:：](?P<value>[^:：]{0,40})$")
 _MAY_HOLD_LABEL = re.compile(r"[:：\[\]【】［］\t|]")
 _PROSE_END = re.compile(r"[。！？]")
@@ -634,7 +630,6 @@ class _Builder:
         self.empty_labels: dict[str, str] = {}
         self.lead_dates: list[str] = []
         self.own_docno_lines: list[str] = []
-        self.cut_index_values: list[str] = []  # under an 索引号 label cut short (`号: 0030…`)
         self.header_org = ""  # `某市自然资源和规划局 县级` in the header, its labels lost
         self.crumbs: list[str] = []
         self.first_paragraph = len(lines)
@@ -649,8 +644,6 @@ class _Builder:
             self.lead_dates.append(line.lead)
         for label, value in line.pairs:
             field_name, rank = _LABELS.get(label, (None, 0))
-            if label not in _LABELS and label in _CUT_INDEX_LABELS:
-                self.cut_index_values.append(value)
             if labels is not None and label not in labels:
                 continue
             if field_name not in ("written_on", "published_on") and (
@@ -1028,9 +1021,6 @@ class _Builder:
                 validate_index_no(rec.index_no)
             except IndexFormatError as e:
                 self.warnings.append(f"{e}，已原样保留")
-        elif found := [v for v in self.cut_index_values if INDEX_NO_RE.match(v)]:
-            rec.index_no = found[0]  # `号: 003043524/202203-00218`: the saved page cut its label
-            self.warnings.append(f"索引号取自页首标签不全的“{found[0]}”（按其格式认定），请核对")
         else:
             self.missing("index_no")
 
