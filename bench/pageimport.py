@@ -54,7 +54,7 @@ def _body_span(lines: list[str], first: str, last: str) -> list[str]:
     return lines[start : end + 1]
 
 
-_DOCNO_LIKE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,12}[\[〔(（【]?\d{4}[\]〕)）】]?\d{0,5}号?$")
+_DOCNO_LIKE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,12}[\[〔(（【]?\d{4}[\]〕)）】]?第?\d{0,5}号?$")
 _RULE = re.compile(r"^[—\-_=─━*]+$")
 _ORGAN = re.compile(
     r"^[\u4e00-\u9fff()（）]{2,30}(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协)$"

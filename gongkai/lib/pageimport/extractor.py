@@ -5,21 +5,33 @@ HTML through htmlpage.py). Each line is classified with the rules in layout.py:
 
     crumb   the location line (当前位置：首页 > … > 政策解读)
     chrome  toolbars, switches, QR prompts, copyright — dropped wherever they are
-    footer  上一篇 / 责任编辑 / 相关信息 … — the body ends at the first one
-    meta    `标签：值` pairs (several per line, a table row, or after a leading date)
+    footer  上一篇 / 责任编辑 / 相关信息 … — the body ends at the first one (never a sentence;
+            a 上一篇…下一篇 pager line of any length)
+    meta    `标签：值` pairs (several per line, a table row, after a leading date or a label
+            the extractor does not know); a byline with 【打印】【关闭】 on it too
     docno   a line that is nothing but a 文号
     text    everything else
 
-Zones: the header runs to the last crumb/meta/docno line above the first real paragraph (a
-CMS's bare `2020-11-13 14:42` under the title counts as metadata); the body starts after it —
+Zones: the header runs to the last crumb/meta/docno line above the first real paragraph (one
+below the last location line or the first title with its byline, when at most two sentences,
+fewer than below, stand above it: those are notices of the site; a
+CMS's bare `2020-11-13 14:42`, also in brackets or with the source after it, `… 09:57 光明网`,
+under the title counts as metadata); the body starts after it —
 after the page's title if the title is repeated there (also when split over lines) — and stops
 at the first footer line or 打印/关闭 toolbar once a paragraph has been read (a 分享到 or 打印本页
 between the title and the text does not end it), or at the site's copyright/ICP line; a 落款
 (organ, 年月日) that such a line cut off from the text is kept when nothing but chrome follows
 it. Above the first paragraph the title again, a teaser cut with `…`, tab bars and counters are
-dropped; an article's own `摘要：…。` stays. Metadata is read from the header, and from a block
+dropped, and so is a subtitle right under a title read from a heading line (not an organ, a byline,
+文号 or section heading); an article's own `摘要：…。` stays, and a news card's date (`6月20日`)
+above the title again starts the text, the title kept. Below the last paragraph the title again
+with an article id, a lone number, or one short tag (`摄影作品`, not an organ, `特此…` or the
+title alone, which may head an attached document, or a closing formula such as 请遵照执行) is
+dropped; a number under a chrome line is that button's counter. A label cell over a row number
+(`责任单位` / `1`) is a table's header, text. Metadata is read from the header, and from a block
 of well-known labels (and the 来源/供稿 line, also in brackets) right below the body or its
-toolbar. A byline may start with the site's name and address (`某县人民政府门户网站www.…2022-08-12
+toolbar; editor and counter lines there (责编, 初审…终审, 浏览次数, 关键词) leave the text. A
+byline may start with the site's name and address (`某县人民政府门户网站www.…2022-08-12
 来源:…`) and its labels may be opened with brackets (`【信息来源:【信息时间:…`).
 
 Fields come from the best source present, and every guess or gap becomes a Chinese warning:
@@ -28,16 +40,22 @@ Fields come from the best source present, and every guess or gap becomes a Chine
   page's first words right above the text score too; a 版头 title may run over four lines (two
   when the first is unfinished), a `——` subtitle joins it; the `[图]` a CMS appends, a 文号 before
   a title quoted in 《》, a reprint's `原标题：` and `[转载于:…]` and a year tag (`… 2022`) are
-  removed. A location that ends in a document's name (…条例) names no column.
+  removed. A location that ends in a document's name (…条例) names no column; a menu of short
+  items (spaces or `|` between them) is no title; a title on the line of its `发布时间：…` is read
+  as a label, and a short line ending in ！ with the byline below it is one, no paragraph.
 - doc_number: the 文号 label, or a 文号 standing alone on a line of the header or the first
   body lines (warned), or one in brackets closing the title (warned). A 文号 quoted inside a sentence (`…的通知》（银政办发〔2019〕76号）`) belongs to
   another document and is never taken; the warning names it. Normalised with
   gongkai.lib.docnumber; a value that does not fit is kept as written, with a warning.
-- index_no: checked with gongkai.lib.indexno; kept as written either way (it is permanent).
+- index_no: checked with gongkai.lib.indexno; kept as written either way (it is permanent). Only
+  a known 索引号 label gives one: a value of its form under a cut or unknown label
+  (`号: 003043524/202203-00218`) is not taken, as a guessed 索引号 would be an invented one.
 - written_on: 成文日期 label, else the 题注 under the title (`(2007年6月29日…通过)`, warned),
   else the signature date of the body (落款, warned).
-  published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line (warned).
-  org_name: 发布机构 and kin, else 来源/信息来源/供稿; 本站 or a writer's name (来源：杜雪雪) is none.
+  published_on: 发布日期 label, `<meta PubDate>`, else the date that leads a 来源 line or follows
+  a byline value (`作者：张三 2024-03-05`, warned).
+  org_name: 发布机构 and kin, else 来源/信息来源/供稿; 本站 or a writer's name (来源：杜雪雪) is none;
+  else an organ followed by its level in the header (`某市自然资源和规划局 县级`, warned).
   Dates are parsed by dates.py: ambiguous or partial dates stay empty — never invented.
 - category: 信息分类 label (and kin), `<meta ColumnName>`, else the breadcrumb's last column
   (warned). validity: mapped onto 有效/失效/废止/已修改/部分失效.
@@ -177,13 +195,15 @@ _LEAD_DATE = re.compile(rf"^(?P<date>{_CN_YMD}|\d{{6,8}}|{_YMD})(?=[,，\s])")
 _GLUED_DATE_LABEL = re.compile(
     rf"[\u4e00-\u9fff]{{0,6}}(?:日期|时间)\s*[:：]\s*(?P<date>\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}}|{_CN_YMD})"
 )
+_UNKNOWN_LEAD = re.compile(r"^(?P<label>[\u4e00-\u9fff]{1,6})\s*[:：](?P<value>[^:：]{0,40})$")
 _MAY_HOLD_LABEL = re.compile(r"[:：\[\]【】［］\t|]")
 _PROSE_END = re.compile(r"[。！？]")
 _LEAD_NOISE = re.compile(r"[\s?？|｜·•]+$")
 # A date and time alone on a line, as a CMS prints it under the title (`2020-11-13 14:42`); a
 # document's own dates are written 2020年11月13日 and stay in the text (with a time, the CMS's).
-_BARE_CMS_DATE = re.compile(
-    rf"^(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:\s+{_HM})?|{_CN_YMD}\s+{_HM})$"
+_BARE_CMS_DATE = re.compile(  # (also in brackets, `[2024-03-05]`, or with the source: `… 09:57 光明网`)
+    rf"^[\[【(（]?\s*(?P<date>\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:\s+{_HM})?|{_CN_YMD}\s+{_HM})"
+    rf"\s*[\]】)）]?(?:(?<=\d)\s+(?P<source>[\u4e00-\u9fff]{{2,16}}))?$"
 )
 # An unknown label that a value ran into: `来源:  选择阅读字号:[ ]` gives 来源 nothing.
 _UNKNOWN_LABEL = re.compile(r"(?:^|\s+)[\u4e00-\u9fff]{2,8}\s*[:：].*$")
@@ -199,13 +219,25 @@ _TIZHU_WORDS = re.compile(r"通过|公布|发布|施行|修订|修正|批准|印
 _TITLE_MARKER = re.compile(
     r"^\s*[\[【](?:图|组图|视频|图文|多图)[\]】]|[\[【(（](?:图|组图|视频|图文|多图)[\]】)）]\s*$"
 )
+# How an organ's name ends (the 落款 below the text).
+_ORGAN_SUFFIX = r"(?:局|委|办|院|府|厅|会|队|部|所|室|处|站|组|社|司|馆|校|团|联|署|台|中心|政府)"
 # The issuing organs and the date of a 落款 written on one line at the end of the text.
 _SIGNED_LINE = re.compile(
-    r"^(?:[\u4e00-\u9fff（）()]{2,30}(?:局|委|办|院|府|厅|会|队|部|所|中心|政府)\s+)+"
-    rf"(?P<date>{_CN_YMD})\s*[|｜]?$"
+    rf"^(?:[\u4e00-\u9fff（）()]{{2,30}}{_ORGAN_SUFFIX}\s+)+(?P<date>{_CN_YMD})\s*[|｜]?$"
 )
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.、．]\s*\S")
 _NUMBER_LINE = re.compile(r"^[\d.,%\s]+$")  # a counter (浏览 4874268, 0%) left on its own line
+# `【上一篇】 某某… 【下一篇】 某某…`: the pager of a site, however long its titles
+_PREV_NEXT = re.compile(r"^[【\[(（<«‹＜|｜]?\s*(?:上一篇|下一篇|上一条|下一条)")
+_SECTION = re.compile(  # `一、总体情况`, `第一章 总则`
+    r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十百\d]+[章节条编部])"
+)
+_DATELINE = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日$")  # a news card's `6月20日`
+# A tag below the text is a few characters, not an organ nor a closing formula (特此通告,
+# 请遵照执行, 此致敬礼, 谢谢大家).
+_TAG = re.compile(
+    rf"^(?!特此|此件|此页|此致|以上|全文完|请|望|现予|谢谢|欢迎|.*{_ORGAN_SUFFIX}$)[\u4e00-\u9fff]{{4,12}}$"
+)
 _TRAILING_DATE = re.compile(rf"\s(?P<date>{_YMD}|{_CN_YMD})(?:\s|$)")
 _LONG = 30  # a line this long with sentence punctuation is a paragraph, not a header item
 
@@ -265,6 +297,17 @@ def _spaced_pairs(text: str, bulleted: bool) -> str | None:
     return None
 
 
+def _title_before_byline(lead: str, rest: str) -> bool:
+    """Is the text before a byline's first label the page's title, printed on the same line?"""
+    return (
+        len(lead) >= 10
+        and _heading_like(lead)
+        and not _ORG_LINE.match(lead)
+        and not _SITE_NAME.search(lead)
+        and bool(re.match(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]", rest))
+    )
+
+
 def _bare_label_line(line: _Line) -> bool:
     """A line that is one label and nothing else, written as a label: `索 引 号：`, `[ 索引号 ]`."""
     return (
@@ -303,16 +346,25 @@ def _parse_meta(line: str, bulleted: bool = False) -> tuple[str, list[tuple[str,
     lead = _LEAD_NOISE.sub("", text[: matches[0].start()].strip())
     if (site := _SITE_LEAD.match(lead)) and date_span(lead[site.end() :]) == len(lead) - site.end():
         lead = lead[site.end() :]  # `某县人民政府门户网站www.….gov.cn2022-08-12来源:`
-    if lead and date_span(lead) != len(lead):
-        return None
     pairs = []
+    if (unknown := _UNKNOWN_LEAD.match(lead)) and len(text) <= 100 and not _SENTENCE.search(text):
+        # `出处：某县应急管理局 时间：2024-03-05`: a label the extractor does not know leads
+        pairs.append((unknown["label"], unknown["value"].strip()))
+        lead = ""
+    if lead and date_span(lead) != len(lead):
+        if not _title_before_byline(lead, text[matches[0].start() :]):
+            return None
+        pairs.append(("标题", lead))  # `某县开展安全生产大检查 发布时间：2024-03-05`
+        lead = ""
     for m, nxt in zip(matches, [*matches[1:], None], strict=True):
         value = text[m.end() : nxt.start() if nxt else len(text)].strip()
         pairs.append((_canonical(m["label"] or m["long"]), value))
     return lead, pairs
 
 
-_CHROME_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in layout.CHROME_LINES))
+_CHROME_ANY = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (*layout.CHROME_LINES, layout.SITE_FOOTER))
+)
 _CHROME_CHARS = frozenset("".join(layout.CHROME_WORDS))
 
 
@@ -363,12 +415,21 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
         line = _Line(text, cell=cell, bulleted=bulleted)
         if _crumbs(text) is not None and len(text) <= 120:
             line.kind = "crumb"
-        elif len(text) <= 40 and layout.FOOTER_MARKERS.match(text):
-            line.kind = "footer"
+        elif _PREV_NEXT.match(text) or (
+            len(text) <= 40 and layout.FOOTER_MARKERS.match(text) and not _PROSE_END.search(text)
+        ):
+            line.kind = "footer"  # (a sentence that starts 相关文件… or 扫一扫… is the text's)
         elif _is_chrome(text) or (site_lines and candidate(text) in site_lines):
             line.kind = "chrome"  # (or a line the site repeats on most pages: sitelines.py)
             tokens = {t for t in layout.CHROME_SPLIT.split(text) if t}
             line.toolbar = bool(tokens & layout.TOOLBAR_END) and len(text) <= 40
+            if (meta := _parse_meta(text, bulleted)) is not None and any(
+                _LABELS.get(label, (None, 0))[0] and value for label, value in meta[1]
+            ):
+                # `日期：2024-03-05 来源：某局 【打印】【关闭】`: a byline with the toolbar on it
+                line.kind, (line.lead, line.pairs) = "meta", meta
+        elif lines and lines[-1].kind == "chrome" and _NUMBER_LINE.match(text):
+            line.kind = "chrome"  # a button's counter below it (打赏捐赠 / 0, 点赞 / 12)
         elif (meta := _parse_meta(text, bulleted)) is not None and not _abstract(meta[1]):
             line.kind, (line.lead, line.pairs) = "meta", meta
         elif (
@@ -399,12 +460,28 @@ def _classify(raw_lines: list[str], site_lines: frozenset[str] = frozenset()) ->
             if dated and parse_date(text)[0] is None:
                 pass  # `发布日期:` left empty, the title below it
             elif _NUMBER_LINE.match(text) and field_name != "index_no":
-                pass  # a table's header cell (责任单位) over a row number
+                # a table's header cell (责任单位) over a row number: the table's, not a label
+                if lines[-1].text == label:
+                    lines[-1].kind, lines[-1].pairs = "text", []
             elif not value:
                 lines[-1].pairs[-1] = (label, text)
                 continue
         lines.append(line)
     return lines
+
+
+def _subtitle(text: str) -> bool:
+    """A news subtitle: a short heading of words, not an organ, a 文号, a section heading, a
+    bracketed note or a byline (`本报记者 张三`)."""
+    return (
+        _heading_like(text)
+        and len(text) <= 40
+        and bool(_CJK.match(text))
+        and not re.search(r"\s|记者|通讯员|摄影|撰稿|作者", text)
+        and not _ORG_LINE.match(text)
+        and not _DOCNO_START.match(text)
+        and not _SECTION.match(text)
+    )
 
 
 def _abstract(pairs: list[tuple[str, str]]) -> bool:
@@ -431,7 +508,7 @@ def _heading_like(text: str) -> bool:
     return (
         4 <= len(text) <= 100
         and bool(_CJK.search(text))
-        and text[-1] not in "，,：:！？!?"
+        and text[-1] not in "，,：:？?"  # (…学术年会成功举行！ is a news title)
         # a news title may exclaim inside: 助力乡村振兴！“中山+”…
         and not re.search(r"[。；;]", text)
         and not is_date_line(text)
@@ -468,17 +545,20 @@ _TITLE_WORDS = re.compile(
 _TITLE_END = re.compile(
     r"(?:通知|意见|办法|规定|规则|方案|预案|决定|决议|公告|通告|公示|报告|细则|批复|函|条例|命令|纪要)$"
 )
-_ORG_LINE = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,24}"
-    r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协|中心|机关)$"
-)
+_ORGAN = r"[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|院|人大|政协|中心|机关)"
+_ORG_LINE = re.compile(f"^{_ORGAN}$")
+# A header cell row of organisation and administrative level, without their labels.
+_LEVELLED_ORG = re.compile(rf"^(?P<org>{_ORGAN})\s+[省市县区乡镇村]级$")
 _SITE_NAME = re.compile(r"(?:网|网站|门户|门户网|平台|之窗)$|^(?:中国政府网|首页)")
 # (a colon is fine in a news title, 长安街道：三月春“锋”暖…, but not before a number or at the end)
 _NOT_TITLE = re.compile(
     r"今天是|星期[一二三四五六日天]|欢迎|\d{1,2}:\d{2}|[:：]\s*(?:\d|$)|^\d{4}[-/.年]\d{1,2}|^[>»›]|>.*>"
 )
-# A navigation bar saved with its items spaced out: `首     页 政 务 公 开 网 上 办 事`.
-_SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){4}")
+# A navigation bar saved with its items spaced out: `首     页 政 务 公 开 网 上 办 事`, or a
+# menu of short items: `会议通知 学术活动 科普活动 表彰奖励 公告公示`.
+_SPACED_OUT = re.compile(
+    r"(?:[\u4e00-\u9fff]\s+){4}|^(?:[^\s|｜·•/]{2,4}(?:\s*[|｜·•/]\s*|\s+)){4,}[^\s|｜·•/]{2,4}$"
+)
 # What a site appends to a title: `…应急预案-湘西高新技术产业开发区`, `…的通知|`.
 _TITLE_TAIL = re.compile(
     r"\s*(?:[|｜]\s*|[-_—|｜]\s*[\u4e00-\u9fff]{2,30}(?:网|网站|政府|开发区|门户))$"
@@ -550,6 +630,7 @@ class _Builder:
         self.empty_labels: dict[str, str] = {}
         self.lead_dates: list[str] = []
         self.own_docno_lines: list[str] = []
+        self.header_org = ""  # `某市自然资源和规划局 县级` in the header, its labels lost
         self.crumbs: list[str] = []
         self.first_paragraph = len(lines)
         self.title_raw = ""  # the heading line the title was read from, as the page shows it
@@ -563,18 +644,20 @@ class _Builder:
             self.lead_dates.append(line.lead)
         for label, value in line.pairs:
             field_name, rank = _LABELS.get(label, (None, 0))
-            if field_name is None or (labels is not None and label not in labels):
+            if labels is not None and label not in labels:
                 continue
             if field_name not in ("written_on", "published_on") and (
                 m := _TRAILING_DATE.search(value) or _GLUED_DATE_LABEL.search(value)
             ):
-                # `来源:某市人民政府  2017-09-06 00:00:00 【字体:`: the date is the page's own.
+                # `来源:某市人民政府  2017-09-06 00:00:00 【字体:`, `作者：张三 2024-03-05`: the
+                # date is the page's own.
                 self.lead_dates.append(m["date"])
                 value = value[: m.start()].strip()
+            if field_name is None:
+                continue
             if field_name != "title":  # a news title may have a colon: 长安街道：三月春“锋”暖
-                value = _UNKNOWN_LABEL.sub("", value).strip()
-            if field_name in ("written_on", "published_on"):
-                value = value.strip("[]【】［］ ")  # `发布日期:[2021-05-28]`
+                # and `发布日期:[2021-05-28]`, `【来源：某局】`, `来源：某局 | 发布时间：…`
+                value = _UNKNOWN_LABEL.sub("", value).strip("[]【】［］|｜ \t")
             if field_name == "org_name":
                 value = _REPRINT.sub("", re.sub(r"\s*[【\[].*$", "", value))
                 if (
@@ -601,17 +684,28 @@ class _Builder:
 
     def build(self) -> PageRecord:
         lines, rec = self.lines, self.record
-        first_paragraph = next(
-            (i for i, ln in enumerate(lines) if _paragraph_like(ln) and not self.slogan(i)),
-            len(lines),
-        )
+        prose = [
+            i
+            for i, ln in enumerate(lines)
+            if _paragraph_like(ln) and not self.slogan(i) and not self.exclaimed_title(i)
+        ]
+        # A sentence or two above the location line, or above the title with its byline, are the
+        # site's (a notice in its header), not the text.
+        last_crumb = max((i for i, ln in enumerate(lines) if ln.kind == "crumb"), default=-1)
+        headed = next((i for i in range(len(lines)) if self.headline(i)), -1)
+        start = max(last_crumb, headed)
+        above = sum(i < start for i in prose)
+        if above > 2 or above >= len(prose) - above:
+            start = -1
+        first_paragraph = next((i for i in prose if i > start), len(lines))
         bare = [
-            ln
+            (ln, m)
             for ln in lines[:first_paragraph]
-            if ln.kind == "text" and _BARE_CMS_DATE.match(ln.text)
+            if ln.kind == "text" and (m := _BARE_CMS_DATE.match(ln.text))
         ]
         if len(bare) == 1:  # the CMS's date under the title (several are a table's cells)
-            bare[0].kind, bare[0].lead = "meta", bare[0].text
+            (ln, m), source = bare[0], bare[0][1]["source"]
+            ln.kind, ln.lead, ln.pairs = "meta", m["date"], [("来源", source)] if source else []
         self.first_paragraph = first_paragraph
         header_end = max(
             (i for i in range(first_paragraph) if lines[i].kind in ("meta", "crumb", "docno")),
@@ -619,6 +713,8 @@ class _Builder:
         )
         crumbs: list[str] = []
         for ln in lines[: header_end + 1]:
+            if ln.kind == "text" and (m := _LEVELLED_ORG.match(ln.text)):
+                self.header_org = m["org"]
             if ln.kind == "meta":
                 self.take_meta(ln)
             elif ln.kind == "crumb":
@@ -633,6 +729,8 @@ class _Builder:
         for shown in dict.fromkeys(t for t in (self.title_raw, title) if t):
             # The page repeats its title above the text, maybe over several lines, maybe twice.
             block = _title_block(lines, body_start, first_paragraph, shown)
+            if block and any(_DATELINE.match(ln.text) for ln in lines[body_start : block[0]]):
+                block = None  # `6月20日` / the headline again: a news card that opens the text
             while block:
                 body_start = block[1] + 1
                 while body_start < len(lines) and lines[body_start].kind == "chrome":
@@ -640,6 +738,12 @@ class _Builder:
                 block = _title_block(lines, body_start, first_paragraph, shown, anchored=True)
         if title_line is not None and title_line >= body_start:
             body_start = title_line + 1
+        if (
+            title_line is not None
+            and body_start == title_line + 1 == first_paragraph - 1
+            and _subtitle(lines[body_start].text)
+        ):
+            body_start += 1  # 王兴主持召开县长办公会 / 安排部署重点工作任务 / 本报讯…
         # A toolbar between the title and the text (打印本页 | 关闭窗口) does not end the body.
         while body_start < len(lines) and lines[body_start].kind in ("chrome", "footer", "crumb"):
             body_start += 1
@@ -659,8 +763,7 @@ class _Builder:
         # last one; among a table's cells a number is a cell.
         while len(body) > 1 and _NUMBER_LINE.match(body[0].text) and _paragraph_like(body[1]):
             body.pop(0)
-        while len(body) > 1 and _NUMBER_LINE.match(body[-1].text) and _paragraph_like(body[-2]):
-            body.pop()
+        self.drop_trailer(body, title)
         # Well-known labels right below the body (发布日期：… under the text) are metadata.
         below = layout.FOOTER_ONLY_LABELS | layout.SOURCE_LABELS
         while (
@@ -725,6 +828,22 @@ class _Builder:
         for ln in lines[end:i]:
             ln.kind = "chrome"  # (the toolbar stays out of the text)
         return signed
+
+    def drop_trailer(self, body: list[_Line], title: str) -> None:
+        """What a site prints below the last paragraph: the title again and an article id or
+        counter (`33851722`), or one tag or column name (`摄影作品`); a 落款 or table cells stay."""
+        last = max((i for i, ln in enumerate(body) if _paragraph_like(ln)), default=-1)
+        tail = body[last + 1 :] if last >= 0 else []
+        if not tail:
+            return
+        title_key = match_key(title)
+        again = [ln for ln in tail if match_key(ln.text) == title_key]
+        noise = all(_NUMBER_LINE.match(ln.text) or ln in again for ln in tail)
+        # (the title alone there may head an attached document of the same name: it stays)
+        ids = len(tail) - len(again)
+        tag = len(tail) == 1 and not again and _TAG.match(tail[0].text)
+        if (noise and ids and (again or ids == 1)) or tag:
+            del body[last + 1 :]
 
     def tab(self, line: _Line) -> bool:
         """A short list item next to another one: a tab bar or menu, not a sentence of the text."""
@@ -795,6 +914,28 @@ class _Builder:
             i < 3
             and not any(_title_score(ln.text, self.keys, set()) > 0 for ln in above)
             and any(ln.kind in ("crumb", "meta") for ln in self.lines[i + 1 : i + 13])
+        )
+
+    def headline(self, i: int) -> bool:
+        """A heading line with the CMS's date/source line right below it."""
+        ln = self.lines[i]
+        return (
+            ln.kind == "text"
+            and _heading_like(ln.text)
+            and not _paragraph_like(ln)
+            and self.info_follows(i)
+        )
+
+    def exclaimed_title(self, i: int) -> bool:
+        """A short line that ends in ！ with the CMS's date/source line below it: a news title
+        (…学术年会成功举行！), not the first paragraph."""
+        text, below = self.lines[i].text, self.lines[i + 1 : i + 2]
+        return (
+            text.endswith(("！", "!"))
+            and len(text) < _LONG
+            and not _SENTENCE.search(text[:-1])
+            and bool(below)
+            and below[0].kind == "meta"
         )
 
     def title_candidates(self, i: int, columns: set[str]) -> list[tuple[str, int, int]]:
@@ -884,6 +1025,9 @@ class _Builder:
             self.missing("index_no")
 
         org = self.value("org_name") or meta.get("contentsource", "")
+        if not org and self.header_org:
+            org = self.header_org
+            self.warnings.append(f"发布机构取自页首未标注的“{org}”（其后注明层级），请核对")
         rec.org_name = normalize_value(org)
         if not rec.org_name:
             self.missing("org_name")

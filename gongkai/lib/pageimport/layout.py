@@ -11,8 +11,10 @@ Supporting a new site is usually an addition here, not new code:
   above the body, and nothing is read below the footer line (related links carry dates).
 - CHROME_WORDS: a short line made only of these words is site chrome (toolbar, language and
   accessibility switches, print and close buttons).
-- CHROME_LINES: other chrome lines, anywhere (copyright, ICP, QR code prompts).
-- FOOTER_MARKERS: the first of these after the body starts ends the body (上一篇, 责任编辑…);
+- CHROME_LINES: other chrome lines, anywhere (QR code and share prompts, pagers); SITE_FOOTER
+  lines (copyright, ICP, 主办) are chrome too.
+- FOOTER_MARKERS: the first of these after the body starts ends the body (上一篇, 责任编辑, a
+  sidebar's heading alone on its line: 最新动态, 图片聚焦 …);
   TOOLBAR_END words on a chrome line do the same once a paragraph has been read.
 - FOOTER_WORDS: a line naming two of these (主办 … 承办 … ICP …) is the site's footer.
 - BREADCRUMB: how a location line starts; its last meaningful crumb can give the category.
@@ -27,7 +29,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "org_name": (
         "发布机构", "发布机关", "发布单位", "发文机关", "发文单位", "制发机关", "发文机构",
         "信息来源", "征集部门", "征集单位", "发布部门",
-        "文章来源", "来源", "供稿单位", "供稿",
+        "文章来源", "稿件来源", "消息来源", "来源于", "来源单位", "发稿单位", "信息提供单位", "来源",
+        "供稿单位", "供稿", "出处", "稿源",
     ),
     "department": ("责任部门", "公开责任部门", "责任单位", "责任科室", "主责部门"),
     "doc_number": ("文号", "发文字号", "发文文号", "发布文号", "文件编号", "文件字号"),
@@ -48,7 +51,9 @@ IGNORED_LABELS = (
     "浏览次数", "访问次数", "点击数", "点击量", "点击率", "阅读次数", "阅读量", "浏览量", "作者",
     "责任编辑", "编辑", "关键词", "关键字", "主题词", "公开方式", "公开范围", "公开属性",
     "公开形式", "内容概述", "摘要", "废止日期", "有效期", "字号", "字体", "分享到", "发布人",
-    "审核人", "访问量", "生效日期", "著录日期", "归档时间", "废止时间", "公文目录", "所属主题",
+    "审核人", "初审", "复审", "终审", "校对", "审校", "一审", "二审", "三审", "签审", "编审",
+    "访问量", "阅读", "阅读数", "浏览数", "人气", "标签", "文章作者", "当前访问量", "总访问量", "今日访问量", "信息员",
+    "录入", "录入员", "生效日期", "著录日期", "归档时间", "废止时间", "公文目录", "所属主题",
     "信息格式", "语种", "发布者", "文章字号", "公开程序", "公开时限", "浏览", "视力保护色",
     "服务对象分类", "生命周期分类", "适用范围", "备注",
     # 统一登记号/登记号 of 规范性文件 are not 索引号; 导读 is a summary above the text
@@ -60,10 +65,16 @@ IGNORED_LABELS = (
 FOOTER_ONLY_LABELS = frozenset(
     {"发布日期", "发布时间", "公开日期", "成文日期", "发文日期", "索引号", "发布机构", "责任部门"}
 )
-# 来源 lines trusted right below the text (`来源：巴彦淖尔日报  编辑：苏亮`): only the source is read.
+# 来源, editor and counter lines right below the text (`来源：巴彦淖尔日报  编辑：苏亮`, `责编：…`,
+# `初审：… 终审：…`, `浏览次数：12`) are no part of it: only the source is read from them.
 SOURCE_LABELS = frozenset(
-    {"来源", "信息来源", "文章来源", "编辑", "责任编辑", "作者", "摄影", "审核", "供稿", "供稿单位"}
-)
+    {"来源", "信息来源", "文章来源", "编辑", "责任编辑", "作者", "摄影", "审核", "供稿", "供稿单位",
+     "责编", "初审", "复审", "终审", "校对", "审校", "一审", "二审", "三审", "签审", "编审",
+     "浏览次数", "访问次数", "点击数", "点击量", "点击率", "阅读次数", "阅读量", "浏览量",
+     "访问量", "浏览", "阅读", "阅读数", "浏览数", "人气", "关键词", "关键字", "主题词", "标签",
+     "当前访问量", "总访问量", "今日访问量", "稿件来源", "信息员", "审核人", "发布人", "发布者",
+     "信息发布者", "录入", "录入员"}
+)  # fmt: skip
 # Values that mean "nothing here".
 EMPTY_VALUES = frozenset({"", "无", "暂无", "/", "-", "—", "--", "——", "空", "null", "none"})
 # 来源：本站 names the site itself, not an organisation
@@ -93,7 +104,8 @@ CHROME_WORDS = frozenset(
      "关于我们", "隐私政策", "法律声明", "网站纠错", "关于本网", "电脑版", "长者浏览", "大字版",
      "小字号", "大字号", "中字号", "背景颜色", "选择阅读字号", "阅读字号", "关闭当前页面",
      "分享至", "一键转发", "官方微博", "微信公众号", "手机扫一扫", "我要打印", "选择区域",
-     "展开通版", "收缩通版",
+     "展开通版", "收缩通版", "使用帮助", "网站帮助", "网站导航", "点赞", "在看", "我要留言",
+     "分享让更多人看到", "A+", "A-", "隐藏边栏", "查看评论", "人人", "人人网", "空间", "豆瓣", "新浪微博", "腾讯微博", "官方微信平台",
      "X", "×"}
 )  # fmt: skip
 CHROME_SPLIT = re.compile(r"[\s|｜丨•·●■◆▪/:：\[\]【】()（）>＞×!！]+")
@@ -101,17 +113,21 @@ CHROME_LINES = tuple(
     re.compile(p)
     for p in (
         r"^(?:https?://|www\.)\S*$",  # a bare address left by the saver
-        r"^版权所有|^Copyright|^©|ICP[备證证]|网站标识码|公网安备|^主办单位|^承办单位|^技术支持"
-        r"|^主办\s*[:：]|^承办\s*[:：]|最佳浏览效果|(?:建议|推荐)使用.{0,30}(?:分辨率|浏览器)",
+        # (and SITE_FOOTER's copyright, ICP and 主办 lines)
+        r"^承办单位|^承办\s*[:：]|最佳浏览效果|(?:建议|推荐)使用.{0,30}(?:分辨率|浏览器)",
         r"[\[【](?:关闭|打印)[\]】]",
         r"^涉密(?:文件|信息)?严禁上网|^涉密不上网",
         r"^\S{1,60}\.(?:jpe?g|png|gif|bmp|webp)$",  # an image's file name left as its caption
-        r"^扫一扫|在手机(?:上)?打开|^扫描二维码",
+        r"^扫一扫[^。！？]*$|在手机(?:上)?打开|^扫描二维码|^联系我们\s*[:：]",
+        # `用微信扫描二维码`, `分享至好友和朋友圈`: a share prompt, no sentence of the text
+        r"^[^。，,；;！？]{0,12}(?:扫描二维码|扫二维码|扫码|(?:分享|转发)(?:至|到|给)?(?:好友|朋友圈))"
+        r"[^。，,；;！？]{0,12}$",
+        r"^本网站支持\s*IPv6|^政府网站找错$|^党政机关$",
         r"^[|｜](?:[^|｜。，,；;]{1,12}[|｜]){3,}$",  # a menu saved as `| 首页 | 聊天室 | 视频 |`
         r"^(?:网站)?首页(?:\s+[^\s。，,；;：:]{2,8}){2,}$",  # `网站首页 新闻中心 工作动态 政务公开`
         r"总第\s*\d+\s*期|本期共\s*\d+\s*版|^(?:上一版|下一版|当前版)|通版阅读",  # an e-paper's pager
         r"document\.(?:write|close)\s*\(|^\s*[\"'];\s*\S",  # script text the saver kept
-        r"版权所有.{0,8}未经|禁止复制",
+        r"禁止复制",
         r"^[|｜•·●■◆▪\-—_=*\s]*$",
         r"^(?i:produced|powered|designed)\s+(?i:by)\b",  # the CMS vendor's credit (大汉网络, TRS …)
         # reprint disclaimers of copies and news sites
@@ -122,31 +138,41 @@ CHROME_LINES = tuple(
         r"我要举报|^\S{2,30}(?:网|网站|门户网站)\s+(?:https?://)?www\.\S+$",
         # a byline whose counter the saved page lost: `河套融媒 浏览量`, `来源：本站 阅读次数`
         r"^\S{2,20}\s+(?:浏览量|浏览次数|阅读量|阅读次数|点击量|点击数|访问量)[:：]?$",
+        r"^(?:阅读|浏览|点击|阅读量|浏览量)\s*\d+\s*次?$",  # a counter without its colon: `阅读 539`
     )
 )
-# A related article listed with its date (`图文解读：《…》 2023-07-12`), once no label is read in it.
-RELATED_WITH_DATE = re.compile(r"^[^。；;，,！？\s][^。；;，,！？]{7,59}\s\d{4}-\d{2}-\d{2}$")
+# A related article listed with its date (`图文解读：《…》 2023-07-12`, `… [2024/03/01]`, `… [03-01]`),
+# once no label is read in it.
+RELATED_WITH_DATE = re.compile(
+    r"^[^。；;，,！？\s][^。；;，,！？]{7,59}"
+    r"(?:\s[\[(（【]?\d{4}([-/.])\d{2}\1\d{2}[\]）)】]?|\s?[\[(（【]\d{2}-\d{2}[\]）)】])$"
+)
 # A footer line names several of these at once (主办 … 承办 … ICP … 网站地图).
 FOOTER_WORDS = re.compile(
     r"主办|承办|技术支持|网站地图|访问量|网站标识|版权所有|ICP|公网安备|备案号|中文网址|中文域名|英文域名"
 )
 FOOTER_MARKERS = re.compile(
-    r"^(?:[【\[(（]\s*)?(?:上一篇|下一篇|上一条|下一条|相关信息|相关链接|相关文章|相关阅读|相关新闻|相关文件"
+    r"^(?:[【\[(（<«‹＜|｜]\s*)?(?:上一篇|下一篇|上一条|下一条|相关信息|相关链接|相关文章|相关阅读|相关新闻|相关文件"
     r"|我要纠错|责任编辑|扫一扫|分享到|打印本页|关闭窗口|关闭本页|关闭当前页|版权所有|主办单位|网站标识码"
     r"|【打印】|【关闭】|推荐阅读|猜你喜欢|你可能会喜欢|最近更新|热门推荐|延伸阅读|更多阅读|友情链接"
-    r"|相关推荐|精彩推荐|网友评论|发表评论|我要评论|\d+条评论|解读文章|相关解读|最新文章|最新信息)"
+    r"|相关推荐|精彩推荐|网友评论|发表评论|我要评论|\d+条评论|解读文章|相关解读|最新文章|最新信息"
+    r"|热点新闻|热门新闻|热门文章|热点文章|图片新闻|新闻排行|点击排行|阅读排行|相关专题|往期回顾"
+    r"|本栏目最新|栏目最新|同类文章|反侵权公告|版权声明"
+    # a sidebar's heading alone on its line, its headlines below it
+    r"|(?:最新|最新动态|图片聚焦|精彩图片|精彩专栏|数字报|热门排行|排行榜)$)"
 )
 # A site footer line (copyright, ICP, 主办单位): once the text has begun nothing after it is text.
 SITE_FOOTER = re.compile(
     r"^版权所有|版权所有.{0,8}未经|^Copyright|^©|ICP[备證证]|网站标识码|公网安备|^主办单位|^技术支持"
+    r"|^主办\s*[:：]|^\S{2,30}主办$|版权所有\s*$"  # `主办：某县人民政府办公室`, `…办公室主办`
 )
 # Toolbar words that, on a chrome line after the text, end it (`打印 关闭 收藏`, `【打印本页】`).
 TOOLBAR_END = frozenset(
     {"打印", "关闭", "打印本页", "关闭窗口", "关闭本页", "打印文章", "打印此页"}
 )
 BREADCRUMB = re.compile(
-    r"^.{0,3}?(?:您当前所在的位置|您现在的位置|现在的位置|您的位置|当前所在位置|当前位置|所在位置|位置)"
-    r"\s*[:：]\s*(?P<path>.*)$"
+    r"^.{0,4}?(?:您当前所在的位置|您现在的位置|现在的位置|您的位置|当前所在位置|当前位置|所在位置|位置)"
+    r"(?:\s*[:：]\s*|\s+(?=首页))(?P<path>.*)$"  # (`您所在的位置 首页 专题频道`: no colon)
 )
 CRUMB_SEPARATOR = re.compile(r"\s*(?:»|>>|>|＞|›|→|/|\\|-{1,2}>)\s*")
 # Crumbs that name the page itself rather than its column.

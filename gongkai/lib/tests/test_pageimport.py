@@ -972,6 +972,59 @@ BYLINES_AND_ENDS = {
     "bracketed note": (
         "关于某某的通知\n发布时间：2024-01-02\n各单位：现将有关事项通知如下，请遵照执行。\n（此件公开发布）\n"
     ),
+    # what a site prints below the text: the title again and an article id, a tag, a counter
+    "title and id below": (
+        "某县多措并举宣传耕地保护\n时间:2025-11-18 16:19\n"
+        "近日，某县自然资源局在全县开展耕地保护宣传工作，推动政策深入人心。\n"
+        "某县多措并举宣传耕地保护\n33851722\n"
+    ),
+    "tag below": (
+        "县政府召开常务会议\n发布时间：2024-06-21\n"
+        "6月20日，县政府召开常务会议，研究部署近期重点工作，要求各部门压实责任。\n县政府常务会议\n"
+    ),
+    "title alone below": (
+        "某县防汛应急预案\n发布时间：2024-05-01\n现将预案印发给你们，请认真贯彻执行。\n某县防汛应急预案\n"
+    ),
+    "formula below": (
+        "关于某某的通知\n发布时间：2024-01-02\n现将有关事项通知如下，各单位要高度重视。\n请遵照执行\n"
+    ),
+    "organ below": (
+        "关于某某的通告\n发布时间：2024-01-02\n现将有关事项通告如下，请遵照执行。\n某县应急管理局\n"
+    ),
+    "counter below a button": (
+        "关于禁止燃放烟花爆竹的通告\n2019-01-29 08:48:53 来源:某县融媒\n"
+        "春节将至，为减少森林火险隐患，县森防指决定在全县林区禁止燃放烟花爆竹。\n"
+        "某县森林防火指挥部\n2019年1月16日\n打赏捐赠\n0\n"
+    ),
+    # an e-paper's news item: title, subtitle, text, without a date line
+    "subtitle": (
+        "下一版»本期共4版(1-2-4)\n某县长主持召开县长办公会\n安排部署重点工作任务\n"
+        "本报讯 12月5日，县长主持召开县长办公会议，听取重点工作推进情况汇报，并安排部署。\n"
+    ),
+    "byline under the title": (
+        "下一版»本期共4版(1-2-4)\n某县长主持召开县长办公会\n本报记者 张三\n"
+        "12月5日，县长主持召开县长办公会议，听取重点工作推进情况汇报，并安排部署。\n"
+    ),
+    "section heading": (
+        "下一版»本期共4版(1-2-4)\n某镇2023年政府信息公开工作年度报告\n一、总体情况\n"
+        "2023年，某镇认真贯彻落实政府信息公开条例，主动公开政府信息120条。\n"
+    ),
+    # a news card that opens the text: its date, then the headline again over two lines
+    "dateline card": (
+        "某省防总启动防汛四级应急响应\n2024-06-21 09:51:51   来源:某省发布\n6月20日\n某省防总\n"
+        "启动防汛四级应急响应\n据气象部门预测，6月20日至21日，某省大部有大到暴雨，请注意防范。\n"
+    ),
+    # a table whose header row has a cell that is also a label (责任单位) over row 1
+    "table header": (
+        "市政府重点工作进展情况表\n发布日期:2020-05-14 09:44\n序号\n内容与要求\n责任单位\n1\n"
+        "加强季度、月度数据监测，确保地区生产总值增长7%左右。\n市发改委\n"
+    ),
+    # the header's organisation and level cells, saved without their labels
+    "organ and level": (
+        "某市基层政务公开\n某市自然资源和规划局 县级\n2023-02-24 2023-02-24\n"
+        "某市人民政府关于拟征收某镇土地的预公告\n某政征预告字〔2023〕第5号\n"
+        "为实施年度土地利用计划，某市人民政府拟征收某镇集体土地，现将有关事项公告如下。\n"
+    ),
 }
 
 
@@ -991,6 +1044,17 @@ BYLINES_AND_ENDS = {
         ("spaced menu", "2月20日", "岗位1200个。"),
         ("bracketed source", "会议要求", "形势稳定。"),
         ("bracketed note", "各单位", "（此件公开发布）"),
+        ("title and id below", "近日", "深入人心。"),
+        ("tag below", "6月20日", "压实责任。"),
+        ("organ below", "现将", "某县应急管理局"),
+        ("formula below", "现将", "高度重视。\n请遵照执行"),
+        ("title alone below", "现将", "执行。\n某县防汛应急预案"),
+        ("counter below a button", "春节将至", "2019年1月16日"),
+        ("subtitle", "本报讯", "安排部署。"),
+        ("section heading", "一、总体情况", "120条。"),
+        ("byline under the title", "本报记者 张三\n12月5日", "安排部署。"),
+        ("dateline card", "6月20日\n某省防总\n启动防汛四级应急响应\n据气象部门预测", "防范。"),
+        ("table header", "序号\n内容与要求\n责任单位\n1\n", "市发改委"),
     ],
 )
 def test_where_the_text_starts_and_ends(name: str, starts: str, ends: str) -> None:
@@ -1015,7 +1079,175 @@ def test_where_the_text_starts_and_ends(name: str, starts: str, ends: str) -> No
         ("title over two lines", "title", "某县人民政府办公室关于印发某县防汛应急预案的通知"),
         ("spaced menu", "title", "春风送岗位 就业暖人心"),
         ("bracketed source", "org_name", "某县应急管理局"),
+        ("subtitle", "title", "某县长主持召开县长办公会"),
+        ("organ and level", "org_name", "某市自然资源和规划局"),
+        ("table header", "department", ""),
     ],
 )
 def test_fields_from_bylines_and_tables(name: str, field: str, value: object) -> None:
     assert getattr(extract(BYLINES_AND_ENDS[name]), field) == value
+
+
+WHOLE_PAGE_TEXT = (
+    "3月4日，某县应急管理局组织开展安全生产大检查，重点检查了企业的消防设施。\n"
+    "检查组要求，各企业要落实主体责任，及时整改隐患，确保安全生产形势稳定。"
+)
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        # the site's footer
+        "主办：某县人民政府办公室 承办：某县信息中心\n地址：某县人民路1号 电话：0795-1234567",
+        "关于我们 | 网站地图 | 使用帮助\n某县人民政府办公室主办\n党政机关\n政府网站找错",
+        "当前访问量：123456\n某县人民政府办公室 版权所有",
+        "联系我们：0795-1234567 电子邮箱：abc@example.cn",
+        # related-links lists and 上一篇/下一篇
+        "热点新闻\n某县召开安全生产工作会议\n图片新闻",
+        "本栏目最新\n某县召开安全生产工作会议",
+        "某县召开安全生产工作会议 [2024/03/01]\n某县开展消防演练活动 (03-01)\n某县开展安全生产检查 2024.02.28",
+        "< 上一篇：某县召开会议\n下一篇：某县开展活动 >",
+        "«上一篇\n下一篇»",
+        "【上一篇】 某局又发大消息！某项工作取得新进展：同比增长9.8%！ 【下一篇】 某县开展某某活动的情况",
+        # share prompts
+        "用微信扫描二维码\n分享至好友和朋友圈",
+        # editor and counter lines
+        "初审：张三 复审：李四 终审：王五",
+        "编辑：张三\n校对：李四\n审核：王五",
+        "责编：张三",
+        "稿件来源：某县应急管理局 责任编辑：张三",
+        "信息员：张三 审核人：李四",
+        "阅读：123\n点赞",
+        "【发布时间：2024-03-05】【浏览次数：12】",
+    ],
+)
+def test_what_a_whole_page_puts_below_the_text_leaves_it(below: str) -> None:
+    page = (
+        "当前位置：首页 > 工作动态\n某县开展安全生产大检查\n发布时间：2024-03-05 来源：某县应急管理局\n"
+        f"{WHOLE_PAGE_TEXT}\n{below}\n"
+    )
+    assert extract(page).body_text == WHOLE_PAGE_TEXT
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "扫一扫二维码即可参加网上问卷调查，欢迎踊跃参与。",
+        "相关文件中规定的事项，由县应急管理局负责解释。",
+    ],
+)
+def test_a_sentence_that_starts_like_a_footer_stays(sentence: str) -> None:
+    page = f"某县开展安全生产大检查\n发布时间：2024-03-05\n{WHOLE_PAGE_TEXT}\n{sentence}\n"
+    assert extract(page).body_text == f"{WHOLE_PAGE_TEXT}\n{sentence}"
+
+
+@pytest.mark.parametrize(
+    ("byline", "org"),
+    [
+        ("信息来源：某县应急管理局 | 发布时间：2024-03-05", "某县应急管理局"),
+        ("【来源：某县应急管理局】【发布时间：2024-03-05】", "某县应急管理局"),
+        ("[ 来源：某县应急管理局 ] [ 发布时间：2024-03-05 ]", "某县应急管理局"),
+        (
+            "日期：2024-03-05 来源：某县应急管理局 【打印】【关闭】",
+            "某县应急管理局",
+        ),  # a toolbar on it
+        ("消息来源：某县应急管理局 时间：2024-03-05", "某县应急管理局"),
+        ("出处：某县应急管理局 时间：2024-03-05", "某县应急管理局"),
+        ("所属单位：某县应急管理局 发布时间：2024-03-05", ""),  # an unknown label leads
+        ("作者：张三 2024-03-05 10:20", ""),  # the page's date after a writer's name
+    ],
+)
+def test_bylines_past_brackets_toolbars_and_unknown_labels(byline: str, org: str) -> None:
+    record = extract(f"某县开展安全生产大检查\n{byline}\n{WHOLE_PAGE_TEXT}\n")
+    assert (record.org_name, record.published_on) == (org, date(2024, 3, 5))
+    assert record.body_text == WHOLE_PAGE_TEXT
+
+
+def test_no_index_number_under_a_cut_or_unknown_label() -> None:
+    # a value of its form is no 索引号 without the label: guessing it would invent one
+    for label in ("号", "编码"):
+        record = extract(
+            f"{label}: 003043524/202203-00218 信息分类: 规范性文件\n发布日期: 2022-03-26\n"
+            f"标  题: 关于某某的通知\n{WHOLE_PAGE_TEXT}\n"
+        )
+        assert record.index_no == ""
+
+
+@pytest.mark.parametrize(
+    ("above", "published"),
+    [
+        (
+            "您所在的位置：首页 » 工作动态\n某县开展安全生产大检查\n日期：2024-03-05",
+            date(2024, 3, 5),
+        ),
+        ("您当前的位置:首页>>工作动态\n某县开展安全生产大检查\n[2024-03-05]", date(2024, 3, 5)),
+        (
+            "当前位置：首页 > 工作动态\n某县开展安全生产大检查\n【2024-03-05 10:20】",
+            date(2024, 3, 5),
+        ),
+    ],
+)
+def test_longer_location_labels_and_a_bracketed_date_under_the_title(
+    above: str, published: date
+) -> None:
+    record = extract(f"{above}\n{WHOLE_PAGE_TEXT}\n")
+    assert (record.title, record.published_on) == ("某县开展安全生产大检查", published)
+    assert record.category == "工作动态" and record.body_text == WHOLE_PAGE_TEXT
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        "最新动态\n聚焦10月经济成绩单\n某区近9万居民有了家庭医生\n图片聚焦\n赏菊",
+        "| 最新\n2月14日冬奥看点\n某地一客船倾覆",
+        "分享到\n微信\n人人\n空间",
+        "反侵权公告：\n根据有关法律法规，未经书面许可，任何单位或个人不得转载本网作品。",
+    ],
+)
+def test_sidebars_share_targets_and_notices_below_a_news_item(below: str) -> None:
+    page = (
+        "您所在的位置 首页 专题频道 新春走基层\n土豆不“土” 土豆无“土”\n2022-02-13 09:57 光明网\n"
+        f"{WHOLE_PAGE_TEXT}\n{below}\n"
+    )
+    record = extract(page)
+    assert (record.title, record.org_name) == ("土豆不“土” 土豆无“土”", "光明网")
+    assert (record.published_on, record.body_text) == (date(2022, 2, 13), WHOLE_PAGE_TEXT)
+
+
+def test_a_news_title_that_exclaims_over_a_menu_of_short_items() -> None:
+    record = extract(
+        "邮箱 | 相册 | 助手 | 雅虎通 | 社区\n会议通知 学术活动 科普活动 表彰奖励 公告公示\n首页 - 新闻动态\n"
+        "2019年某学术年会在某大学成功举行！\n发布时间：2019-05-18 来源：某学会\n"
+        f"{WHOLE_PAGE_TEXT}\n查看评论\n阅读 539\nA+\n标签：\n扫二维码上移动某某网\n"
+    )
+    assert (record.title, record.org_name) == ("2019年某学术年会在某大学成功举行！", "某学会")
+    assert record.body_text == WHOLE_PAGE_TEXT
+    spaced = extract(
+        f"喜迎二十大 奋进新征程 某县 开展活动\n发布时间：2024-03-05\n{WHOLE_PAGE_TEXT}\n"
+    )
+    assert spaced.title == "喜迎二十大 奋进新征程 某县 开展活动"  # four short words: a title
+
+
+def test_source_label_written_with_a_preposition() -> None:
+    record = extract(f"某街道开展调研工作\n来源于：某区办事处\n2019-03-06\n{WHOLE_PAGE_TEXT}\n")
+    assert (record.org_name, record.body_text) == ("某区办事处", WHOLE_PAGE_TEXT)
+
+
+@pytest.mark.parametrize("location", ["当前位置：首页 > 工作动态\n", ""])
+def test_a_notice_in_the_site_header_is_not_the_text(location: str) -> None:
+    record = extract(
+        "某县人民政府\n首页 政务公开 新闻中心\n通知公告\n"
+        "关于网站系统升级维护的公告：本网站将于3月10日进行升级维护，届时暂停访问。\n"
+        f"{location}某县开展安全生产大检查\n发布时间：2024-03-05 来源：某县应急管理局\n"
+        f"{WHOLE_PAGE_TEXT}\n"
+    )
+    assert (record.title, record.org_name) == ("某县开展安全生产大检查", "某县应急管理局")
+    assert (record.published_on, record.body_text) == (date(2024, 3, 5), WHOLE_PAGE_TEXT)
+
+
+def test_a_title_printed_on_the_line_of_its_byline() -> None:
+    record = extract(
+        f"当前位置：首页 > 工作动态\n某县开展安全生产大检查 发布时间：2024-03-05\n{WHOLE_PAGE_TEXT}\n"
+    )
+    assert (record.title, record.published_on) == ("某县开展安全生产大检查", date(2024, 3, 5))
+    assert record.body_text == WHOLE_PAGE_TEXT
